@@ -1,0 +1,82 @@
+package dev.vnet.agent;
+
+import dev.vnet.agent.config.AgentConfig;
+import dev.vnet.runtime.AgentRuntime;
+import dev.vnet.runtime.ContainerKind;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.ServiceLoader;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs the embeddable {@link AgentRuntime} as a standalone process: finds the container kinds on the class path
+ * ({@code META-INF/services/dev.vnet.runtime.ContainerKind}), starts the runtime with the configuration, and
+ * stops it cleanly on shutdown.
+ */
+@Singleton
+public class AgentLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(AgentLifecycle.class);
+
+    private final AgentConfig config;
+    private final String version;
+    private volatile AgentRuntime runtime;
+
+    public AgentLifecycle(AgentConfig config,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+        this.config = config;
+        this.version = version;
+    }
+
+    void start(@Observes StartupEvent startup) {
+        AgentRuntime.Builder builder = AgentRuntime.builder()
+                .network(config.network())
+                .host(config.host())
+                .port(config.port())
+                .maxPayloadBytes(config.maxPayloadBytes())
+                .capacity(config.capacity().cpu(), config.capacity().memory().asLongValue(),
+                        config.capacity().maxContainers())
+                .version(version);
+        config.id().ifPresent(builder::agentId);
+        config.advertisedHost().ifPresent(builder::advertisedHost);
+        config.cluster().ifPresent(builder::cluster);
+        config.labels().ifPresent(builder::labels);
+        config.workerThreads().ifPresent(builder::workerThreads);
+        List<ContainerKind> kinds = discoverKinds();
+        if (kinds.isEmpty()) {
+            throw new IllegalStateException("no container kind to serve: vnet.agent.kinds=" + config.kinds()
+                    .orElse(List.of()) + " matches none of those on the class path");
+        }
+        kinds.forEach(builder::kind);
+        runtime = builder.build().start();
+    }
+
+    private List<ContainerKind> discoverKinds() {
+        List<ContainerKind> all = ServiceLoader.load(ContainerKind.class).stream().map(ServiceLoader.Provider::get)
+                .toList();
+        List<String> wanted = config.kinds().orElse(List.of());
+        for (String kind : wanted) {
+            if (all.stream().noneMatch(k -> k.name().equals(kind))) {
+                LOG.warnf("vnet.agent.kinds names '%s', which no kind on the class path provides (available: %s)",
+                        kind, all.stream().map(ContainerKind::name).toList());
+            }
+        }
+        return wanted.isEmpty() ? all : all.stream().filter(k -> wanted.contains(k.name())).toList();
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        AgentRuntime running = runtime;
+        if (running != null) {
+            running.close(config.shutdownGrace());
+        }
+    }
+
+    /** The running agent, or null before start-up finished. */
+    public AgentRuntime runtime() {
+        return runtime;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.vnet.agent.config;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Configuration of the standalone agent, under {@code vnet.agent} (environment: {@code VNET_AGENT_*}).
+ * docs/CONFIGURATION.md lists every key with its default.
+ */
+@ConfigMapping(prefix = "vnet.agent")
+public interface AgentConfig {
+
+    /** The agent's id, its role name, stable across restarts. Default: this host's name. */
+    Optional<String> id();
+
+    /** The network's gRPC endpoints, host:port, comma-separated; the agent tries them in turn. */
+    @WithDefault("127.0.0.1:3737")
+    String network();
+
+    /** Interface the agent's own gRPC server (direct requests) listens on. */
+    @WithDefault("0.0.0.0")
+    String host();
+
+    /** Port of the agent's own gRPC server; 0 picks a free one. */
+    @WithDefault("3738")
+    int port();
+
+    /**
+     * Host clients use to reach this agent directly (e.g. the pod IP). Default: the listen host, or this machine's
+     * address when listening on all interfaces.
+     */
+    Optional<String> advertisedHost();
+
+    /** Failure domain (zone, rack) this agent belongs to; migrations prefer staying in one. */
+    Optional<String> cluster();
+
+    /** Labels of this agent. */
+    Optional<List<String>> labels();
+
+    /** Only these kinds from the class path are served; all when not set. */
+    Optional<List<String>> kinds();
+
+    /** Capacity declared to the network; 0 means not limited. */
+    Capacity capacity();
+
+    /** Threads that run container code. Default: 4 per core, at least 8. */
+    Optional<Integer> workerThreads();
+
+    /** Largest payload accepted, in bytes. */
+    @WithDefault("4194304")
+    int maxPayloadBytes();
+
+    /** How long shutdown waits for calls in flight. */
+    @WithDefault("5s")
+    Duration shutdownGrace();
+
+    interface Capacity {
+        /** CPU cores offered to containers. */
+        @WithDefault("0")
+        double cpu();
+
+        /** Memory offered to containers, e.g. 512M or 4G. */
+        @WithDefault("0")
+        MemorySize memory();
+
+        /** Most containers this agent runs at once. */
+        @WithDefault("0")
+        int maxContainers();
+    }
+}

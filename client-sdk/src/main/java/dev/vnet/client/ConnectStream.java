@@ -1,0 +1,124 @@
+package dev.vnet.client;
+
+import dev.vnet.proto.v1.ConnectEvent;
+import dev.vnet.proto.v1.ConnectFrame;
+import dev.vnet.proto.v1.ConnectOpen;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * A {@link Connection} on a {@code Connect} stream, to the network or straight to an agent: both speak the same
+ * frames. Opens with {@code open}, completes its future on {@code ready}, then hands broadcasts to the listener.
+ */
+final class ConnectStream implements Connection, ClientResponseObserver<ConnectFrame, ConnectEvent> {
+
+    private final BroadcastListener listener;
+    private final CompletableFuture<Connection> ready = new CompletableFuture<>();
+    private volatile ClientCallStreamObserver<ConnectFrame> call;
+    private volatile String clientId = "";
+    private volatile boolean open;
+    private volatile boolean closedReported;
+
+    private ConnectStream(BroadcastListener listener) {
+        this.listener = listener;
+    }
+
+    /**
+     * Opens a connection with {@code start} (which starts the gRPC call with the observer it is given).
+     *
+     * @return the stream; {@link #ready} completes once the container accepted the connection
+     */
+    static ConnectStream open(String uuid, String sessionId, BroadcastListener listener,
+            Function<StreamObserver<ConnectEvent>, StreamObserver<ConnectFrame>> start) {
+        ConnectStream stream = new ConnectStream(listener);
+        StreamObserver<ConnectFrame> requests = start.apply(stream);
+        requests.onNext(ConnectFrame.newBuilder().setOpen(ConnectOpen.newBuilder().setUuid(uuid)
+                .setSessionId(sessionId == null ? "" : sessionId)).build());
+        return stream;
+    }
+
+    /** Completes once the container accepted the connection. */
+    CompletableFuture<Connection> ready() {
+        return ready;
+    }
+
+    /** Gives up on a connection that is not ready yet: fails {@link #ready} with {@code failure}, ends the stream. */
+    void abandonIfNotReady(VnetException failure) {
+        if (ready.completeExceptionally(failure)) {
+            ClientCallStreamObserver<ConnectFrame> c = call;
+            if (c != null) {
+                c.cancel(failure.getMessage(), null);
+            }
+        }
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<ConnectFrame> call) {
+        this.call = call;
+    }
+
+    @Override
+    public void onNext(ConnectEvent event) {
+        switch (event.getEventCase()) {
+            case READY -> {
+                clientId = event.getReady().getClientId();
+                open = true;
+                ready.complete(this);
+            }
+            case BROADCAST -> listener.onBroadcast(event.getBroadcast());
+            case CLOSED -> reportClosed(event.getClosed().getReason());
+            case EVENT_NOT_SET -> { }
+        }
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+        Status status = Status.fromThrowable(failure);
+        ready.completeExceptionally(dev.vnet.wire.Errors.toException(failure));
+        reportClosed(status.getCode() == Status.Code.CANCELLED ? "closed" : "connection lost: " + status.getCode()
+                + " " + status.getDescription());
+    }
+
+    @Override
+    public void onCompleted() {
+        ready.completeExceptionally(new VnetException(Status.Code.UNAVAILABLE, "the stream ended before it was ready"));
+        reportClosed("the container closed the connection");
+    }
+
+    private void reportClosed(String reason) {
+        open = false;
+        if (!closedReported) {
+            closedReported = true;
+            if (ready.isDone() && !ready.isCompletedExceptionally()) {
+                listener.onClosed(reason);
+            }
+        }
+    }
+
+    @Override
+    public String clientId() {
+        return clientId;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        ClientCallStreamObserver<ConnectFrame> c = call;
+        if (c != null) {
+            try {
+                c.onCompleted();
+            } catch (IllegalStateException alreadyClosed) {
+                // The stream already ended; nothing left to close.
+            }
+        }
+    }
+}

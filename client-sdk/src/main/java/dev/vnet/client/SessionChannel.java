@@ -1,0 +1,351 @@
+package dev.vnet.client;
+
+import dev.vnet.proto.v1.ClientFrame;
+import dev.vnet.proto.v1.Event;
+import dev.vnet.proto.v1.EventKind;
+import dev.vnet.proto.v1.GetRequest;
+import dev.vnet.proto.v1.NetworkGrpc;
+import dev.vnet.proto.v1.Ping;
+import dev.vnet.proto.v1.ServerFrame;
+import dev.vnet.proto.v1.SessionHello;
+import dev.vnet.proto.v1.SessionWelcome;
+import dev.vnet.wire.Backoff;
+import dev.vnet.wire.Endpoint;
+import dev.vnet.wire.Errors;
+import dev.vnet.wire.OutboundStream;
+import dev.vnet.wire.PendingCalls;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The client's session with the network: one long-lived {@code Session} stream carrying every get, release,
+ * request and send, multiplexed by call id.
+ *
+ * <p>It connects in the background, trying the endpoints in turn with backoff. Calls made while it is not
+ * connected wait (within their deadline) and go out once it is. When the stream breaks, calls in flight fail with
+ * UNAVAILABLE (they may or may not have run), and after reconnecting it takes its references again, so containers
+ * the application holds stay held across a network restart.
+ */
+final class SessionChannel implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(SessionChannel.class.getName());
+    private static final int MAX_QUEUED_FRAMES = 65_536;
+
+    private final ClientChannels channels;
+    private final String clientName;
+    private final Duration connectTimeout;
+    private final ScheduledExecutorService scheduler;
+    private final Consumer<Event> sessionEvents;
+    private final Backoff backoff = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(5));
+    private final AtomicLong callIds = new AtomicLong();
+    /** References this client holds, by uuid, with the get that took each: replayed after a reconnect. */
+    private final Map<String, GetRequest> held = new ConcurrentHashMap<>();
+    private final CompletableFuture<Void> firstConnection = new CompletableFuture<>();
+
+    private final Object lock = new Object();
+    private final ArrayDeque<Parked> parked = new ArrayDeque<>();
+    private volatile Attempt current;
+    private volatile boolean closed;
+    private volatile String lastProblem = "not connected yet";
+
+    private record Parked(ClientFrame frame, CompletableFuture<ServerFrame> result, long deadlineNanos) {}
+
+    SessionChannel(ClientChannels channels, String clientName, Duration connectTimeout,
+            ScheduledExecutorService scheduler, Consumer<Event> sessionEvents) {
+        this.channels = channels;
+        this.clientName = clientName;
+        this.connectTimeout = connectTimeout;
+        this.scheduler = scheduler;
+        this.sessionEvents = sessionEvents;
+    }
+
+    void start() {
+        scheduler.execute(this::connect);
+        scheduler.scheduleWithFixedDelay(this::sweep, 5, 5, TimeUnit.MILLISECONDS);
+    }
+
+    /** Completes once the first session is established. */
+    CompletableFuture<Void> connected() {
+        return firstConnection;
+    }
+
+    /** The current session id, or null while not connected. */
+    String sessionId() {
+        Attempt attempt = current;
+        return attempt != null && attempt.welcome != null ? attempt.welcome.getSessionId() : null;
+    }
+
+    /** Sends one call and completes with the frame that answers it, or fails (VnetException) at its deadline. */
+    CompletableFuture<ServerFrame> call(ClientFrame.Builder frame, long deadlineNanos) {
+        ClientFrame built = frame.setCallId(callIds.incrementAndGet()).build();
+        CompletableFuture<ServerFrame> result = new CompletableFuture<>();
+        Attempt attempt = current;
+        if (attempt != null && attempt.welcome != null) {
+            attempt.send(built, result, deadlineNanos);
+            return result;
+        }
+        synchronized (lock) {
+            attempt = current;
+            if (attempt != null && attempt.welcome != null) {
+                attempt.send(built, result, deadlineNanos);
+            } else if (closed) {
+                result.completeExceptionally(new VnetException(Status.Code.CANCELLED, "the client is closed"));
+            } else {
+                parked.addLast(new Parked(built, result, deadlineNanos));
+            }
+        }
+        return result;
+    }
+
+    /** Remembers a reference so that it is taken again after a reconnect. */
+    void hold(String uuid, GetRequest request) {
+        held.put(uuid, request.toBuilder().setUuid(uuid).setSessionId("").build());
+    }
+
+    void forget(String uuid) {
+        held.remove(uuid);
+    }
+
+    int heldCount() {
+        return held.size();
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            for (Parked p : parked) {
+                p.result.completeExceptionally(new VnetException(Status.Code.CANCELLED, "the client is closed"));
+            }
+            parked.clear();
+        }
+        Attempt attempt = current;
+        if (attempt != null) {
+            attempt.end(Status.CANCELLED.withDescription("the client is closed"), true);
+        }
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        Endpoint endpoint = channels.currentEndpoint();
+        Attempt attempt = new Attempt(endpoint);
+        current = attempt;
+        NetworkGrpc.newStub(channels.channel(endpoint)).session(attempt);
+        attempt.out.send(ClientFrame.newBuilder().setHello(SessionHello.newBuilder().setClientName(clientName)).build());
+        scheduler.schedule(() -> {
+            if (attempt.welcome == null) {
+                attempt.end(Status.DEADLINE_EXCEEDED.withDescription("no answer from the network at " + endpoint
+                        + " within " + connectTimeout.toMillis() + " ms"), true);
+            }
+        }, connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void welcomed(Attempt attempt, SessionWelcome welcome) {
+        synchronized (lock) {
+            if (current != attempt || closed) {
+                return;
+            }
+            attempt.welcome = welcome;
+            backoff.reset();
+            for (GetRequest request : held.values()) {
+                reacquire(attempt, request);
+            }
+            Parked p;
+            while ((p = parked.pollFirst()) != null) {
+                attempt.send(p.frame, p.result, p.deadlineNanos);
+            }
+        }
+        long pingMillis = Math.max(100, welcome.getPingIntervalMs());
+        attempt.pinger = scheduler.scheduleWithFixedDelay(() -> attempt.ping(welcome.getAliveTimeoutMs()),
+                pingMillis, pingMillis, TimeUnit.MILLISECONDS);
+        LOG.log(Level.DEBUG, () -> "session " + welcome.getSessionId() + " open with the network at "
+                + attempt.endpoint + (held.isEmpty() ? "" : ", taking " + held.size() + " references again"));
+        firstConnection.complete(null);
+    }
+
+    private void reacquire(Attempt attempt, GetRequest request) {
+        CompletableFuture<ServerFrame> result = new CompletableFuture<>();
+        ClientFrame frame = ClientFrame.newBuilder().setCallId(callIds.incrementAndGet()).setGet(request).build();
+        attempt.send(frame, result, System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+        result.whenComplete((answer, failure) -> {
+            if (failure != null || answer.hasError()) {
+                String why = failure != null ? failure.getMessage() : answer.getError().getMessage();
+                LOG.log(Level.WARNING, "could not take container " + request.getUuid() + " again after reconnecting: "
+                        + why);
+            }
+        });
+    }
+
+    private void ended(Attempt attempt, Status status) {
+        if (current != attempt) {
+            return;
+        }
+        current = null;
+        lastProblem = status.getCode() + " " + status.getDescription();
+        if (closed) {
+            return;
+        }
+        if (attempt.welcome == null) {
+            channels.rotate();
+        }
+        long delay = backoff.nextDelayMillis();
+        LOG.log(attempt.welcome != null ? Level.WARNING : Level.DEBUG, () -> "session with the network at "
+                + attempt.endpoint + " ended (" + lastProblem + "); reconnecting in " + delay + " ms");
+        scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        Attempt attempt = current;
+        if (attempt != null) {
+            attempt.pending.expire(now, result -> result.completeExceptionally(
+                    new VnetException(Status.Code.DEADLINE_EXCEEDED, "no answer within the call's deadline")));
+        }
+        synchronized (lock) {
+            for (Iterator<Parked> it = parked.iterator(); it.hasNext(); ) {
+                Parked p = it.next();
+                if (p.deadlineNanos - now <= 0) {
+                    it.remove();
+                    p.result.completeExceptionally(new VnetException(Status.Code.UNAVAILABLE,
+                            "not connected to the network before the call's deadline (" + lastProblem + ")"));
+                }
+            }
+        }
+    }
+
+    /** One stream to one endpoint, from hello until it breaks; its calls in flight live and die with it. */
+    private final class Attempt implements ClientResponseObserver<ClientFrame, ServerFrame> {
+
+        final Endpoint endpoint;
+        final PendingCalls<CompletableFuture<ServerFrame>> pending = new PendingCalls<>();
+        volatile OutboundStream<ClientFrame> out;
+        volatile SessionWelcome welcome;
+        volatile boolean ended;
+        volatile long lastHeardNanos = System.nanoTime();
+        volatile java.util.concurrent.ScheduledFuture<?> pinger;
+        private ClientCallStreamObserver<ClientFrame> call;
+
+        Attempt(Endpoint endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<ClientFrame> call) {
+            this.call = call;
+            out = new OutboundStream<>(call, MAX_QUEUED_FRAMES);
+        }
+
+        void send(ClientFrame frame, CompletableFuture<ServerFrame> result, long deadlineNanos) {
+            pending.put(frame.getCallId(), result, deadlineNanos);
+            if (!out.send(frame)) {
+                if (pending.take(frame.getCallId()) != null) {
+                    result.completeExceptionally(new VnetException(Status.Code.RESOURCE_EXHAUSTED,
+                            "too many calls waiting to be sent to the network; slow down"));
+                }
+            } else if (ended && pending.take(frame.getCallId()) != null) {
+                // The stream broke while we sent: nobody else will fail this call.
+                result.completeExceptionally(lostConnection());
+            }
+        }
+
+        void ping(long aliveTimeoutMs) {
+            long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeardNanos);
+            if (aliveTimeoutMs > 0 && silentMs > aliveTimeoutMs) {
+                end(Status.UNAVAILABLE.withDescription("the network at " + endpoint + " was silent for " + silentMs
+                        + " ms"), true);
+                return;
+            }
+            out.send(ClientFrame.newBuilder().setPing(Ping.newBuilder().setSentAtMs(System.currentTimeMillis()))
+                    .build());
+        }
+
+        @Override
+        public void onNext(ServerFrame frame) {
+            lastHeardNanos = System.nanoTime();
+            switch (frame.getFrameCase()) {
+                case WELCOME -> welcomed(this, frame.getWelcome());
+                case PONG -> { }
+                case EVENT -> event(frame.getEvent());
+                default -> {
+                    CompletableFuture<ServerFrame> result = pending.take(frame.getCallId());
+                    if (result != null) {
+                        result.complete(frame);
+                    }
+                }
+            }
+        }
+
+        private void event(Event event) {
+            if (event.getKind() == EventKind.EVENT_KIND_CONTAINER_REMOVED && event.hasContainer()) {
+                held.remove(event.getContainer().getUuid());
+            }
+            sessionEvents.accept(event);
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            end(Status.fromThrowable(failure), false);
+        }
+
+        @Override
+        public void onCompleted() {
+            end(Status.UNAVAILABLE.withDescription("the network ended the session"), false);
+        }
+
+        /** Ends this attempt: fails its calls in flight and, unless the client is closing, reconnects. */
+        void end(Status status, boolean cancelStream) {
+            synchronized (this) {
+                if (ended) {
+                    return;
+                }
+                ended = true;
+            }
+            if (pinger != null) {
+                pinger.cancel(false);
+            }
+            if (cancelStream) {
+                out.abandon();
+                call.cancel(status.getDescription(), null);
+            } else {
+                out.abandon();
+            }
+            VnetException lost = lostConnection(status);
+            pending.drain(result -> result.completeExceptionally(lost));
+            ended(this, status);
+        }
+
+        private VnetException lostConnection() {
+            return lostConnection(Status.UNAVAILABLE.withDescription("stream ended"));
+        }
+
+        private VnetException lostConnection(Status status) {
+            return new VnetException(Status.Code.UNAVAILABLE, "connection to the network at " + endpoint
+                    + " was lost before the answer came (" + status.getCode() + " " + status.getDescription()
+                    + "); the call may or may not have run");
+        }
+    }
+
+    /** Exposed for the channel-level helpers (listings, watches) that should use the session's endpoint. */
+    ManagedChannel channel() {
+        return channels.channel(channels.currentEndpoint());
+    }
+
+    static VnetException toException(ServerFrame frame) {
+        return Errors.toException(frame.getError());
+    }
+}

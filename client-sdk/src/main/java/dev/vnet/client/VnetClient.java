@@ -1,0 +1,330 @@
+package dev.vnet.client;
+
+import dev.vnet.proto.v1.AgentGrpc;
+import dev.vnet.proto.v1.AgentInfo;
+import dev.vnet.proto.v1.ClientFrame;
+import dev.vnet.proto.v1.ContainerInfo;
+import dev.vnet.proto.v1.ContainerReply;
+import dev.vnet.proto.v1.ContainerRequest;
+import dev.vnet.proto.v1.Event;
+import dev.vnet.proto.v1.EventKind;
+import dev.vnet.proto.v1.GetRequest;
+import dev.vnet.proto.v1.KindInfo;
+import dev.vnet.proto.v1.ListAgentsRequest;
+import dev.vnet.proto.v1.ListContainersRequest;
+import dev.vnet.proto.v1.ListKindsRequest;
+import dev.vnet.proto.v1.NetworkGrpc;
+import dev.vnet.proto.v1.Payload;
+import dev.vnet.proto.v1.ReleaseRequest;
+import dev.vnet.proto.v1.ServerFrame;
+import dev.vnet.wire.DaemonThreads;
+import dev.vnet.wire.Endpoint;
+import dev.vnet.wire.Errors;
+import dev.vnet.wire.Grpc;
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The Java client of a vnet network.
+ *
+ * <pre>{@code
+ * try (VnetClient client = VnetClient.builder().network("127.0.0.1:3737").build()) {
+ *     ContainerRef room = client.get(GetOptions.kind("chat").uuid("room-1"));
+ *     Map<?, ?> answer = room.request("post", Map.of("text", "hi"), Map.class);
+ * }
+ * }</pre>
+ *
+ * <p>Every method has a blocking form and an {@code Async} form returning a {@link CompletableFuture}. Futures
+ * complete on the client's I/O threads: continuations must not block (use the {@code *Async} methods of
+ * {@code CompletableFuture} with your own executor for slow work). Every call is bounded by its timeout (the
+ * builder's default, 30 s, unless {@link CallOptions} says otherwise); failures are {@link VnetException}s.
+ */
+public final class VnetClient implements AutoCloseable {
+
+    private final Builder config;
+    private final ClientChannels channels;
+    private final ScheduledExecutorService scheduler;
+    private final SessionChannel session;
+    private final DirectCalls direct;
+
+    private VnetClient(Builder config) {
+        this.config = config;
+        this.channels = new ClientChannels(config.network, Grpc.maxMessageBytes(config.maxPayloadBytes));
+        this.scheduler = DaemonThreads.scheduler("vnet-client");
+        this.session = new SessionChannel(channels, config.name, config.connectTimeout, scheduler,
+                config.sessionEvents);
+        this.direct = new DirectCalls(channels);
+        session.start();
+        scheduler.scheduleWithFixedDelay(() -> direct.sweep(System.nanoTime()), 5, 5, TimeUnit.MILLISECONDS);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Waits until the session with the network is open; the client connects by itself in the background. */
+    public VnetClient awaitConnected(Duration timeout) {
+        try {
+            session.connected().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return this;
+        } catch (TimeoutException e) {
+            throw new VnetException(Status.Code.UNAVAILABLE, "could not open a session with the network at "
+                    + channels.networkEndpoints() + " within " + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            throw Errors.toException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VnetException(Status.Code.CANCELLED, "interrupted while connecting");
+        }
+    }
+
+    /** This client's session id (the client id containers see), or null while not connected. */
+    public String sessionId() {
+        return session.sessionId();
+    }
+
+    // ---- containers ----
+
+    public ContainerRef get(GetOptions options) {
+        return await(getAsync(options));
+    }
+
+    /** Gets or creates a container; this client holds a reference to it until it releases it or closes. */
+    public CompletableFuture<ContainerRef> getAsync(GetOptions options) {
+        GetRequest request = options.toRequest();
+        return session.call(ClientFrame.newBuilder().setGet(request), deadline(null)).thenApply(frame -> {
+            ServerFrame answer = answerOf(frame);
+            ContainerInfo info = answer.getGet().getContainer();
+            session.hold(info.getUuid(), request);
+            return new ContainerRef(this, info, answer.getGet().getCreated());
+        });
+    }
+
+    /** Drops this client's reference; returns the references left (from all clients). */
+    public int release(String uuid) {
+        return await(releaseAsync(uuid));
+    }
+
+    public CompletableFuture<Integer> releaseAsync(String uuid) {
+        session.forget(uuid);
+        return session.call(ClientFrame.newBuilder().setRelease(ReleaseRequest.newBuilder().setUuid(uuid)),
+                deadline(null)).thenApply(frame -> answerOf(frame).getReleased().getReferences());
+    }
+
+    // ---- calls ----
+
+    /** A request routed through the network; the answer is decoded from JSON as {@code type}. */
+    public <T> T request(String uuid, String operation, Object data, Class<T> type) {
+        return Json.decode(await(requestAsync(uuid, operation, data, CallOptions.DEFAULT)), type);
+    }
+
+    public CompletableFuture<Payload> requestAsync(String uuid, String operation, Object data, CallOptions options) {
+        ContainerRequest request = containerRequest(uuid, operation, data, options);
+        return session.call(ClientFrame.newBuilder().setRequest(request), deadline(options.timeout()))
+                .thenApply(frame -> answerOf(frame).getReply().getPayload());
+    }
+
+    /** A one-way message routed through the network; returns once the network handed it to the agent. */
+    public void send(String uuid, String operation, Object data) {
+        await(sendAsync(uuid, operation, data));
+    }
+
+    public CompletableFuture<Void> sendAsync(String uuid, String operation, Object data) {
+        ContainerRequest request = containerRequest(uuid, operation, data, CallOptions.DEFAULT);
+        return session.call(ClientFrame.newBuilder().setSend(request), deadline(null))
+                .thenApply(frame -> {
+                    answerOf(frame);
+                    return null;
+                });
+    }
+
+    CompletableFuture<Payload> requestDirectAsync(ContainerInfo container, String operation, Object data,
+            CallOptions options) {
+        ContainerRequest request = containerRequest(container.getUuid(), operation, data, options);
+        return direct.call(Endpoint.parse(container.getEndpoint()), request, false, deadline(options.timeout()))
+                .thenApply(ContainerReply::getPayload);
+    }
+
+    // ---- connections and events ----
+
+    /** Connects to a container's broadcasts through the network. */
+    public Connection connect(String uuid, BroadcastListener listener) {
+        return openConnection(ConnectStream.open(uuid, session.sessionId(), listener,
+                observer -> NetworkGrpc.newStub(session.channel()).connect(observer)));
+    }
+
+    Connection connectDirect(ContainerInfo container, BroadcastListener listener) {
+        Endpoint agent = Endpoint.parse(container.getEndpoint());
+        return openConnection(ConnectStream.open(container.getUuid(), session.sessionId(), listener,
+                observer -> AgentGrpc.newStub(channels.channel(agent)).connect(observer)));
+    }
+
+    private Connection openConnection(ConnectStream stream) {
+        scheduler.schedule(() -> stream.abandonIfNotReady(new VnetException(Status.Code.DEADLINE_EXCEEDED,
+                "the container did not accept the connection within " + config.timeout.toMillis() + " ms")),
+                config.timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return await(stream.ready());
+    }
+
+    /**
+     * Watches network events until the subscription is closed, re-subscribing by itself after a network restart.
+     * The listener runs on the client's I/O threads and must not block.
+     *
+     * @param snapshot first deliver the current agents and containers as ADDED events (again after each re-subscribe)
+     * @param kinds only these kinds of events; all when none are given
+     */
+    public Subscription watch(Consumer<Event> listener, boolean snapshot, EventKind... kinds) {
+        EventWatch watch = new EventWatch(channels, scheduler, snapshot, List.of(kinds), listener);
+        watch.start();
+        return watch;
+    }
+
+    // ---- listings ----
+
+    public List<AgentInfo> agents() {
+        return unary(() -> network().listAgents(ListAgentsRequest.getDefaultInstance()).getAgentsList());
+    }
+
+    /** Containers matching every filter given (null or empty filters match everything). */
+    public List<ContainerInfo> containers(String kind, List<String> labels, String agentId) {
+        ListContainersRequest.Builder request = ListContainersRequest.newBuilder();
+        if (kind != null) {
+            request.setKind(kind);
+        }
+        if (labels != null) {
+            request.addAllLabels(labels);
+        }
+        if (agentId != null) {
+            request.setAgentId(agentId);
+        }
+        return unary(() -> network().listContainers(request.build()).getContainersList());
+    }
+
+    public List<KindInfo> kinds() {
+        return unary(() -> network().listKinds(ListKindsRequest.getDefaultInstance()).getKindsList());
+    }
+
+    private NetworkGrpc.NetworkBlockingStub network() {
+        return NetworkGrpc.newBlockingStub(session.channel())
+                .withDeadlineAfter(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static <T> T unary(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            throw Errors.toException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        session.close();
+        direct.close();
+        scheduler.shutdownNow();
+        channels.close();
+    }
+
+    // ---- helpers ----
+
+    private ContainerRequest containerRequest(String uuid, String operation, Object data, CallOptions options) {
+        Duration timeout = options.timeout() != null ? options.timeout() : config.timeout;
+        return ContainerRequest.newBuilder()
+                .setUuid(Objects.requireNonNull(uuid, "uuid"))
+                .setOperation(Objects.requireNonNull(operation, "operation"))
+                .setPayload(Json.encode(data))
+                .setTimeoutMs(timeout.toMillis())
+                .setIdempotent(options.idempotent())
+                .build();
+    }
+
+    private long deadline(Duration timeout) {
+        return System.nanoTime() + (timeout != null ? timeout : config.timeout).toNanos();
+    }
+
+    /** The frame itself when it answers successfully; its error as a VnetException otherwise. */
+    private static ServerFrame answerOf(ServerFrame frame) {
+        if (frame.hasError()) {
+            throw SessionChannel.toException(frame);
+        }
+        return frame;
+    }
+
+    /** Waits for a future that is bounded by its own deadline, and unwraps its failure. */
+    static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            throw Errors.toException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VnetException(Status.Code.CANCELLED, "interrupted while waiting for the answer");
+        }
+    }
+
+    /** Client settings; everything has a default. */
+    public static final class Builder {
+        private List<Endpoint> network = List.of(new Endpoint("127.0.0.1", 3737));
+        private String name = "java-client";
+        private Duration timeout = Duration.ofSeconds(30);
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private int maxPayloadBytes = 4 * 1024 * 1024;
+        private Consumer<Event> sessionEvents = event -> { };
+
+        private Builder() {}
+
+        /** The network's endpoints, {@code host:port[,host:port...]}; default 127.0.0.1:3737. */
+        public Builder network(String endpoints) {
+            this.network = Endpoint.parseList(endpoints);
+            return this;
+        }
+
+        /** How this client appears in the network's logs and listings. */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** Default bound of every call; default 30 s. */
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** How long one attempt to open a session may take before the next endpoint is tried; default 5 s. */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        public Builder maxPayloadBytes(int maxPayloadBytes) {
+            this.maxPayloadBytes = maxPayloadBytes;
+            return this;
+        }
+
+        /**
+         * Told about containers this client holds that were removed or moved (e.g. their agent died). Runs on an
+         * I/O thread: must not block.
+         */
+        public Builder onSessionEvent(Consumer<Event> listener) {
+            this.sessionEvents = listener;
+            return this;
+        }
+
+        public VnetClient build() {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive");
+            }
+            return new VnetClient(this);
+        }
+    }
+}

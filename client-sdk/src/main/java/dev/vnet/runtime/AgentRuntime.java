@@ -1,0 +1,293 @@
+package dev.vnet.runtime;
+
+import dev.vnet.proto.v1.Capacity;
+import dev.vnet.wire.DaemonThreads;
+import dev.vnet.wire.Endpoint;
+import dev.vnet.wire.Grpc;
+import dev.vnet.wire.Names;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An agent embedded in any Java process: hosts containers of the kinds it is given, serves direct requests on its
+ * own gRPC port, and keeps a stream to the network (registering, heartbeating, obeying its commands, reconnecting).
+ *
+ * <pre>{@code
+ * AgentRuntime agent = AgentRuntime.builder()
+ *         .agentId("worker-1")
+ *         .network("127.0.0.1:3737")
+ *         .port(3738)
+ *         .kind(new MyKind())
+ *         .build()
+ *         .start();
+ * }</pre>
+ */
+public final class AgentRuntime implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(AgentRuntime.class.getName());
+
+    private final Builder config;
+    private final String instanceId = UUID.randomUUID().toString();
+    private final ThreadPoolExecutor workers;
+    private final ScheduledExecutorService scheduler;
+    private final ContainerHost host;
+    private final HealthStatusManager health = new HealthStatusManager();
+    private Server server;
+    private NetworkLink link;
+    private volatile String endpoint;
+
+    private AgentRuntime(Builder config) {
+        this.config = config;
+        this.workers = new ThreadPoolExecutor(config.workerThreads, config.workerThreads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(config.workerQueue), DaemonThreads.factory("vnet-worker"));
+        this.workers.allowCoreThreadTimeOut(true);
+        this.scheduler = DaemonThreads.scheduler("vnet-agent-link");
+        this.host = new ContainerHost(config.agentId, config.kinds, workers, config.maxContainers);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts serving direct requests and connecting to the network; does not wait for the registration. */
+    public synchronized AgentRuntime start() {
+        if (server != null) {
+            throw new IllegalStateException("agent runtime " + config.agentId + " is already started");
+        }
+        int maxMessageBytes = Grpc.maxMessageBytes(config.maxPayloadBytes);
+        // The advertised endpoint needs the real port, which is only known once bound (port 0 picks one).
+        DirectService direct = new DirectService(host, config.agentId, () -> endpoint);
+        server = Grpc.startServer(config.host, config.port, maxMessageBytes, List.<BindableService>of(direct),
+                List.of(), health);
+        endpoint = config.advertisedHost() + ":" + server.getPort();
+        AgentIdentity identity = new AgentIdentity(config.agentId, instanceId, endpoint, config.cluster,
+                List.copyOf(config.labels), config.capacity, config.version);
+        link = new NetworkLink(identity, config.network, host, scheduler, maxMessageBytes);
+        link.start();
+        health.setStatus("", ServingStatus.SERVING);
+        LOG.log(Level.INFO, () -> "agent " + config.agentId + " (instance " + instanceId + ") serves " + host.kinds()
+                + " on " + endpoint + ", network " + config.network);
+        return this;
+    }
+
+    /** Completes when the network first accepts this agent. */
+    public CompletableFuture<Void> registered() {
+        return link.registered();
+    }
+
+    /** Whether the agent is registered with a network right now. */
+    public boolean isRegistered() {
+        return link != null && link.isRegistered();
+    }
+
+    /** host:port where this agent serves direct requests (known after {@link #start}). */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** The port the direct server listens on (known after {@link #start}). */
+    public int port() {
+        return server.getPort();
+    }
+
+    public String agentId() {
+        return config.agentId;
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    public List<String> kinds() {
+        return host.kinds();
+    }
+
+    public int containerCount() {
+        return host.count();
+    }
+
+    /**
+     * Stops the agent: leaves the network, terminates its containers and stops serving, waiting at most
+     * {@code grace} for calls in flight.
+     */
+    public synchronized void close(Duration grace) {
+        if (server == null) {
+            return;
+        }
+        health.enterTerminalState();
+        link.close();
+        host.terminateAll("agent " + config.agentId + " is shutting down");
+        Grpc.stop(server, grace.toMillis());
+        scheduler.shutdownNow();
+        workers.shutdown();
+        try {
+            workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.shutdownNow();
+        server = null;
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(5));
+    }
+
+    /** Configuration of an {@link AgentRuntime}; every setting has a default except the kinds. */
+    public static final class Builder {
+        private String agentId = defaultAgentId();
+        private List<Endpoint> network = List.of(new Endpoint("127.0.0.1", 3737));
+        private String host = "0.0.0.0";
+        private int port = 3738;
+        private String advertisedHost = "";
+        private String cluster = "";
+        private final List<String> labels = new ArrayList<>();
+        private Capacity capacity = Capacity.getDefaultInstance();
+        private int maxContainers;
+        private final Map<String, ContainerKind> kinds = new LinkedHashMap<>();
+        private int workerThreads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+        private int workerQueue = 100_000;
+        private int maxPayloadBytes = 4 * 1024 * 1024;
+        private String version = "dev";
+
+        private Builder() {}
+
+        /** The agent's role name; default: the host name. */
+        public Builder agentId(String agentId) {
+            this.agentId = agentId;
+            return this;
+        }
+
+        /** The network's endpoints, {@code host:port[,host:port...]}; default 127.0.0.1:3737. */
+        public Builder network(String endpoints) {
+            this.network = Endpoint.parseList(endpoints);
+            return this;
+        }
+
+        /** Where to listen for direct requests; default 0.0.0.0. */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** Port for direct requests; default 3738, 0 picks a free one. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * The host clients should use to reach this agent directly; default: the listen host, or this machine's
+         * address when listening on all interfaces.
+         */
+        public Builder advertisedHost(String advertisedHost) {
+            this.advertisedHost = advertisedHost;
+            return this;
+        }
+
+        public Builder cluster(String cluster) {
+            this.cluster = cluster;
+            return this;
+        }
+
+        public Builder labels(List<String> labels) {
+            this.labels.addAll(labels);
+            return this;
+        }
+
+        /** What the agent offers: CPU cores, memory bytes, most containers (0: not limited). */
+        public Builder capacity(double cpu, long memoryBytes, int maxContainers) {
+            this.capacity = Capacity.newBuilder().setCpu(cpu).setMemoryBytes(memoryBytes)
+                    .setMaxContainers(maxContainers).build();
+            this.maxContainers = maxContainers;
+            return this;
+        }
+
+        public Builder kind(ContainerKind kind) {
+            String problem = Names.kindProblem("kind name", kind.name());
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+            if (kinds.putIfAbsent(kind.name(), kind) != null) {
+                throw new IllegalArgumentException("kind '" + kind.name() + "' is registered twice");
+            }
+            return this;
+        }
+
+        /** Threads that run container code; default 4 per core, at least 8. */
+        public Builder workerThreads(int workerThreads) {
+            this.workerThreads = workerThreads;
+            return this;
+        }
+
+        /** Container calls that may wait for a worker before new ones are refused; default 100000. */
+        public Builder workerQueue(int workerQueue) {
+            this.workerQueue = workerQueue;
+            return this;
+        }
+
+        public Builder maxPayloadBytes(int maxPayloadBytes) {
+            this.maxPayloadBytes = maxPayloadBytes;
+            return this;
+        }
+
+        public Builder version(String version) {
+            this.version = version;
+            return this;
+        }
+
+        public AgentRuntime build() {
+            String problem = Names.first(Names.idProblem("agent id", agentId),
+                    Names.optionalIdProblem("cluster", cluster), Names.labelsProblem("agent labels", labels));
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+            Objects.requireNonNull(network, "network");
+            if (workerThreads < 1 || workerQueue < 1) {
+                throw new IllegalArgumentException("worker threads and worker queue must be at least 1");
+            }
+            return new AgentRuntime(this);
+        }
+
+        String advertisedHost() {
+            if (!advertisedHost.isBlank()) {
+                return advertisedHost;
+            }
+            if (!host.equals("0.0.0.0") && !host.equals("::")) {
+                return host;
+            }
+            try {
+                return InetAddress.getLocalHost().getHostAddress();
+            } catch (UnknownHostException e) {
+                return "127.0.0.1";
+            }
+        }
+
+        private static String defaultAgentId() {
+            try {
+                String name = InetAddress.getLocalHost().getHostName();
+                return Names.idProblem("agent id", name) == null ? name : "agent";
+            } catch (UnknownHostException e) {
+                return "agent";
+            }
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package dev.vnet.runtime;
+
+import dev.vnet.proto.v1.AgentGrpc;
+import dev.vnet.proto.v1.ConnectClosed;
+import dev.vnet.proto.v1.ConnectEvent;
+import dev.vnet.proto.v1.ConnectFrame;
+import dev.vnet.proto.v1.ConnectOpen;
+import dev.vnet.proto.v1.ConnectReady;
+import dev.vnet.proto.v1.ContainerInfo;
+import dev.vnet.proto.v1.ContainerReply;
+import dev.vnet.proto.v1.ContainerRequest;
+import dev.vnet.proto.v1.DirectCall;
+import dev.vnet.proto.v1.DirectResult;
+import dev.vnet.proto.v1.Error;
+import dev.vnet.proto.v1.Payload;
+import dev.vnet.wire.Deadlines;
+import dev.vnet.wire.Errors;
+import dev.vnet.wire.Names;
+import dev.vnet.wire.OutboundStream;
+import io.grpc.Status;
+import io.grpc.stub.CallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * The agent's own gRPC API ({@code vnet.v1.Agent}): requests and connections to its containers without the
+ * network in between. Handlers run on transport threads and only hand work to the containers' executors.
+ */
+final class DirectService extends AgentGrpc.AgentImplBase {
+
+    private static final long DEFAULT_TIMEOUT_MS = 30_000;
+    private static final int MAX_QUEUED = 65_536;
+
+    private final ContainerHost host;
+    private final String agentId;
+    private final Supplier<String> endpoint;
+
+    DirectService(ContainerHost host, String agentId, Supplier<String> endpoint) {
+        this.host = host;
+        this.agentId = agentId;
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public void request(ContainerRequest request, StreamObserver<ContainerReply> responses) {
+        String problem = problemWith(request);
+        if (problem != null) {
+            responses.onError(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
+            return;
+        }
+        long deadline = Deadlines.fromCall(request.getTimeoutMs(), DEFAULT_TIMEOUT_MS);
+        host.call(request.getUuid(), 0, toCall(request, false), deadline, new ReplyTo() {
+            @Override
+            public void ok(Payload payload, long epoch) {
+                responses.onNext(reply(payload, epoch));
+                responses.onCompleted();
+            }
+
+            @Override
+            public void fail(Error error) {
+                responses.onError(Errors.toStatusException(error));
+            }
+        });
+    }
+
+    @Override
+    public StreamObserver<DirectCall> calls(StreamObserver<DirectResult> responses) {
+        OutboundStream<DirectResult> out =
+                new OutboundStream<>((CallStreamObserver<DirectResult>) responses, MAX_QUEUED);
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(DirectCall call) {
+                ContainerRequest request = call.getRequest();
+                String problem = problemWith(request);
+                if (problem != null) {
+                    if (!call.getOneWay()) {
+                        out.send(failure(call.getCallId(), Errors.error(Status.Code.INVALID_ARGUMENT, problem)));
+                    }
+                    return;
+                }
+                long deadline = Deadlines.fromCall(request.getTimeoutMs(), DEFAULT_TIMEOUT_MS);
+                ReplyTo answer = call.getOneWay() ? ReplyTo.NONE : new ReplyTo() {
+                    @Override
+                    public void ok(Payload payload, long epoch) {
+                        out.send(DirectResult.newBuilder().setCallId(call.getCallId())
+                                .setReply(reply(payload, epoch)).build());
+                    }
+
+                    @Override
+                    public void fail(Error error) {
+                        out.send(failure(call.getCallId(), error));
+                    }
+                };
+                host.call(request.getUuid(), 0, toCall(request, call.getOneWay()), deadline, answer);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                out.abandon();
+            }
+
+            @Override
+            public void onCompleted() {
+                out.complete();
+            }
+        };
+    }
+
+    @Override
+    public StreamObserver<ConnectFrame> connect(StreamObserver<ConnectEvent> responses) {
+        OutboundStream<ConnectEvent> out =
+                new OutboundStream<>((CallStreamObserver<ConnectEvent>) responses, MAX_QUEUED);
+        return new StreamObserver<>() {
+            private DirectClient client;
+            private String uuid;
+
+            @Override
+            public void onNext(ConnectFrame frame) {
+                if (client != null || !frame.hasOpen()) {
+                    out.fail(Status.INVALID_ARGUMENT.withDescription(client != null
+                            ? "this stream is already connected to " + uuid : "the first frame must be 'open'"));
+                    return;
+                }
+                ConnectOpen open = frame.getOpen();
+                String problem = Names.first(Names.idProblem("uuid", open.getUuid()),
+                        Names.optionalIdProblem("session_id", open.getSessionId()));
+                if (problem != null) {
+                    out.fail(Status.INVALID_ARGUMENT.withDescription(problem));
+                    return;
+                }
+                uuid = open.getUuid();
+                String clientId = open.getSessionId().isEmpty() ? "direct-" + UUID.randomUUID() : open.getSessionId();
+                DirectClient connecting = new DirectClient(clientId, out);
+                client = connecting;
+                host.connect(uuid, 0, connecting, error -> {
+                    if (error != null) {
+                        out.fail(Errors.toStatusException(error).getStatus());
+                        return;
+                    }
+                    HostedContainer hosted = host.find(uuid);
+                    ContainerInfo.Builder info = ContainerInfo.newBuilder().setUuid(uuid).setAgentId(agentId)
+                            .setEndpoint(endpoint.get());
+                    if (hosted != null) {
+                        ContainerContext c = hosted.context();
+                        info.setKind(c.kind()).setType(c.type()).addAllLabels(c.labels()).setEpoch(c.epoch());
+                    }
+                    out.send(ConnectEvent.newBuilder().setReady(ConnectReady.newBuilder()
+                            .setClientId(clientId).setContainer(info)).build());
+                });
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                disconnect();
+                out.abandon();
+            }
+
+            @Override
+            public void onCompleted() {
+                disconnect();
+                out.complete();
+            }
+
+            private void disconnect() {
+                if (client != null) {
+                    host.disconnect(uuid, client);
+                }
+            }
+        };
+    }
+
+    private static String problemWith(ContainerRequest request) {
+        return Names.first(Names.idProblem("uuid", request.getUuid()),
+                Names.operationProblem("operation", request.getOperation()),
+                Names.optionalIdProblem("session_id", request.getSessionId()));
+    }
+
+    private static Call toCall(ContainerRequest request, boolean oneWay) {
+        return new Call(request.getUuid(), request.getOperation(), request.getPayload(), request.getSessionId(),
+                oneWay);
+    }
+
+    private ContainerReply reply(Payload payload, long epoch) {
+        return ContainerReply.newBuilder().setPayload(payload).setAgentId(agentId).setEpoch(epoch).build();
+    }
+
+    private static DirectResult failure(long callId, Error error) {
+        return DirectResult.newBuilder().setCallId(callId).setError(error).build();
+    }
+
+    /** A client connected straight to this agent: broadcasts go out on its {@code Connect} stream. */
+    private static final class DirectClient extends ClientLink {
+        private final OutboundStream<ConnectEvent> out;
+
+        DirectClient(String clientId, OutboundStream<ConnectEvent> out) {
+            super(clientId);
+            this.out = out;
+        }
+
+        @Override
+        public boolean send(Payload payload) {
+            return out.send(ConnectEvent.newBuilder().setBroadcast(payload).build());
+        }
+
+        @Override
+        public boolean isOpen() {
+            return out.isOpen();
+        }
+
+        @Override
+        void close(String reason) {
+            out.send(ConnectEvent.newBuilder().setClosed(ConnectClosed.newBuilder().setReason(reason)).build());
+            out.complete();
+        }
+    }
+}

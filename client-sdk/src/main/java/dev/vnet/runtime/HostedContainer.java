@@ -1,0 +1,151 @@
+package dev.vnet.runtime;
+
+import dev.vnet.proto.v1.Error;
+import dev.vnet.proto.v1.Payload;
+import dev.vnet.wire.Errors;
+import io.grpc.Status;
+import java.lang.System.Logger.Level;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * One container copy running in this agent: its code, the executor its calls run on, its connected clients.
+ * Every call into the container's code goes through {@link #executor}, so the kind's {@link Threading} holds for
+ * requests, connects and termination alike.
+ */
+final class HostedContainer {
+
+    private static final System.Logger LOG = System.getLogger(HostedContainer.class.getName());
+    private static final Payload EMPTY = Payload.getDefaultInstance();
+
+    private final ContainerContext context;
+    private final Container container;
+    private final Executor executor;
+    private final Map<String, ClientLink> clients = new ConcurrentHashMap<>();
+    private volatile boolean terminated;
+
+    HostedContainer(ContainerContext context, Container container, Executor executor) {
+        this.context = context;
+        this.container = container;
+        this.executor = executor;
+    }
+
+    ContainerContext context() {
+        return context;
+    }
+
+    long epoch() {
+        return context.epoch();
+    }
+
+    void call(Call call, long deadlineNanos, ReplyTo reply) {
+        submit(reply::fail, () -> {
+            if (terminated) {
+                reply.fail(Errors.error(Status.Code.UNAVAILABLE, "container " + context.uuid() + " was terminated"));
+                return;
+            }
+            if (System.nanoTime() - deadlineNanos > 0) {
+                reply.fail(Errors.error(Status.Code.DEADLINE_EXCEEDED,
+                        "container " + context.uuid() + " was still busy when the call's deadline passed"));
+                return;
+            }
+            Payload answer;
+            try {
+                answer = container.request(call);
+            } catch (Throwable failure) {
+                LOG.log(Level.DEBUG, () -> "container " + context.uuid() + " failed " + call.operation(), failure);
+                reply.fail(Errors.containerError(failure));
+                return;
+            }
+            reply.ok(answer == null ? EMPTY : answer, context.epoch());
+        });
+    }
+
+    /** Connects a client; {@code done} gets null on success, else why it failed. */
+    void connect(ClientLink client, Consumer<Error> done) {
+        submit(done, () -> {
+            if (terminated) {
+                done.accept(Errors.error(Status.Code.UNAVAILABLE, "container " + context.uuid() + " was terminated"));
+                return;
+            }
+            ClientLink previous = clients.put(client.clientId(), client);
+            if (previous != null) {
+                previous.close("replaced by a new connection of the same client");
+            }
+            try {
+                container.connect(client.clientId(), client);
+                done.accept(null);
+            } catch (Throwable failure) {
+                clients.remove(client.clientId(), client);
+                done.accept(Errors.containerError(failure));
+            }
+        });
+    }
+
+    /** Disconnects a client if {@code client} is still its current link (a newer connection is left alone). */
+    void disconnect(ClientLink client) {
+        submitQuietly(() -> {
+            if (clients.remove(client.clientId(), client)) {
+                try {
+                    container.disconnect(client.clientId());
+                } catch (Throwable failure) {
+                    LOG.log(Level.WARNING, "container " + context.uuid() + " failed in disconnect", failure);
+                }
+            }
+        });
+    }
+
+    /** Disconnects every client {@code which} selects: e.g. all clients of a network stream that broke. */
+    void disconnectAll(java.util.function.Predicate<ClientLink> which) {
+        for (ClientLink client : clients.values()) {
+            if (which.test(client)) {
+                disconnect(client);
+            }
+        }
+    }
+
+    /** Terminates the container after the calls already queued for it; idempotent. */
+    void terminate(String reason) {
+        submitQuietly(() -> {
+            if (terminated) {
+                return;
+            }
+            terminated = true;
+            for (ClientLink client : clients.values()) {
+                client.close(reason);
+            }
+            clients.clear();
+            try {
+                container.terminate();
+            } catch (Throwable failure) {
+                LOG.log(Level.WARNING, "container " + context.uuid() + " failed in terminate", failure);
+            }
+        });
+    }
+
+    boolean isTerminated() {
+        return terminated;
+    }
+
+    private void submit(Consumer<Error> onRejected, Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            onRejected.accept(Errors.error(Status.Code.RESOURCE_EXHAUSTED,
+                    "agent " + context.agentId() + " has no free worker for container " + context.uuid()
+                            + ": too many calls queued; retry later or give the agent more worker threads"));
+        }
+    }
+
+    private void submitQuietly(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            // Lifecycle work must happen even when the queue is full: run it here rather than lose it.
+            task.run();
+        }
+    }
+}

@@ -1,0 +1,342 @@
+package dev.vnet.runtime;
+
+import dev.vnet.proto.v1.AgentChannelGrpc;
+import dev.vnet.proto.v1.AgentFrame;
+import dev.vnet.proto.v1.AgentHeartbeat;
+import dev.vnet.proto.v1.AgentRegister;
+import dev.vnet.proto.v1.Broadcast;
+import dev.vnet.proto.v1.ClientConnect;
+import dev.vnet.proto.v1.ClientConnected;
+import dev.vnet.proto.v1.ClientDisconnect;
+import dev.vnet.proto.v1.ContainerStarted;
+import dev.vnet.proto.v1.ContainerStopped;
+import dev.vnet.proto.v1.Error;
+import dev.vnet.proto.v1.NetworkFrame;
+import dev.vnet.proto.v1.Payload;
+import dev.vnet.proto.v1.RegisterAck;
+import dev.vnet.proto.v1.RouteReply;
+import dev.vnet.proto.v1.RouteRequest;
+import dev.vnet.proto.v1.RouteSend;
+import dev.vnet.proto.v1.StartContainer;
+import dev.vnet.proto.v1.TerminateContainer;
+import dev.vnet.wire.Backoff;
+import dev.vnet.wire.Endpoint;
+import dev.vnet.wire.Errors;
+import dev.vnet.wire.Grpc;
+import dev.vnet.wire.OutboundStream;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent's one long-lived stream to the network: registers (with the containers it already runs), heartbeats,
+ * carries out the network's commands, and reconnects with backoff, trying the configured endpoints in turn, when
+ * the stream breaks. Containers keep running while the network is away and are re-registered when it is back.
+ */
+final class NetworkLink implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(NetworkLink.class.getName());
+    private static final long DEFAULT_CALL_TIMEOUT_MS = 30_000;
+    private static final int MAX_QUEUED_FRAMES = 65_536;
+
+    private final AgentIdentity identity;
+    private final List<Endpoint> endpoints;
+    private final ContainerHost host;
+    private final ScheduledExecutorService scheduler;
+    private final int maxMessageBytes;
+    private final LoadProbe loadProbe = new LoadProbe();
+    private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
+    private final Map<Endpoint, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final CompletableFuture<Void> firstRegistration = new CompletableFuture<>();
+
+    private volatile Session current;
+    private volatile boolean closed;
+    private volatile long heartbeatMillis = 1000;
+    private int endpointIndex;
+
+    NetworkLink(AgentIdentity identity, List<Endpoint> endpoints, ContainerHost host,
+            ScheduledExecutorService scheduler, int maxMessageBytes) {
+        this.identity = identity;
+        this.endpoints = List.copyOf(endpoints);
+        this.host = host;
+        this.scheduler = scheduler;
+        this.maxMessageBytes = maxMessageBytes;
+        host.onStopped(this::reportStopped);
+    }
+
+    void start() {
+        scheduler.execute(this::connect);
+        scheduler.schedule(this::heartbeat, heartbeatMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Completes when the network first accepts the registration. */
+    CompletableFuture<Void> registered() {
+        return firstRegistration;
+    }
+
+    boolean isRegistered() {
+        Session session = current;
+        return session != null && session.registered;
+    }
+
+    /** The endpoint of the network this agent is registered with, or null. */
+    Endpoint networkEndpoint() {
+        Session session = current;
+        return session != null && session.registered ? session.endpoint : null;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Session session = current;
+        if (session != null) {
+            session.out.complete();
+        }
+        for (ManagedChannel channel : channels.values()) {
+            Grpc.close(channel, 1000);
+        }
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        Endpoint endpoint = endpoints.get(endpointIndex % endpoints.size());
+        ManagedChannel channel = channels.computeIfAbsent(endpoint, e -> Grpc.channel(e, maxMessageBytes));
+        Session session = new Session(endpoint);
+        current = session;
+        AgentChannelGrpc.newStub(channel).connect(session);
+        session.send(AgentFrame.newBuilder().setRegister(registration()).build());
+    }
+
+    private AgentRegister registration() {
+        return AgentRegister.newBuilder()
+                .setAgentId(identity.agentId())
+                .setInstanceId(identity.instanceId())
+                .setEndpoint(identity.endpoint())
+                .addAllKinds(host.kinds())
+                .setCluster(identity.cluster())
+                .addAllLabels(identity.labels())
+                .setCapacity(identity.capacity())
+                .addAllContainers(host.running())
+                .setVersion(identity.version())
+                .build();
+    }
+
+    private void heartbeat() {
+        if (closed) {
+            return;
+        }
+        try {
+            Session session = current;
+            if (session != null && session.registered) {
+                session.send(AgentFrame.newBuilder().setHeartbeat(AgentHeartbeat.newBuilder()
+                        .setLoad(loadProbe.sample(host.count()))
+                        .setSentAtMs(System.currentTimeMillis())).build());
+            }
+        } finally {
+            scheduler.schedule(this::heartbeat, heartbeatMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void reportStopped(String uuid, long epoch, String reason) {
+        Session session = current;
+        if (session != null) {
+            session.send(AgentFrame.newBuilder().setStopped(ContainerStopped.newBuilder()
+                    .setUuid(uuid).setEpoch(epoch).setReason(reason)).build());
+        }
+    }
+
+    private void ended(Session session, Throwable failure) {
+        if (current != session) {
+            return;
+        }
+        current = null;
+        host.disconnectAll(link -> link instanceof NetworkClient client && client.session == session);
+        if (closed) {
+            return;
+        }
+        if (!session.registered) {
+            endpointIndex++;
+        }
+        long delay = backoff.nextDelayMillis();
+        Status status = Status.fromThrowable(failure == null ? Status.UNAVAILABLE
+                .withDescription("the network ended the stream").asRuntimeException() : failure);
+        LOG.log(session.registered ? Level.WARNING : Level.INFO, () -> "agent " + identity.agentId()
+                + (session.registered ? " lost the network at " : " could not register with the network at ")
+                + session.endpoint + ": " + status.getCode() + " " + status.getDescription()
+                + "; retrying in " + delay + " ms");
+        scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** One attempt: a stream to one network endpoint, from registration until it breaks. */
+    private final class Session implements ClientResponseObserver<AgentFrame, NetworkFrame> {
+
+        final Endpoint endpoint;
+        volatile OutboundStream<AgentFrame> out;
+        volatile boolean registered;
+
+        Session(Endpoint endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<AgentFrame> call) {
+            out = new OutboundStream<>(call, MAX_QUEUED_FRAMES);
+        }
+
+        boolean send(AgentFrame frame) {
+            return out.send(frame);
+        }
+
+        @Override
+        public void onNext(NetworkFrame frame) {
+            switch (frame.getFrameCase()) {
+                case REQUEST -> request(frame.getRequest());
+                case SEND -> send(frame.getSend());
+                case REGISTERED -> registered(frame.getRegistered());
+                case START -> start(frame.getStart());
+                case TERMINATE -> terminate(frame.getTerminate());
+                case CONNECT -> connect(frame.getConnect());
+                case DISCONNECT -> disconnect(frame.getDisconnect());
+                case FRAME_NOT_SET -> LOG.log(Level.WARNING, "empty frame from the network ignored");
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            out.abandon();
+            ended(this, failure);
+        }
+
+        @Override
+        public void onCompleted() {
+            out.complete();
+            ended(this, null);
+        }
+
+        private void registered(RegisterAck ack) {
+            for (TerminateContainer stale : ack.getTerminateList()) {
+                terminate(stale);
+            }
+            if (ack.getHeartbeatIntervalMs() > 0) {
+                heartbeatMillis = ack.getHeartbeatIntervalMs();
+            }
+            registered = true;
+            backoff.reset();
+            LOG.log(Level.INFO, () -> "agent " + identity.agentId() + " registered with the network at " + endpoint
+                    + " as " + ack.getState() + " with " + host.count() + " running containers");
+            firstRegistration.complete(null);
+        }
+
+        private void start(StartContainer command) {
+            host.start(command, error -> {
+                ContainerStarted.Builder started = ContainerStarted.newBuilder()
+                        .setUuid(command.getUuid()).setEpoch(command.getEpoch());
+                if (error != null) {
+                    started.setError(error);
+                }
+                send(AgentFrame.newBuilder().setStarted(started).build());
+            });
+        }
+
+        private void terminate(TerminateContainer command) {
+            host.terminate(command.getUuid(), command.getEpoch(), command.getReason());
+        }
+
+        private void request(RouteRequest request) {
+            long timeoutMs = request.getTimeoutMs() > 0 ? request.getTimeoutMs() : DEFAULT_CALL_TIMEOUT_MS;
+            Call call = new Call(request.getUuid(), request.getOperation(), request.getPayload(),
+                    request.getClientId(), false);
+            host.call(request.getUuid(), request.getEpoch(), call,
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs), new RouteAnswer(request.getRouteId()));
+        }
+
+        private void send(RouteSend message) {
+            Call call = new Call(message.getUuid(), message.getOperation(), message.getPayload(),
+                    message.getClientId(), true);
+            host.call(message.getUuid(), message.getEpoch(), call,
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEFAULT_CALL_TIMEOUT_MS), ReplyTo.NONE);
+        }
+
+        private void connect(ClientConnect command) {
+            NetworkClient client = new NetworkClient(this, command.getUuid(), command.getClientId());
+            host.connect(command.getUuid(), command.getEpoch(), client, error -> {
+                ClientConnected.Builder connected = ClientConnected.newBuilder()
+                        .setUuid(command.getUuid()).setClientId(command.getClientId());
+                if (error != null) {
+                    connected.setError(error);
+                }
+                send(AgentFrame.newBuilder().setConnected(connected).build());
+            });
+        }
+
+        private void disconnect(ClientDisconnect command) {
+            HostedContainer hosted = host.find(command.getUuid());
+            if (hosted != null) {
+                hosted.disconnectAll(link -> link instanceof NetworkClient client && client.session == this
+                        && client.clientId().equals(command.getClientId()));
+            }
+        }
+
+        /** Sends a container's answer back as the {@code RouteReply} the network waits for. */
+        private final class RouteAnswer implements ReplyTo {
+            private final long routeId;
+
+            RouteAnswer(long routeId) {
+                this.routeId = routeId;
+            }
+
+            @Override
+            public void ok(Payload payload, long epoch) {
+                send(AgentFrame.newBuilder().setReply(RouteReply.newBuilder().setRouteId(routeId).setPayload(payload))
+                        .build());
+            }
+
+            @Override
+            public void fail(Error error) {
+                send(AgentFrame.newBuilder().setReply(RouteReply.newBuilder().setRouteId(routeId).setError(error))
+                        .build());
+            }
+        }
+    }
+
+    /** A client connected through the network: its broadcasts travel back up this agent's stream. */
+    private static final class NetworkClient extends ClientLink {
+        final Session session;
+        private final String uuid;
+        private volatile boolean open = true;
+
+        NetworkClient(Session session, String uuid, String clientId) {
+            super(clientId);
+            this.session = session;
+            this.uuid = uuid;
+        }
+
+        @Override
+        public boolean send(Payload payload) {
+            return open && session.send(AgentFrame.newBuilder().setBroadcast(Broadcast.newBuilder()
+                    .setUuid(uuid).setClientId(clientId()).setPayload(payload)).build());
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open && session.out.isOpen();
+        }
+
+        @Override
+        void close(String reason) {
+            // The network closes its clients' streams itself when it learns the container is gone.
+            open = false;
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.vnet.wire;
+
+import io.grpc.BindableService;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How every vnet process builds its gRPC servers and channels: grpc-java on Netty (epoll where the platform has
+ * it), with handlers run directly on the transport threads.
+ *
+ * <p>Running handlers on the transport threads ({@code directExecutor}) is what makes the routed path fast: a
+ * frame is decoded, routed and re-encoded without a thread hand-off. It is safe because no vnet handler blocks:
+ * handlers either forward a frame, enqueue a command for the registry thread, or hand container code to the
+ * agent's worker threads. The same code on grpc-java's default executors ran 5 to 10 times slower here.
+ */
+public final class Grpc {
+
+    /** Largest frame accepted: the largest payload plus room for the frame around it. */
+    public static int maxMessageBytes(int maxPayloadBytes) {
+        return maxPayloadBytes + 64 * 1024;
+    }
+
+    private Grpc() {}
+
+    /**
+     * Starts a server on {@code host:port} (port 0 picks a free one) with the given services, plus server
+     * reflection and the standard {@code grpc.health.v1} service, whose status the caller drives through
+     * {@code health}.
+     */
+    public static Server startServer(String host, int port, int maxMessageBytes, List<BindableService> services,
+            List<ServerInterceptor> interceptors, HealthStatusManager health) {
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+                .directExecutor()
+                .maxInboundMessageSize(maxMessageBytes)
+                // Clients ping to find dead connections; let them, but not more often than this.
+                .permitKeepAliveTime(5, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                .keepAliveTime(20, TimeUnit.SECONDS)
+                .keepAliveTimeout(10, TimeUnit.SECONDS);
+        for (BindableService service : services) {
+            builder.addService(ServerInterceptors.intercept(service, interceptors));
+        }
+        builder.addService(ProtoReflectionServiceV1.newInstance());
+        builder.addService(health.getHealthService());
+        try {
+            return builder.build().start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen for gRPC on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A channel to one endpoint. Callbacks run on the transport threads, so whatever completes on them must not
+     * block; transparent retries are off because vnet decides itself what may be retried.
+     */
+    public static ManagedChannel channel(Endpoint endpoint, int maxMessageBytes) {
+        return NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port())
+                .usePlaintext()
+                .directExecutor()
+                .disableRetry()
+                .maxInboundMessageSize(maxMessageBytes)
+                .keepAliveTime(20, TimeUnit.SECONDS)
+                .keepAliveTimeout(10, TimeUnit.SECONDS)
+                .keepAliveWithoutCalls(true)
+                .build();
+    }
+
+    /** Stops a server: no new calls, then up to {@code graceMillis} for running ones, then cancels the rest. */
+    public static void stop(Server server, long graceMillis) {
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
+                server.shutdownNow().awaitTermination(1, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Closes a channel the same way: calls in flight get {@code graceMillis}, then are cancelled. */
+    public static void close(ManagedChannel channel, long graceMillis) {
+        channel.shutdown();
+        try {
+            if (!channel.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
+                channel.shutdownNow().awaitTermination(1, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            channel.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

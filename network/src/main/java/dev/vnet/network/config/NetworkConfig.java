@@ -1,0 +1,66 @@
+package dev.vnet.network.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Configuration of the coordinator, under {@code vnet.network}. Every key can also be set as an environment
+ * variable: {@code vnet.network.alive-timeout} is {@code VNET_NETWORK_ALIVE_TIMEOUT}. docs/CONFIGURATION.md lists
+ * them all.
+ */
+@ConfigMapping(prefix = "vnet.network")
+public interface NetworkConfig {
+
+    /** Interface the gRPC server listens on. */
+    @WithDefault("0.0.0.0")
+    String host();
+
+    /** gRPC port for clients and agents. */
+    @WithDefault("3737")
+    int port();
+
+    /** How often agents send a heartbeat and clients ping; told to them when they connect. */
+    @WithDefault("1s")
+    Duration heartbeatInterval();
+
+    /** An agent or a client session silent for this long is dead. */
+    @WithDefault("3s")
+    Duration aliveTimeout();
+
+    /** How long an unreferenced standard container lives before it is stopped. */
+    @WithDefault("60s")
+    Duration idleTimeout();
+
+    /** Idle timeout per kind, e.g. {@code vnet.network.idle-timeout-by-kind.chat=5m}; overrides idle-timeout. */
+    Map<String, Duration> idleTimeoutByKind();
+
+    /** How long an agent may take to start a container before the get fails. */
+    @WithDefault("15s")
+    Duration startTimeout();
+
+    /** Bound of a routed request that states no timeout and no gRPC deadline. */
+    @WithDefault("30s")
+    Duration defaultRequestTimeout();
+
+    /** Lease of a unary session opened without one. */
+    @WithDefault("30s")
+    Duration sessionLease();
+
+    /** How often the registry applies the passing of time (silences, idle containers, deadlines). */
+    @WithDefault("100ms")
+    Duration tickInterval();
+
+    /** Largest payload accepted in a request, a spec or a broadcast, in bytes. */
+    @WithDefault("4194304")
+    int maxPayloadBytes();
+
+    /** Frames that may wait for a slow peer on one stream before that peer's calls are refused or it is cut off. */
+    @WithDefault("65536")
+    int maxQueuedFrames();
+
+    /** How long shutdown waits for calls in flight before cancelling them. */
+    @WithDefault("5s")
+    Duration shutdownGrace();
+}

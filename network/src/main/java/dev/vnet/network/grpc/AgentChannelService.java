@@ -1,0 +1,35 @@
+package dev.vnet.network.grpc;
+
+import dev.vnet.network.registry.RegistryLoop;
+import dev.vnet.network.routing.RouteTable;
+import dev.vnet.proto.v1.AgentChannelGrpc;
+import dev.vnet.proto.v1.AgentFrame;
+import dev.vnet.proto.v1.NetworkFrame;
+import dev.vnet.wire.OutboundStream;
+import io.grpc.stub.CallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+/** Accepts agents' streams ({@code vnet.v1.AgentChannel}); each becomes an {@link AgentStream}. */
+public final class AgentChannelService extends AgentChannelGrpc.AgentChannelImplBase {
+
+    private final RegistryLoop loop;
+    private final RouteTable routes;
+    private final Validation validation;
+    private final AgentStreams streams;
+    private final int maxQueuedFrames;
+
+    AgentChannelService(RegistryLoop loop, RouteTable routes, Validation validation, AgentStreams streams,
+            int maxQueuedFrames) {
+        this.loop = loop;
+        this.routes = routes;
+        this.validation = validation;
+        this.streams = streams;
+        this.maxQueuedFrames = maxQueuedFrames;
+    }
+
+    @Override
+    public StreamObserver<AgentFrame> connect(StreamObserver<NetworkFrame> responses) {
+        return new AgentStream(loop, routes, validation, streams,
+                new OutboundStream<>((CallStreamObserver<NetworkFrame>) responses, maxQueuedFrames));
+    }
+}

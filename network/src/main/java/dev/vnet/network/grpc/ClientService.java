@@ -1,0 +1,262 @@
+package dev.vnet.network.grpc;
+
+import dev.vnet.network.events.EventHub;
+import dev.vnet.network.registry.RegistryLoop;
+import dev.vnet.network.registry.RegistrySettings;
+import dev.vnet.network.routing.ReplySink;
+import dev.vnet.proto.v1.ClientFrame;
+import dev.vnet.proto.v1.CloseSessionRequest;
+import dev.vnet.proto.v1.CloseSessionResponse;
+import dev.vnet.proto.v1.ConnectEvent;
+import dev.vnet.proto.v1.ConnectFrame;
+import dev.vnet.proto.v1.ContainerReply;
+import dev.vnet.proto.v1.ContainerRequest;
+import dev.vnet.proto.v1.Error;
+import dev.vnet.proto.v1.Event;
+import dev.vnet.proto.v1.GetRequest;
+import dev.vnet.proto.v1.GetResponse;
+import dev.vnet.proto.v1.KeepAliveRequest;
+import dev.vnet.proto.v1.KeepAliveResponse;
+import dev.vnet.proto.v1.ListAgentsRequest;
+import dev.vnet.proto.v1.ListAgentsResponse;
+import dev.vnet.proto.v1.ListContainersRequest;
+import dev.vnet.proto.v1.ListContainersResponse;
+import dev.vnet.proto.v1.ListKindsRequest;
+import dev.vnet.proto.v1.ListKindsResponse;
+import dev.vnet.proto.v1.NetworkGrpc;
+import dev.vnet.proto.v1.OpenSessionRequest;
+import dev.vnet.proto.v1.OpenSessionResponse;
+import dev.vnet.proto.v1.ReleaseRequest;
+import dev.vnet.proto.v1.ReleaseResponse;
+import dev.vnet.proto.v1.SendResponse;
+import dev.vnet.proto.v1.ServerFrame;
+import dev.vnet.proto.v1.WatchEventsRequest;
+import dev.vnet.wire.Deadlines;
+import dev.vnet.wire.Errors;
+import dev.vnet.wire.Names;
+import dev.vnet.wire.OutboundStream;
+import io.grpc.Status;
+import io.grpc.stub.CallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+
+/**
+ * The client API ({@code vnet.v1.Network}): translates calls into registry commands and routed requests, and
+ * their outcomes back into responses. Handlers run on transport threads and never block: they enqueue a command
+ * for the registry thread, or forward on an agent's stream, and answer when that completes.
+ */
+public final class ClientService extends NetworkGrpc.NetworkImplBase {
+
+    private static final long MIN_LEASE_MS = 1000;
+    private static final long MAX_LEASE_MS = 3_600_000;
+
+    private final RegistryLoop loop;
+    private final EventHub events;
+    private final RequestForwarder forwarder;
+    private final Validation validation;
+    private final RegistrySettings settings;
+    private final ScheduledExecutorService timers;
+    private final long defaultTimeoutMs;
+    private final long defaultLeaseMs;
+    private final int maxQueuedFrames;
+
+    ClientService(RegistryLoop loop, EventHub events, RequestForwarder forwarder, Validation validation,
+            RegistrySettings settings, ScheduledExecutorService timers, long defaultTimeoutMs, long defaultLeaseMs,
+            int maxQueuedFrames) {
+        this.loop = loop;
+        this.events = events;
+        this.forwarder = forwarder;
+        this.validation = validation;
+        this.settings = settings;
+        this.timers = timers;
+        this.defaultTimeoutMs = defaultTimeoutMs;
+        this.defaultLeaseMs = defaultLeaseMs;
+        this.maxQueuedFrames = maxQueuedFrames;
+    }
+
+    // ---- streams ----
+
+    @Override
+    public StreamObserver<ClientFrame> session(StreamObserver<ServerFrame> responses) {
+        return new SessionStream(loop, forwarder, validation, settings, defaultTimeoutMs, 1,
+                new OutboundStream<>((CallStreamObserver<ServerFrame>) responses, maxQueuedFrames));
+    }
+
+    @Override
+    public StreamObserver<ConnectFrame> connect(StreamObserver<ConnectEvent> responses) {
+        return new ConnectionStream(loop, timers, defaultTimeoutMs,
+                new OutboundStream<>((CallStreamObserver<ConnectEvent>) responses, maxQueuedFrames));
+    }
+
+    @Override
+    public void watchEvents(WatchEventsRequest request, StreamObserver<Event> responses) {
+        WatchStream watcher = new WatchStream(
+                new OutboundStream<>((CallStreamObserver<Event>) responses, maxQueuedFrames), request.getKindsList());
+        loop.run(registry -> {
+            if (request.getSnapshot()) {
+                for (Event event : registry.snapshot()) {
+                    if (!watcher.offer(event)) {
+                        return;
+                    }
+                }
+            }
+            events.add(watcher);
+        });
+    }
+
+    // ---- unary sessions ----
+
+    @Override
+    public void openSession(OpenSessionRequest request, StreamObserver<OpenSessionResponse> responses) {
+        long lease = request.getLeaseMs() == 0 ? defaultLeaseMs : request.getLeaseMs();
+        String problem = validation.clientName(request.getClientName());
+        if (problem == null && (lease < MIN_LEASE_MS || lease > MAX_LEASE_MS)) {
+            problem = "lease_ms must be between " + MIN_LEASE_MS + " and " + MAX_LEASE_MS + " (0 for "
+                    + defaultLeaseMs + ")";
+        }
+        if (problem != null) {
+            responses.onError(Failures.invalid(problem).asRuntimeException());
+            return;
+        }
+        respond(loop.call(registry -> registry.openSession(request.getClientName(), null, lease).id()),
+                id -> OpenSessionResponse.newBuilder().setSessionId(id).setLeaseMs(lease).build(), responses);
+    }
+
+    @Override
+    public void keepAlive(KeepAliveRequest request, StreamObserver<KeepAliveResponse> responses) {
+        if (refuse(Names.idProblem("session_id", request.getSessionId()), responses)) {
+            return;
+        }
+        respond(loop.call(registry -> registry.touchSession(request.getSessionId())), expiresAt -> {
+            if (expiresAt < 0) {
+                throw Status.NOT_FOUND.withDescription("session " + request.getSessionId()
+                        + " does not exist or has ended; open a new one").asRuntimeException();
+            }
+            return KeepAliveResponse.newBuilder().setExpiresAtMs(expiresAt).build();
+        }, responses);
+    }
+
+    @Override
+    public void closeSession(CloseSessionRequest request, StreamObserver<CloseSessionResponse> responses) {
+        if (refuse(Names.idProblem("session_id", request.getSessionId()), responses)) {
+            return;
+        }
+        respond(loop.call(registry -> registry.closeSession(request.getSessionId(), "closed by the client")),
+                released -> {
+                    if (released < 0) {
+                        throw Status.NOT_FOUND.withDescription("session " + request.getSessionId()
+                                + " does not exist or has ended").asRuntimeException();
+                    }
+                    return CloseSessionResponse.newBuilder().setReleased(released).build();
+                }, responses);
+    }
+
+    // ---- containers ----
+
+    @Override
+    public void get(GetRequest request, StreamObserver<GetResponse> responses) {
+        if (refuse(validation.get(request), responses)) {
+            return;
+        }
+        respond(loop.compose(registry -> registry.get(request.getSessionId(), request)), Function.identity(),
+                responses);
+    }
+
+    @Override
+    public void release(ReleaseRequest request, StreamObserver<ReleaseResponse> responses) {
+        if (refuse(validation.release(request.getSessionId(), request.getUuid()), responses)) {
+            return;
+        }
+        respond(loop.call(registry -> registry.release(request.getSessionId(), request.getUuid())),
+                left -> ReleaseResponse.newBuilder().setReferences(left).build(), responses);
+    }
+
+    @Override
+    public void request(ContainerRequest request, StreamObserver<ContainerReply> responses) {
+        if (refuse(validation.request(request), responses)) {
+            return;
+        }
+        long deadline = Deadlines.fromCall(request.getTimeoutMs(), defaultTimeoutMs);
+        forwarder.request(request, request.getSessionId(), deadline, new ReplySink() {
+            @Override
+            public void reply(ContainerReply reply) {
+                responses.onNext(reply);
+                responses.onCompleted();
+            }
+
+            @Override
+            public void fail(Error error) {
+                responses.onError(Errors.toStatusException(error));
+            }
+        });
+    }
+
+    @Override
+    public void send(ContainerRequest request, StreamObserver<SendResponse> responses) {
+        if (refuse(validation.request(request), responses)) {
+            return;
+        }
+        long deadline = Deadlines.fromCall(request.getTimeoutMs(), defaultTimeoutMs);
+        respond(forwarder.send(request, request.getSessionId(), deadline),
+                ok -> SendResponse.getDefaultInstance(), responses);
+    }
+
+    // ---- listings ----
+
+    @Override
+    public void listAgents(ListAgentsRequest request, StreamObserver<ListAgentsResponse> responses) {
+        respond(loop.call(registry -> registry.agents()),
+                agents -> ListAgentsResponse.newBuilder().addAllAgents(agents).build(), responses);
+    }
+
+    @Override
+    public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> responses) {
+        String problem = Names.first(request.getKind().isEmpty() ? null : Names.kindProblem("kind", request.getKind()),
+                Names.labelsProblem("labels", request.getLabelsList()),
+                Names.optionalIdProblem("agent_id", request.getAgentId()));
+        if (refuse(problem, responses)) {
+            return;
+        }
+        respond(loop.call(registry -> registry.containers(request.getKind(), request.getLabelsList(),
+                        request.getAgentId())),
+                list -> ListContainersResponse.newBuilder().addAllContainers(list).build(), responses);
+    }
+
+    @Override
+    public void listKinds(ListKindsRequest request, StreamObserver<ListKindsResponse> responses) {
+        respond(loop.call(registry -> registry.kinds()),
+                kinds -> ListKindsResponse.newBuilder().addAllKinds(kinds).build(), responses);
+    }
+
+    // ---- helpers ----
+
+    private static boolean refuse(String problem, StreamObserver<?> responses) {
+        if (problem == null) {
+            return false;
+        }
+        responses.onError(Failures.invalid(problem).asRuntimeException());
+        return true;
+    }
+
+    /** Answers a unary call with the mapped result of {@code outcome}, or with its failure as a status. */
+    private static <T, R> void respond(CompletableFuture<T> outcome, Function<T, R> toResponse,
+            StreamObserver<R> responses) {
+        outcome.whenComplete((value, failure) -> {
+            if (failure != null) {
+                responses.onError(Failures.toStatus(failure).asRuntimeException());
+                return;
+            }
+            R response;
+            try {
+                response = toResponse.apply(value);
+            } catch (RuntimeException refused) {
+                responses.onError(Failures.toStatus(refused).asRuntimeException());
+                return;
+            }
+            responses.onNext(response);
+            responses.onCompleted();
+        });
+    }
+}

@@ -1,0 +1,150 @@
+package dev.vnet.network.grpc;
+
+import dev.vnet.network.registry.RegistryLoop;
+import dev.vnet.network.routing.ConnectionSink;
+import dev.vnet.proto.v1.ConnectClosed;
+import dev.vnet.proto.v1.ConnectEvent;
+import dev.vnet.proto.v1.ConnectFrame;
+import dev.vnet.proto.v1.ConnectOpen;
+import dev.vnet.proto.v1.ConnectReady;
+import dev.vnet.proto.v1.ContainerInfo;
+import dev.vnet.proto.v1.Payload;
+import dev.vnet.wire.Names;
+import dev.vnet.wire.OutboundStream;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client's {@code Network.Connect} stream: waits for the container to run, asks its agent to connect the
+ * client, then relays the container's broadcasts. Broadcasts the container sends while accepting the client
+ * (a welcome, say) are held until {@code ready} has gone out, so the client sees them in order.
+ */
+final class ConnectionStream implements ConnectionSink, StreamObserver<ConnectFrame> {
+
+    private final RegistryLoop loop;
+    private final ScheduledExecutorService timers;
+    private final long readyTimeoutMs;
+    private final OutboundStream<ConnectEvent> out;
+    private final List<Payload> early = new ArrayList<>();
+    private String uuid;
+    private String clientId;
+    private boolean ready;
+    private boolean over;
+
+    ConnectionStream(RegistryLoop loop, ScheduledExecutorService timers, long readyTimeoutMs,
+            OutboundStream<ConnectEvent> out) {
+        this.loop = loop;
+        this.timers = timers;
+        this.readyTimeoutMs = readyTimeoutMs;
+        this.out = out;
+    }
+
+    @Override
+    public void onNext(ConnectFrame frame) {
+        synchronized (this) {
+            if (uuid != null || !frame.hasOpen()) {
+                out.fail(Status.INVALID_ARGUMENT.withDescription(uuid != null
+                        ? "this stream is already connected to " + uuid : "the first frame must be 'open'"));
+                return;
+            }
+            ConnectOpen open = frame.getOpen();
+            String problem = Names.first(Names.idProblem("uuid", open.getUuid()),
+                    Names.optionalIdProblem("session_id", open.getSessionId()));
+            if (problem != null) {
+                out.fail(Failures.invalid(problem));
+                return;
+            }
+            uuid = open.getUuid();
+            clientId = open.getSessionId().isEmpty() ? "connection-" + UUID.randomUUID() : open.getSessionId();
+        }
+        long deadlineMs = System.currentTimeMillis() + readyTimeoutMs;
+        loop.compose(registry -> registry.awaitRoute(uuid, deadlineMs))
+                .thenCompose(route -> loop.compose(registry -> registry.connect(uuid, clientId, this)))
+                .whenComplete((container, failure) -> {
+                    if (failure != null) {
+                        out.fail(Failures.toStatus(failure));
+                    } else {
+                        becomeReady(container);
+                    }
+                });
+        timers.schedule(this::giveUpIfNotReady, readyTimeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void becomeReady(ContainerInfo container) {
+        if (over) {
+            return;
+        }
+        out.send(ConnectEvent.newBuilder().setReady(ConnectReady.newBuilder().setClientId(clientId)
+                .setContainer(container)).build());
+        for (Payload payload : early) {
+            out.send(ConnectEvent.newBuilder().setBroadcast(payload).build());
+        }
+        early.clear();
+        ready = true;
+    }
+
+    private void giveUpIfNotReady() {
+        synchronized (this) {
+            if (ready || over) {
+                return;
+            }
+            over = true;
+        }
+        out.fail(Status.DEADLINE_EXCEEDED.withDescription("container " + uuid + " did not accept the connection within "
+                + readyTimeoutMs + " ms"));
+        loop.run(registry -> registry.disconnect(uuid, clientId, this));
+    }
+
+    @Override
+    public synchronized void broadcast(Payload payload) {
+        if (over) {
+            return;
+        }
+        if (!ready) {
+            early.add(payload);
+        } else if (!out.send(ConnectEvent.newBuilder().setBroadcast(payload).build())) {
+            over = true;
+            out.fail(Status.RESOURCE_EXHAUSTED.withDescription("this connection fell too far behind the container's "
+                    + "broadcasts; connect again"));
+            loop.run(registry -> registry.disconnect(uuid, clientId, this));
+        }
+    }
+
+    @Override
+    public synchronized void closed(String reason) {
+        if (over) {
+            return;
+        }
+        over = true;
+        out.send(ConnectEvent.newBuilder().setClosed(ConnectClosed.newBuilder().setReason(reason)).build());
+        out.complete();
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+        out.abandon();
+        end();
+    }
+
+    @Override
+    public void onCompleted() {
+        out.complete();
+        end();
+    }
+
+    private void end() {
+        String connectedTo;
+        synchronized (this) {
+            over = true;
+            connectedTo = uuid;
+        }
+        if (connectedTo != null) {
+            loop.run(registry -> registry.disconnect(connectedTo, clientId, this));
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package dev.vnet.network.grpc;
+
+import dev.vnet.network.registry.RegistryLoop;
+import dev.vnet.network.registry.RegistrySettings;
+import dev.vnet.network.registry.SessionLink;
+import dev.vnet.network.routing.ReplySink;
+import dev.vnet.proto.v1.ClientFrame;
+import dev.vnet.proto.v1.ContainerReply;
+import dev.vnet.proto.v1.ContainerRequest;
+import dev.vnet.proto.v1.Error;
+import dev.vnet.proto.v1.Event;
+import dev.vnet.proto.v1.Pong;
+import dev.vnet.proto.v1.ReleaseResponse;
+import dev.vnet.proto.v1.SendResponse;
+import dev.vnet.proto.v1.ServerFrame;
+import dev.vnet.proto.v1.SessionWelcome;
+import dev.vnet.wire.Errors;
+import dev.vnet.wire.OutboundStream;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client's {@code Session} stream: the session itself (its references end with it) and a multiplexed channel
+ * for its calls. Each call is answered by one frame with the same call id, in whatever order answers come.
+ */
+final class SessionStream implements SessionLink, StreamObserver<ClientFrame> {
+
+    private final RegistryLoop loop;
+    private final RequestForwarder forwarder;
+    private final Validation validation;
+    private final RegistrySettings settings;
+    private final long defaultTimeoutMs;
+    private final long leaderEpoch;
+    private final OutboundStream<ServerFrame> out;
+    private volatile String sessionId;
+    private volatile boolean helloSeen;
+    private volatile boolean ended;
+
+    SessionStream(RegistryLoop loop, RequestForwarder forwarder, Validation validation, RegistrySettings settings,
+            long defaultTimeoutMs, long leaderEpoch, OutboundStream<ServerFrame> out) {
+        this.loop = loop;
+        this.forwarder = forwarder;
+        this.validation = validation;
+        this.settings = settings;
+        this.defaultTimeoutMs = defaultTimeoutMs;
+        this.leaderEpoch = leaderEpoch;
+        this.out = out;
+    }
+
+    @Override
+    public void onNext(ClientFrame frame) {
+        switch (frame.getFrameCase()) {
+            case REQUEST -> request(frame.getCallId(), frame.getRequest());
+            case PING -> ping(frame);
+            case HELLO -> hello(frame);
+            default -> {
+                if (sessionId == null) {
+                    answer(frame.getCallId(), Errors.error(Status.Code.FAILED_PRECONDITION,
+                            "send 'hello' and wait for 'welcome' before making calls"));
+                    return;
+                }
+                switch (frame.getFrameCase()) {
+                    case GET -> get(frame.getCallId(), frame);
+                    case RELEASE -> release(frame.getCallId(), frame.getRelease().getUuid());
+                    case SEND -> send(frame.getCallId(), frame.getSend());
+                    default -> answer(frame.getCallId(), Errors.error(Status.Code.INVALID_ARGUMENT,
+                            "frame " + frame.getFrameCase() + " carries nothing to do"));
+                }
+            }
+        }
+    }
+
+    private void hello(ClientFrame frame) {
+        if (helloSeen) {
+            out.fail(Status.INVALID_ARGUMENT.withDescription("'hello' was sent twice on one stream"));
+            return;
+        }
+        helloSeen = true;
+        String name = frame.getHello().getClientName();
+        String problem = validation.clientName(name);
+        if (problem != null) {
+            out.fail(Failures.invalid(problem));
+            return;
+        }
+        loop.call(registry -> registry.openSession(name, this, settings.aliveTimeoutMs()).id())
+                .whenComplete((id, failure) -> {
+                    if (failure != null) {
+                        out.fail(Failures.toStatus(failure));
+                        return;
+                    }
+                    sessionId = id;
+                    if (ended) {
+                        loop.run(registry -> registry.closeSession(id, "the client closed its stream"));
+                        return;
+                    }
+                    out.send(ServerFrame.newBuilder().setWelcome(SessionWelcome.newBuilder()
+                            .setSessionId(id)
+                            .setServerTimeMs(System.currentTimeMillis())
+                            .setPingIntervalMs(settings.heartbeatIntervalMs())
+                            .setAliveTimeoutMs(settings.aliveTimeoutMs())
+                            .setLeaderEpoch(leaderEpoch)).build());
+                });
+    }
+
+    private void ping(ClientFrame frame) {
+        String id = sessionId;
+        if (id != null) {
+            loop.run(registry -> registry.touchSession(id));
+        }
+        out.send(ServerFrame.newBuilder().setPong(Pong.newBuilder()
+                .setSentAtMs(frame.getPing().getSentAtMs()).setServerTimeMs(System.currentTimeMillis())).build());
+    }
+
+    private void get(long callId, ClientFrame frame) {
+        String problem = validation.get(frame.getGet());
+        if (problem != null) {
+            answer(callId, Errors.error(Status.Code.INVALID_ARGUMENT, problem));
+            return;
+        }
+        String id = sessionId;
+        loop.compose(registry -> registry.get(id, frame.getGet())).whenComplete((response, failure) -> {
+            if (failure != null) {
+                answer(callId, Failures.toError(failure));
+            } else {
+                out.send(ServerFrame.newBuilder().setCallId(callId).setGet(response).build());
+            }
+        });
+    }
+
+    private void release(long callId, String uuid) {
+        String id = sessionId;
+        String problem = validation.release(id, uuid);
+        if (problem != null) {
+            answer(callId, Errors.error(Status.Code.INVALID_ARGUMENT, problem));
+            return;
+        }
+        loop.call(registry -> registry.release(id, uuid)).whenComplete((left, failure) -> {
+            if (failure != null) {
+                answer(callId, Failures.toError(failure));
+            } else {
+                out.send(ServerFrame.newBuilder().setCallId(callId)
+                        .setReleased(ReleaseResponse.newBuilder().setReferences(left)).build());
+            }
+        });
+    }
+
+    private void request(long callId, ContainerRequest request) {
+        String problem = validation.request(request);
+        if (problem != null) {
+            answer(callId, Errors.error(Status.Code.INVALID_ARGUMENT, problem));
+            return;
+        }
+        String id = sessionId;
+        forwarder.request(request, id == null ? "" : id, deadline(request), new FrameReply(callId));
+    }
+
+    private void send(long callId, ContainerRequest request) {
+        String problem = validation.request(request);
+        if (problem != null) {
+            answer(callId, Errors.error(Status.Code.INVALID_ARGUMENT, problem));
+            return;
+        }
+        forwarder.send(request, sessionId, deadline(request)).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                answer(callId, Failures.toError(failure));
+            } else {
+                out.send(ServerFrame.newBuilder().setCallId(callId).setSent(SendResponse.getDefaultInstance())
+                        .build());
+            }
+        });
+    }
+
+    private long deadline(ContainerRequest request) {
+        long timeoutMs = request.getTimeoutMs() > 0 ? request.getTimeoutMs() : defaultTimeoutMs;
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    }
+
+    private void answer(long callId, Error error) {
+        out.send(ServerFrame.newBuilder().setCallId(callId).setError(error).build());
+    }
+
+    /** Answers one routed request on this stream. */
+    private final class FrameReply implements ReplySink {
+        private final long callId;
+
+        FrameReply(long callId) {
+            this.callId = callId;
+        }
+
+        @Override
+        public void reply(ContainerReply reply) {
+            out.send(ServerFrame.newBuilder().setCallId(callId).setReply(reply).build());
+        }
+
+        @Override
+        public void fail(Error error) {
+            answer(callId, error);
+        }
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+        out.abandon();
+        end("the client's stream broke");
+    }
+
+    @Override
+    public void onCompleted() {
+        out.complete();
+        end("the client closed its stream");
+    }
+
+    private void end(String reason) {
+        ended = true;
+        String id = sessionId;
+        if (id != null) {
+            loop.run(registry -> registry.closeSession(id, reason));
+        }
+    }
+
+    // ---- SessionLink ----
+
+    @Override
+    public void notify(Event event) {
+        out.send(ServerFrame.newBuilder().setEvent(event).build());
+    }
+
+    @Override
+    public void close(String reason) {
+        out.fail(Status.UNAVAILABLE.withDescription(reason));
+    }
+}

@@ -1,0 +1,38 @@
+package dev.vnet.network.grpc;
+
+import dev.vnet.network.events.EventHub;
+import dev.vnet.proto.v1.Event;
+import dev.vnet.proto.v1.EventKind;
+import dev.vnet.wire.OutboundStream;
+import io.grpc.Status;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** One {@code WatchEvents} stream: forwards the events it asked for, and is dropped when it falls behind. */
+final class WatchStream implements EventHub.Watcher {
+
+    private final OutboundStream<Event> out;
+    private final Set<EventKind> kinds;
+
+    WatchStream(OutboundStream<Event> out, List<EventKind> kinds) {
+        this.out = out;
+        this.kinds = kinds.isEmpty() ? EnumSet.allOf(EventKind.class) : EnumSet.copyOf(kinds);
+    }
+
+    @Override
+    public boolean offer(Event event) {
+        if (!out.isOpen()) {
+            return false;
+        }
+        if (!kinds.contains(event.getKind())) {
+            return true;
+        }
+        if (!out.send(event)) {
+            out.fail(Status.RESOURCE_EXHAUSTED.withDescription("this watch fell too far behind the events; "
+                    + "watch again with a snapshot"));
+            return false;
+        }
+        return true;
+    }
+}

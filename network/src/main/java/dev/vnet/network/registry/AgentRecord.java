@@ -1,0 +1,118 @@
+package dev.vnet.network.registry;
+
+import dev.vnet.network.routing.AgentLink;
+import dev.vnet.proto.v1.AgentInfo;
+import dev.vnet.proto.v1.AgentRegister;
+import dev.vnet.proto.v1.AgentState;
+import dev.vnet.proto.v1.Capacity;
+import dev.vnet.proto.v1.Load;
+import dev.vnet.proto.v1.Resources;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** A registered agent, as the registry tracks it. Mutable; owned by the registry thread. */
+public final class AgentRecord {
+
+    final String agentId;
+    String instanceId;
+    AgentLink link;
+    String endpoint;
+    Set<String> kinds;
+    String cluster;
+    List<String> labels;
+    Capacity capacity;
+    String version;
+    Load load = Load.getDefaultInstance();
+    AgentState state = AgentState.AGENT_STATE_ACTIVE;
+    final long registeredAtMs;
+    long lastHeartbeatMs;
+    /** Containers placed on (or adopted from) this agent, by uuid, in placement order. */
+    final Map<String, ContainerRecord> containers = new LinkedHashMap<>();
+    /** CPU and memory asked for by the containers placed here, for placement between two heartbeats. */
+    double reservedCpu;
+    long reservedMemoryBytes;
+
+    AgentRecord(AgentLink link, AgentRegister registration, long nowMs) {
+        this.agentId = registration.getAgentId();
+        this.registeredAtMs = nowMs;
+        update(link, registration, nowMs);
+    }
+
+    void update(AgentLink link, AgentRegister registration, long nowMs) {
+        this.link = link;
+        this.instanceId = registration.getInstanceId();
+        this.endpoint = registration.getEndpoint();
+        this.kinds = Set.copyOf(registration.getKindsList());
+        this.cluster = registration.getCluster();
+        this.labels = List.copyOf(registration.getLabelsList());
+        this.capacity = registration.getCapacity();
+        this.version = registration.getVersion();
+        this.lastHeartbeatMs = nowMs;
+    }
+
+    public String agentId() {
+        return agentId;
+    }
+
+    public String cluster() {
+        return cluster;
+    }
+
+    public AgentState state() {
+        return state;
+    }
+
+    public boolean supports(String kind) {
+        return kinds.contains(kind);
+    }
+
+    public int containerCount() {
+        return containers.size();
+    }
+
+    /** Whether one more container needing {@code need} fits within the agent's declared capacity. */
+    public boolean hasRoomFor(Resources need) {
+        if (capacity.getMaxContainers() > 0 && containers.size() >= capacity.getMaxContainers()) {
+            return false;
+        }
+        if (need.getCpu() > 0 && capacity.getCpu() > 0
+                && Math.max(load.getCpu(), reservedCpu) + need.getCpu() > capacity.getCpu()) {
+            return false;
+        }
+        return need.getMemoryBytes() <= 0 || capacity.getMemoryBytes() <= 0
+                || Math.max(load.getMemoryBytes(), reservedMemoryBytes) + need.getMemoryBytes()
+                        <= capacity.getMemoryBytes();
+    }
+
+    void place(ContainerRecord container) {
+        containers.put(container.uuid, container);
+        reservedCpu += container.resources.getCpu();
+        reservedMemoryBytes += container.resources.getMemoryBytes();
+    }
+
+    void unplace(ContainerRecord container) {
+        if (containers.remove(container.uuid, container)) {
+            reservedCpu -= container.resources.getCpu();
+            reservedMemoryBytes -= container.resources.getMemoryBytes();
+        }
+    }
+
+    AgentInfo toInfo() {
+        return AgentInfo.newBuilder()
+                .setAgentId(agentId)
+                .setInstanceId(instanceId)
+                .setEndpoint(endpoint)
+                .addAllKinds(kinds.stream().sorted().toList())
+                .setCluster(cluster)
+                .addAllLabels(labels)
+                .setCapacity(capacity)
+                .setLoad(load)
+                .setState(state)
+                .setRegisteredAtMs(registeredAtMs)
+                .setLastHeartbeatMs(lastHeartbeatMs)
+                .setContainers(containers.size())
+                .build();
+    }
+}

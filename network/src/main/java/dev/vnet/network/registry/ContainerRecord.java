@@ -1,0 +1,97 @@
+package dev.vnet.network.registry;
+
+import dev.vnet.network.routing.Route;
+import dev.vnet.proto.v1.ContainerInfo;
+import dev.vnet.proto.v1.ContainerState;
+import dev.vnet.proto.v1.ContainerType;
+import dev.vnet.proto.v1.GetResponse;
+import dev.vnet.proto.v1.MigrationStatus;
+import dev.vnet.proto.v1.Payload;
+import dev.vnet.proto.v1.Resources;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/** A container, as the registry tracks it. Mutable; owned by the registry thread. */
+public final class ContainerRecord {
+
+    /** A get waiting for the container to run. */
+    record PendingGet(CompletableFuture<GetResponse> result, boolean created) {}
+
+    /** A request waiting for the container to run, until its deadline. */
+    record PendingRoute(CompletableFuture<Route> result, long deadlineMs) {}
+
+    final String uuid;
+    final String kind;
+    final ContainerType type;
+    final List<String> labels;
+    final Payload spec;
+    final Resources resources;
+    final String preferredCluster;
+    final long createdAtMs;
+
+    AgentRecord agent;
+    long epoch;
+    ContainerState state;
+    Route route;
+    long startDeadlineMs;
+    /** Sessions holding a reference. */
+    final Set<String> sessions = new LinkedHashSet<>();
+    /** Bumped on every change of idleness, so that a stale entry in the idle queue is recognised. */
+    long idleToken;
+    final List<PendingGet> pendingGets = new ArrayList<>();
+    final List<PendingRoute> pendingRoutes = new ArrayList<>();
+    /** Connections asked of the agent and not confirmed yet, by client id. */
+    final Map<String, CompletableFuture<ContainerInfo>> pendingConnects = new HashMap<>();
+
+    ContainerRecord(String uuid, String kind, ContainerType type, List<String> labels, Payload spec,
+            Resources resources, String preferredCluster, long createdAtMs) {
+        this.uuid = uuid;
+        this.kind = kind;
+        this.type = type;
+        this.labels = List.copyOf(labels);
+        this.spec = spec;
+        this.resources = resources;
+        this.preferredCluster = preferredCluster;
+        this.createdAtMs = createdAtMs;
+    }
+
+    public String uuid() {
+        return uuid;
+    }
+
+    public String kind() {
+        return kind;
+    }
+
+    public ContainerState state() {
+        return state;
+    }
+
+    /** Whether this container has every label in {@code wanted}. */
+    boolean hasLabels(List<String> wanted) {
+        return labels.containsAll(wanted);
+    }
+
+    ContainerInfo toInfo() {
+        ContainerInfo.Builder info = ContainerInfo.newBuilder()
+                .setUuid(uuid)
+                .setKind(kind)
+                .setType(type)
+                .addAllLabels(labels)
+                .setEpoch(epoch)
+                .setState(state)
+                .setReferences(sessions.size())
+                .setMigrationStatus(MigrationStatus.MIGRATION_STATUS_IDLE)
+                .setPreferredCluster(preferredCluster)
+                .setCreatedAtMs(createdAtMs);
+        if (agent != null) {
+            info.setAgentId(agent.agentId).setEndpoint(agent.endpoint);
+        }
+        return info.build();
+    }
+}

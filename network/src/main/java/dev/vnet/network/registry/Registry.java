@@ -1,0 +1,769 @@
+package dev.vnet.network.registry;
+
+import dev.vnet.network.placement.Placement;
+import dev.vnet.network.routing.AgentLink;
+import dev.vnet.network.routing.ConnectionSink;
+import dev.vnet.network.routing.Route;
+import dev.vnet.network.routing.RouteTable;
+import dev.vnet.proto.v1.AgentInfo;
+import dev.vnet.proto.v1.AgentRegister;
+import dev.vnet.proto.v1.AgentState;
+import dev.vnet.proto.v1.ClientConnect;
+import dev.vnet.proto.v1.ClientConnected;
+import dev.vnet.proto.v1.ClientDisconnect;
+import dev.vnet.proto.v1.ContainerInfo;
+import dev.vnet.proto.v1.ContainerStarted;
+import dev.vnet.proto.v1.ContainerState;
+import dev.vnet.proto.v1.ContainerStopped;
+import dev.vnet.proto.v1.ContainerType;
+import dev.vnet.proto.v1.Error;
+import dev.vnet.proto.v1.Event;
+import dev.vnet.proto.v1.EventKind;
+import dev.vnet.proto.v1.GetRequest;
+import dev.vnet.proto.v1.GetResponse;
+import dev.vnet.proto.v1.KindInfo;
+import dev.vnet.proto.v1.Load;
+import dev.vnet.proto.v1.Payload;
+import dev.vnet.proto.v1.RegisterAck;
+import dev.vnet.proto.v1.RunningContainer;
+import dev.vnet.proto.v1.StartContainer;
+import dev.vnet.proto.v1.TerminateContainer;
+import java.lang.System.Logger.Level;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The coordinator's state machine: agents, containers, references, pending creations and sessions.
+ *
+ * <p>Every method runs on one thread (see {@link RegistryLoop}), so there are no locks and no races: concurrent
+ * gets of one uuid are simply applied one after the other, and the second finds what the first created. Time
+ * comes from the injected clock and advances only through {@link #tick}, so tests drive it by hand. Effects go
+ * out through interfaces: commands to agents ({@link AgentLink}), events ({@link EventSink}), session
+ * notifications ({@link SessionLink}) and the routes the hot path reads ({@link RouteTable}). Nothing here
+ * blocks or does I/O.
+ */
+public final class Registry {
+
+    private static final System.Logger LOG = System.getLogger(Registry.class.getName());
+    private static final Payload NO_SPEC = Payload.getDefaultInstance();
+
+    private record IdleEntry(long expiresAtMs, ContainerRecord container, long token) {}
+
+    private final RegistrySettings settings;
+    private final InstantSource clock;
+    private final EventSink events;
+    private final RouteTable routes;
+    private final Placement placement = new Placement();
+    private final ActivationEpochs epochs;
+
+    private final Map<String, AgentRecord> agents = new LinkedHashMap<>();
+    private final Map<String, ContainerRecord> containers = new HashMap<>();
+    private final Map<String, Set<ContainerRecord>> containersByKind = new HashMap<>();
+    private final Map<String, SessionRecord> sessions = new HashMap<>();
+    private final Set<ContainerRecord> starting = new LinkedHashSet<>();
+    private final PriorityQueue<IdleEntry> idle =
+            new PriorityQueue<>(Comparator.comparingLong(IdleEntry::expiresAtMs));
+    /** Every kind an agent has declared since this coordinator started: tells a typo from a missing agent. */
+    private final Set<String> knownKinds = new TreeSet<>();
+    private long leaderEpoch = 1;
+
+    public Registry(RegistrySettings settings, InstantSource clock, EventSink events, RouteTable routes) {
+        this.settings = settings;
+        this.clock = clock;
+        this.events = events;
+        this.routes = routes;
+        this.epochs = new ActivationEpochs(clock);
+    }
+
+    public RegistrySettings settings() {
+        return settings;
+    }
+
+    // ------------------------------------------------------------------------------------------------ agents
+
+    /**
+     * Registers an agent on a new link, or re-attaches the same agent instance on a new stream. Adopts the
+     * containers it reports that the network does not know, keeps those it knows there, and tells it (in the
+     * acknowledgement, before anything else) to terminate copies that run elsewhere now.
+     *
+     * @throws RegistryException ALREADY_EXISTS when another live instance holds the agent id
+     */
+    public void registerAgent(AgentLink link, AgentRegister registration) {
+        long now = clock.millis();
+        AgentRecord agent = agents.get(registration.getAgentId());
+        boolean reattached = agent != null;
+        if (agent != null) {
+            if (!agent.instanceId.equals(registration.getInstanceId())) {
+                throw new RegistryException(Failure.ALREADY_EXISTS, "agent id '" + registration.getAgentId()
+                        + "' is held by another live process (instance " + agent.instanceId + " at " + agent.endpoint
+                        + "); give this agent another id or stop the other one");
+            }
+            AgentLink previous = agent.link;
+            agent.update(link, registration, now);
+            previous.close("replaced by a new stream of the same agent instance");
+        } else {
+            agent = new AgentRecord(link, registration, now);
+            agents.put(agent.agentId, agent);
+        }
+        knownKinds.addAll(agent.kinds);
+        RegisterAck.Builder ack = RegisterAck.newBuilder()
+                .setState(AgentState.AGENT_STATE_ACTIVE)
+                .setLeaderEpoch(leaderEpoch)
+                .setHeartbeatIntervalMs(settings.heartbeatIntervalMs())
+                .setAliveTimeoutMs(settings.aliveTimeoutMs());
+        List<Runnable> afterAck = reconcile(agent, registration.getContainersList(), ack);
+        link.registered(ack.build());
+        afterAck.forEach(Runnable::run);
+        publish(reattached ? EventKind.EVENT_KIND_AGENT_UPDATED : EventKind.EVENT_KIND_AGENT_ADDED, agent.toInfo(),
+                reattached ? "agent reconnected" : "agent registered");
+        LOG.log(Level.INFO, () -> "agent " + registration.getAgentId() + (registration.getCluster().isEmpty() ? ""
+                : " (cluster " + registration.getCluster() + ")") + " registered from " + registration.getEndpoint()
+                + " with kinds " + registration.getKindsList() + " and " + registration.getContainersCount()
+                + " running containers");
+    }
+
+    /**
+     * Squares what an agent says it runs with what the registry knows.
+     *
+     * @return commands that must reach the agent after its acknowledgement
+     */
+    private List<Runnable> reconcile(AgentRecord agent, List<RunningContainer> reported, RegisterAck.Builder ack) {
+        List<Runnable> afterAck = new ArrayList<>();
+        Set<String> reportedUuids = new HashSet<>();
+        for (RunningContainer running : reported) {
+            reportedUuids.add(running.getUuid());
+            epochs.observe(running.getEpoch());
+            ContainerRecord known = containers.get(running.getUuid());
+            if (known == null) {
+                adopt(agent, running);
+            } else if (known.agent == agent && known.epoch == running.getEpoch()) {
+                if (known.state == ContainerState.CONTAINER_STATE_STARTING) {
+                    markRunning(known);
+                } else {
+                    publishRoute(known);
+                }
+            } else {
+                ack.addTerminate(TerminateContainer.newBuilder().setUuid(running.getUuid())
+                        .setEpoch(running.getEpoch()).setLeaderEpoch(leaderEpoch)
+                        .setReason("container " + running.getUuid() + " runs elsewhere now (activation "
+                                + known.epoch + (known.agent == null ? "" : " on agent " + known.agent.agentId) + ")"));
+            }
+        }
+        for (ContainerRecord known : List.copyOf(agent.containers.values())) {
+            if (reportedUuids.contains(known.uuid)) {
+                continue;
+            }
+            if (known.state == ContainerState.CONTAINER_STATE_STARTING) {
+                // The start command went out on the old stream and may be lost: ask again on the new one.
+                afterAck.add(() -> agent.link.start(startCommand(known)));
+            } else {
+                remove(known, "agent " + agent.agentId + " reconnected without it");
+            }
+        }
+        return afterAck;
+    }
+
+    private void adopt(AgentRecord agent, RunningContainer running) {
+        ContainerType type = running.getType() == ContainerType.CONTAINER_TYPE_UNSPECIFIED
+                ? ContainerType.CONTAINER_TYPE_STANDARD : running.getType();
+        ContainerRecord container = new ContainerRecord(running.getUuid(), running.getKind(), type,
+                running.getLabelsList(), NO_SPEC, dev.vnet.proto.v1.Resources.getDefaultInstance(), "", clock.millis());
+        container.epoch = running.getEpoch();
+        container.agent = agent;
+        container.state = ContainerState.CONTAINER_STATE_STARTING;
+        agent.place(container);
+        index(container);
+        markRunning(container, "adopted from agent " + agent.agentId);
+    }
+
+    /** A heartbeat: the agent is alive, with this load. */
+    public void heartbeat(AgentLink link, Load load) {
+        AgentRecord agent = current(link);
+        if (agent != null) {
+            agent.lastHeartbeatMs = clock.millis();
+            agent.load = load;
+        }
+    }
+
+    /** The agent's stream ended: the agent is dead now. A link already replaced by a newer one is ignored. */
+    public void agentDisconnected(AgentLink link, String reason) {
+        AgentRecord agent = current(link);
+        if (agent != null) {
+            agentGone(agent, reason);
+        }
+    }
+
+    private void agentGone(AgentRecord agent, String reason) {
+        agents.remove(agent.agentId);
+        for (ContainerRecord container : List.copyOf(agent.containers.values())) {
+            remove(container, "agent " + agent.agentId + " " + reason);
+        }
+        agent.link.close(reason);
+        publish(EventKind.EVENT_KIND_AGENT_REMOVED, agent.toInfo(), reason);
+        LOG.log(Level.WARNING, () -> "agent " + agent.agentId + " removed: " + reason);
+    }
+
+    /** The agent's answer to a start command. */
+    public void containerStarted(AgentLink link, ContainerStarted started) {
+        AgentRecord agent = current(link);
+        if (agent == null) {
+            return;
+        }
+        ContainerRecord container = containers.get(started.getUuid());
+        boolean wanted = container != null && container.agent == agent && container.epoch == started.getEpoch()
+                && container.state == ContainerState.CONTAINER_STATE_STARTING;
+        if (!wanted) {
+            if (!started.hasError()) {
+                link.terminate(TerminateContainer.newBuilder().setUuid(started.getUuid()).setEpoch(started.getEpoch())
+                        .setLeaderEpoch(leaderEpoch).setReason("the network no longer wants this activation").build());
+            }
+            return;
+        }
+        if (started.hasError()) {
+            Error error = started.getError();
+            failStart(container, new RegistryException(Failure.ofGrpcCode(error.getCode()),
+                    "agent " + agent.agentId + " could not start it: " + error.getMessage()));
+        } else {
+            markRunning(container);
+        }
+    }
+
+    /** A container ended on its agent by itself. */
+    public void containerStopped(AgentLink link, ContainerStopped stopped) {
+        AgentRecord agent = current(link);
+        ContainerRecord container = containers.get(stopped.getUuid());
+        if (agent != null && container != null && container.agent == agent && container.epoch == stopped.getEpoch()) {
+            remove(container, "stopped on agent " + agent.agentId + ": " + stopped.getReason());
+        }
+    }
+
+    /** The agent's answer to a client connection request. */
+    public void clientConnected(AgentLink link, ClientConnected connected) {
+        AgentRecord agent = current(link);
+        ContainerRecord container = containers.get(connected.getUuid());
+        if (agent == null || container == null || container.agent != agent) {
+            return;
+        }
+        CompletableFuture<ContainerInfo> pending = container.pendingConnects.remove(connected.getClientId());
+        if (pending == null) {
+            return;
+        }
+        if (connected.hasError()) {
+            if (container.route != null) {
+                container.route.subscribers().remove(connected.getClientId());
+            }
+            pending.completeExceptionally(new RegistryException(Failure.ofGrpcCode(connected.getError().getCode()),
+                    connected.getError().getMessage()));
+        } else {
+            pending.complete(container.toInfo());
+        }
+    }
+
+    private AgentRecord current(AgentLink link) {
+        AgentRecord agent = agents.get(link.agentId());
+        return agent != null && agent.link == link ? agent : null;
+    }
+
+    // ---------------------------------------------------------------------------------------------- sessions
+
+    /**
+     * Opens a session.
+     *
+     * @param link the session's stream, or null for a unary session kept by its lease
+     * @param timeoutMs how long the session lives without a sign of life
+     */
+    public SessionRecord openSession(String clientName, SessionLink link, long timeoutMs) {
+        SessionRecord session = new SessionRecord(UUID.randomUUID().toString(), clientName, link, timeoutMs,
+                clock.millis());
+        sessions.put(session.id, session);
+        return session;
+    }
+
+    /** A sign of life from a session; returns when it now expires, or -1 when it has already ended. */
+    public long touchSession(String sessionId) {
+        SessionRecord session = sessions.get(sessionId);
+        if (session == null) {
+            return -1;
+        }
+        session.lastSeenMs = clock.millis();
+        return session.expiresAtMs();
+    }
+
+    /**
+     * Ends a session and releases its references.
+     *
+     * @return the references released, or -1 when there was no such session
+     */
+    public int closeSession(String sessionId, String reason) {
+        SessionRecord session = sessions.remove(sessionId);
+        if (session == null) {
+            return -1;
+        }
+        for (String uuid : session.containers) {
+            ContainerRecord container = containers.get(uuid);
+            if (container != null && container.sessions.remove(sessionId) && container.sessions.isEmpty()) {
+                markIdle(container);
+            }
+        }
+        LOG.log(Level.DEBUG, () -> "session " + sessionId + " (" + session.clientName + ") ended: " + reason
+                + "; released " + session.containers.size());
+        return session.containers.size();
+    }
+
+    private SessionRecord requireSession(String sessionId) {
+        SessionRecord session = sessions.get(sessionId);
+        if (session == null) {
+            throw new RegistryException(Failure.NOT_FOUND, "session " + sessionId
+                    + " does not exist or has ended (sessions end after their lease or alive timeout without a "
+                    + "sign of life); open a new one");
+        }
+        return session;
+    }
+
+    // -------------------------------------------------------------------------------------------- containers
+
+    /**
+     * Get-or-create (see {@code GetRequest} in the contract). Completes once the container runs.
+     *
+     * @param sessionId the session taking a reference, or empty for none
+     */
+    public CompletableFuture<GetResponse> get(String sessionId, GetRequest request) {
+        SessionRecord session = sessionId.isEmpty() ? null : requireSession(sessionId);
+        if (session != null) {
+            session.lastSeenMs = clock.millis();
+        }
+        ContainerRecord container = find(request);
+        if (container != null) {
+            if (!container.kind.equals(request.getKind())) {
+                throw new RegistryException(Failure.INVALID_ARGUMENT, "container " + container.uuid + " is of kind '"
+                        + container.kind + "', not '" + request.getKind() + "'");
+            }
+            reference(container, session);
+            return answer(container, false);
+        }
+        ContainerType type = request.getType() == ContainerType.CONTAINER_TYPE_UNSPECIFIED
+                ? ContainerType.CONTAINER_TYPE_STANDARD : request.getType();
+        if (type == ContainerType.CONTAINER_TYPE_STATELESS) {
+            throw new RegistryException(Failure.INVALID_ARGUMENT, "stateless containers are offered by agents, "
+                    + "not created by get: get an offered one by its uuid");
+        }
+        if (type == ContainerType.CONTAINER_TYPE_HA) {
+            throw new RegistryException(Failure.FAILED_PRECONDITION, "ha containers need the coordinator's "
+                    + "store and migration, which this network does not run; ask for a standard container");
+        }
+        AgentRecord agent = placement.choose(agents.values(), request.getKind(), request.getResources());
+        if (agent == null) {
+            throw noAgentFor(request);
+        }
+        String uuid = request.getUuid().isEmpty() ? UUID.randomUUID().toString() : request.getUuid();
+        container = new ContainerRecord(uuid, request.getKind(), type, request.getLabelsList(), request.getSpec(),
+                request.getResources(), request.getPreferredCluster(), clock.millis());
+        container.state = ContainerState.CONTAINER_STATE_STARTING;
+        container.epoch = epochs.next();
+        container.agent = agent;
+        container.startDeadlineMs = clock.millis() + settings.startTimeoutMs();
+        agent.place(container);
+        index(container);
+        starting.add(container);
+        reference(container, session);
+        agent.link.start(startCommand(container));
+        return answer(container, true);
+    }
+
+    private ContainerRecord find(GetRequest request) {
+        if (!request.getUuid().isEmpty()) {
+            return containers.get(request.getUuid());
+        }
+        if (request.getLabelsCount() == 0) {
+            return null;
+        }
+        for (ContainerRecord candidate : containersByKind.getOrDefault(request.getKind(), Set.of())) {
+            if (candidate.hasLabels(request.getLabelsList())) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private RegistryException noAgentFor(GetRequest request) {
+        String kind = request.getKind();
+        if (!knownKinds.contains(kind)) {
+            return new RegistryException(Failure.NOT_FOUND, "unknown kind '" + kind + "': no agent has offered it"
+                    + (knownKinds.isEmpty() ? " (no agent has registered yet)" : "; known kinds: " + knownKinds));
+        }
+        List<String> reasons = new ArrayList<>();
+        for (AgentRecord agent : agents.values()) {
+            if (!agent.supports(kind)) {
+                continue;
+            }
+            if (agent.state != AgentState.AGENT_STATE_ACTIVE) {
+                reasons.add(agent.agentId + " is " + agent.state.name().substring("AGENT_STATE_".length()).toLowerCase());
+            } else {
+                reasons.add(agent.agentId + " has no room (" + agent.containerCount() + " containers, capacity "
+                        + agent.capacity.getMaxContainers() + " max, " + agent.capacity.getCpu() + " cpu)");
+            }
+        }
+        return new RegistryException(Failure.UNAVAILABLE, "no agent can take a '" + kind + "' container now"
+                + (reasons.isEmpty() ? ": none of the agents that offered it is connected" : ": " + reasons));
+    }
+
+    private CompletableFuture<GetResponse> answer(ContainerRecord container, boolean created) {
+        if (container.state == ContainerState.CONTAINER_STATE_RUNNING) {
+            return CompletableFuture.completedFuture(GetResponse.newBuilder().setContainer(container.toInfo())
+                    .setCreated(created).build());
+        }
+        CompletableFuture<GetResponse> result = new CompletableFuture<>();
+        container.pendingGets.add(new ContainerRecord.PendingGet(result, created));
+        return result;
+    }
+
+    private void reference(ContainerRecord container, SessionRecord session) {
+        if (session != null && container.sessions.add(session.id)) {
+            container.idleToken++;
+            session.containers.add(container.uuid);
+        }
+    }
+
+    /**
+     * Drops a session's reference.
+     *
+     * @return the references left, from all sessions
+     */
+    public int release(String sessionId, String uuid) {
+        SessionRecord session = requireSession(sessionId);
+        session.lastSeenMs = clock.millis();
+        session.containers.remove(uuid);
+        ContainerRecord container = containers.get(uuid);
+        if (container == null) {
+            throw new RegistryException(Failure.NOT_FOUND, "container " + uuid + " does not exist (any more)");
+        }
+        if (container.sessions.remove(sessionId) && container.sessions.isEmpty()) {
+            markIdle(container);
+        }
+        return container.sessions.size();
+    }
+
+    /**
+     * The route of a container that has none in the route table yet: completes when it runs, fails at
+     * {@code deadlineMs} or when it is removed. NOT_FOUND at once for an unknown uuid.
+     */
+    public CompletableFuture<Route> awaitRoute(String uuid, long deadlineMs) {
+        ContainerRecord container = containers.get(uuid);
+        if (container == null) {
+            return CompletableFuture.failedFuture(new RegistryException(Failure.NOT_FOUND,
+                    "container " + uuid + " does not exist; get it first"));
+        }
+        if (container.state == ContainerState.CONTAINER_STATE_RUNNING) {
+            return CompletableFuture.completedFuture(container.route);
+        }
+        CompletableFuture<Route> result = new CompletableFuture<>();
+        container.pendingRoutes.add(new ContainerRecord.PendingRoute(result, deadlineMs));
+        return result;
+    }
+
+    /**
+     * Connects a client to a running container's broadcasts: registers {@code sink} on the current activation and
+     * asks the agent to hand the container a broadcaster. Completes when the agent confirms.
+     */
+    public CompletableFuture<ContainerInfo> connect(String uuid, String clientId, ConnectionSink sink) {
+        ContainerRecord container = containers.get(uuid);
+        if (container == null) {
+            throw new RegistryException(Failure.NOT_FOUND, "container " + uuid + " does not exist; get it first");
+        }
+        if (container.state != ContainerState.CONTAINER_STATE_RUNNING) {
+            throw new RegistryException(Failure.UNAVAILABLE, "container " + uuid + " is not running now ("
+                    + container.state + "); try again");
+        }
+        if (container.route.subscribers().putIfAbsent(clientId, sink) != null) {
+            throw new RegistryException(Failure.ALREADY_EXISTS, "client " + clientId + " is already connected to "
+                    + uuid + "; close that connection first");
+        }
+        CompletableFuture<ContainerInfo> result = new CompletableFuture<>();
+        container.pendingConnects.put(clientId, result);
+        container.agent.link.connectClient(ClientConnect.newBuilder().setUuid(uuid).setClientId(clientId)
+                .setEpoch(container.epoch).build());
+        return result;
+    }
+
+    /** Disconnects a client, if {@code sink} is still its connection. */
+    public void disconnect(String uuid, String clientId, ConnectionSink sink) {
+        ContainerRecord container = containers.get(uuid);
+        if (container == null || container.route == null || !container.route.subscribers().remove(clientId, sink)) {
+            return;
+        }
+        CompletableFuture<ContainerInfo> pending = container.pendingConnects.remove(clientId);
+        if (pending != null) {
+            pending.completeExceptionally(new RegistryException(Failure.UNAVAILABLE, "disconnected before ready"));
+        }
+        container.agent.link.disconnectClient(ClientDisconnect.newBuilder().setUuid(uuid).setClientId(clientId)
+                .build());
+    }
+
+    private StartContainer startCommand(ContainerRecord container) {
+        return StartContainer.newBuilder()
+                .setUuid(container.uuid)
+                .setKind(container.kind)
+                .setType(container.type)
+                .addAllLabels(container.labels)
+                .setSpec(container.spec)
+                .setEpoch(container.epoch)
+                .setLeaderEpoch(leaderEpoch)
+                .build();
+    }
+
+    private void markRunning(ContainerRecord container) {
+        markRunning(container, "started on agent " + container.agent.agentId);
+    }
+
+    private void markRunning(ContainerRecord container, String reason) {
+        starting.remove(container);
+        container.state = ContainerState.CONTAINER_STATE_RUNNING;
+        publishRoute(container);
+        ContainerInfo info = container.toInfo();
+        for (ContainerRecord.PendingGet pending : container.pendingGets) {
+            pending.result().complete(GetResponse.newBuilder().setContainer(info).setCreated(pending.created()).build());
+        }
+        container.pendingGets.clear();
+        for (ContainerRecord.PendingRoute pending : container.pendingRoutes) {
+            pending.result().complete(container.route);
+        }
+        container.pendingRoutes.clear();
+        if (container.sessions.isEmpty()) {
+            markIdle(container);
+        }
+        publish(EventKind.EVENT_KIND_CONTAINER_ADDED, info, reason);
+    }
+
+    /** (Re)publishes the route of a running container on its agent's current link. */
+    private void publishRoute(ContainerRecord container) {
+        Route previous = container.route;
+        Route route = new Route(container.uuid, container.agent.link, container.epoch, container.agent.endpoint);
+        container.route = route;
+        routes.put(route);
+        if (previous != null) {
+            closeSubscribers(previous, "the container's agent reconnected; connect again");
+        }
+    }
+
+    private void failStart(ContainerRecord container, RegistryException failure) {
+        for (ContainerRecord.PendingGet pending : container.pendingGets) {
+            pending.result().completeExceptionally(failure);
+        }
+        container.pendingGets.clear();
+        remove(container, failure.getMessage());
+    }
+
+    private void markIdle(ContainerRecord container) {
+        if (container.type == ContainerType.CONTAINER_TYPE_STATELESS) {
+            return;
+        }
+        container.idleToken++;
+        idle.add(new IdleEntry(clock.millis() + settings.idleTimeoutMs(container.kind), container, container.idleToken));
+    }
+
+    /** Forgets a container: unroutes it, fails whoever waits for it, tells its holders and the watchers. */
+    private void remove(ContainerRecord container, String reason) {
+        if (containers.get(container.uuid) != container) {
+            return;
+        }
+        containers.remove(container.uuid);
+        Set<ContainerRecord> ofKind = containersByKind.get(container.kind);
+        ofKind.remove(container);
+        if (ofKind.isEmpty()) {
+            containersByKind.remove(container.kind);
+        }
+        starting.remove(container);
+        if (container.agent != null) {
+            container.agent.unplace(container);
+        }
+        container.idleToken++;
+        boolean wasAnnounced = container.state == ContainerState.CONTAINER_STATE_RUNNING;
+        RegistryException gone = new RegistryException(Failure.UNAVAILABLE, "container " + container.uuid
+                + " is gone: " + reason);
+        if (container.route != null) {
+            routes.remove(container.route);
+            closeSubscribers(container.route, reason);
+        }
+        container.pendingGets.forEach(pending -> pending.result().completeExceptionally(gone));
+        container.pendingRoutes.forEach(pending -> pending.result().completeExceptionally(gone));
+        container.pendingConnects.values().forEach(pending -> pending.completeExceptionally(gone));
+        Event event = event(EventKind.EVENT_KIND_CONTAINER_REMOVED, reason).setContainer(container.toInfo()).build();
+        for (String sessionId : container.sessions) {
+            SessionRecord session = sessions.get(sessionId);
+            if (session != null) {
+                session.containers.remove(container.uuid);
+                if (session.link != null && wasAnnounced) {
+                    session.link.notify(event);
+                }
+            }
+        }
+        if (wasAnnounced) {
+            events.publish(event);
+        }
+        LOG.log(Level.DEBUG, () -> "container " + container.uuid + " removed: " + reason);
+    }
+
+    private static void closeSubscribers(Route route, String reason) {
+        for (Iterator<ConnectionSink> it = route.subscribers().values().iterator(); it.hasNext(); ) {
+            ConnectionSink sink = it.next();
+            it.remove();
+            sink.closed(reason);
+        }
+    }
+
+    private void index(ContainerRecord container) {
+        containers.put(container.uuid, container);
+        containersByKind.computeIfAbsent(container.kind, k -> new LinkedHashSet<>()).add(container);
+    }
+
+    // ------------------------------------------------------------------------------------------------- time
+
+    /** Applies the passing of time: silent agents and sessions, slow starts, idle containers, expired waits. */
+    public void tick() {
+        long now = clock.millis();
+        for (AgentRecord agent : List.copyOf(agents.values())) {
+            long silentMs = now - agent.lastHeartbeatMs;
+            if (silentMs > settings.aliveTimeoutMs()) {
+                agentGone(agent, "sent no heartbeat for " + silentMs + " ms");
+            }
+        }
+        List<SessionRecord> expired = new ArrayList<>();
+        for (SessionRecord session : sessions.values()) {
+            if (now > session.expiresAtMs()) {
+                expired.add(session);
+            }
+        }
+        for (SessionRecord session : expired) {
+            String reason = "no sign of life for " + (now - session.lastSeenMs) + " ms";
+            closeSession(session.id, reason);
+            if (session.link != null) {
+                session.link.close("session ended: " + reason);
+            }
+        }
+        for (ContainerRecord container : List.copyOf(starting)) {
+            if (now > container.startDeadlineMs) {
+                container.agent.link.terminate(TerminateContainer.newBuilder().setUuid(container.uuid)
+                        .setEpoch(container.epoch).setLeaderEpoch(leaderEpoch).setReason("start took too long").build());
+                failStart(container, new RegistryException(Failure.DEADLINE_EXCEEDED, "agent "
+                        + container.agent.agentId + " did not start container " + container.uuid + " within "
+                        + settings.startTimeoutMs() + " ms"));
+            } else {
+                expireRouteWaits(container, now);
+            }
+        }
+        while (!idle.isEmpty() && idle.peek().expiresAtMs() <= now) {
+            IdleEntry entry = idle.poll();
+            ContainerRecord container = entry.container();
+            if (entry.token() == container.idleToken && container.sessions.isEmpty()
+                    && containers.get(container.uuid) == container
+                    && container.state == ContainerState.CONTAINER_STATE_RUNNING) {
+                String reason = "idle for " + settings.idleTimeoutMs(container.kind) + " ms without references";
+                container.agent.link.terminate(TerminateContainer.newBuilder().setUuid(container.uuid)
+                        .setEpoch(container.epoch).setLeaderEpoch(leaderEpoch).setReason(reason).build());
+                remove(container, reason);
+            }
+        }
+    }
+
+    private static void expireRouteWaits(ContainerRecord container, long now) {
+        for (Iterator<ContainerRecord.PendingRoute> it = container.pendingRoutes.iterator(); it.hasNext(); ) {
+            ContainerRecord.PendingRoute pending = it.next();
+            if (now >= pending.deadlineMs()) {
+                it.remove();
+                pending.result().completeExceptionally(new RegistryException(Failure.DEADLINE_EXCEEDED,
+                        "container " + container.uuid + " was not running before the call's deadline"));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- queries
+
+    public List<AgentInfo> agents() {
+        return agents.values().stream().map(AgentRecord::toInfo).sorted(Comparator.comparing(AgentInfo::getAgentId))
+                .toList();
+    }
+
+    /** Containers matching every non-empty filter. */
+    public List<ContainerInfo> containers(String kind, List<String> labels, String agentId) {
+        List<ContainerInfo> result = new ArrayList<>();
+        Iterable<ContainerRecord> candidates = kind.isEmpty() ? containers.values()
+                : containersByKind.getOrDefault(kind, Set.of());
+        for (ContainerRecord container : candidates) {
+            if (container.hasLabels(labels)
+                    && (agentId.isEmpty() || (container.agent != null && container.agent.agentId.equals(agentId)))) {
+                result.add(container.toInfo());
+            }
+        }
+        result.sort(Comparator.comparing(ContainerInfo::getKind).thenComparing(ContainerInfo::getUuid));
+        return result;
+    }
+
+    /** The kinds that active agents offer, with who offers them and how many containers of each run. */
+    public List<KindInfo> kinds() {
+        Map<String, KindInfo.Builder> kinds = new TreeMap<>();
+        for (AgentRecord agent : agents.values()) {
+            if (agent.state == AgentState.AGENT_STATE_ACTIVE) {
+                for (String kind : agent.kinds) {
+                    kinds.computeIfAbsent(kind, k -> KindInfo.newBuilder().setKind(k)).addAgents(agent.agentId);
+                }
+            }
+        }
+        kinds.forEach((kind, info) -> info.setContainers(containersByKind.getOrDefault(kind, Set.of()).size()));
+        return kinds.values().stream().map(KindInfo.Builder::build).toList();
+    }
+
+    /** The current state as ADDED events: what a new watcher gets before live events. */
+    public List<Event> snapshot() {
+        List<Event> snapshot = new ArrayList<>();
+        for (AgentInfo agent : agents()) {
+            snapshot.add(event(EventKind.EVENT_KIND_AGENT_ADDED, "snapshot").setAgent(agent).build());
+        }
+        for (ContainerRecord container : containers.values()) {
+            if (container.state == ContainerState.CONTAINER_STATE_RUNNING) {
+                snapshot.add(event(EventKind.EVENT_KIND_CONTAINER_ADDED, "snapshot")
+                        .setContainer(container.toInfo()).build());
+            }
+        }
+        return snapshot;
+    }
+
+    public int containerCount() {
+        return containers.size();
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    public int agentCount() {
+        return agents.size();
+    }
+
+    // ------------------------------------------------------------------------------------------------ events
+
+    private Event.Builder event(EventKind kind, String reason) {
+        return Event.newBuilder().setKind(kind).setAtMs(clock.millis()).setReason(reason);
+    }
+
+    private void publish(EventKind kind, AgentInfo agent, String reason) {
+        events.publish(event(kind, reason).setAgent(agent).build());
+    }
+
+    private void publish(EventKind kind, ContainerInfo container, String reason) {
+        events.publish(event(kind, reason).setContainer(container).build());
+    }
+}

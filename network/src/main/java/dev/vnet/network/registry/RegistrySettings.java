@@ -1,0 +1,30 @@
+package dev.vnet.network.registry;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The registry's timing rules, in milliseconds.
+ *
+ * @param heartbeatIntervalMs how often agents heartbeat (told to them on registration)
+ * @param aliveTimeoutMs an agent or a streaming session silent this long is dead
+ * @param idleTimeoutMs how long an unreferenced standard container lives, unless its kind says otherwise
+ * @param idleTimeoutByKindMs per-kind idle timeouts
+ * @param startTimeoutMs how long an agent may take to start a container
+ */
+public record RegistrySettings(long heartbeatIntervalMs, long aliveTimeoutMs, long idleTimeoutMs,
+        Map<String, Long> idleTimeoutByKindMs, long startTimeoutMs) {
+
+    public RegistrySettings {
+        idleTimeoutByKindMs = Map.copyOf(idleTimeoutByKindMs);
+    }
+
+    /** The defaults of the design brief: heartbeat 1 s, alive 3 s, idle 60 s, start 15 s. */
+    public static RegistrySettings defaults() {
+        return new RegistrySettings(1000, 3000, Duration.ofSeconds(60).toMillis(), Map.of(), 15_000);
+    }
+
+    public long idleTimeoutMs(String kind) {
+        return idleTimeoutByKindMs.getOrDefault(kind, idleTimeoutMs);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.vnet.network.routing;
+
+import dev.vnet.proto.v1.ClientConnect;
+import dev.vnet.proto.v1.ClientDisconnect;
+import dev.vnet.proto.v1.RegisterAck;
+import dev.vnet.proto.v1.RouteRequest;
+import dev.vnet.proto.v1.RouteSend;
+import dev.vnet.proto.v1.StartContainer;
+import dev.vnet.proto.v1.TerminateContainer;
+
+/**
+ * What the coordinator can do to one connected agent: the registry's commands, and the router's forwarding.
+ * Implemented over the agent's stream; every method returns at once, without waiting for the agent.
+ */
+public interface AgentLink {
+
+    String agentId();
+
+    String instanceId();
+
+    /** Answers the registration. Always the first frame the agent gets on this link. */
+    void registered(RegisterAck ack);
+
+    void start(StartContainer command);
+
+    void terminate(TerminateContainer command);
+
+    void connectClient(ClientConnect command);
+
+    void disconnectClient(ClientDisconnect command);
+
+    /**
+     * Forwards a routed request; the agent's answer goes to {@code sink}, or a failure when the agent goes away or
+     * the deadline passes.
+     *
+     * @param request the request; the link sets its route id and timeout
+     * @return false when the link cannot take it now (closed or too far behind); {@code sink} was not used
+     */
+    boolean forward(RouteRequest.Builder request, long epoch, long deadlineNanos, ReplySink sink);
+
+    /** Forwards a one-way message. @return false when the link cannot take it now */
+    boolean send(RouteSend message);
+
+    /** Ends the link: the agent is considered dead or replaced. */
+    void close(String reason);
+}
