@@ -41,6 +41,16 @@ final class ClientChannels implements AutoCloseable {
         return channels.computeIfAbsent(endpoint, e -> Grpc.channel(e, maxMessageBytes));
     }
 
+    /**
+     * The channel to {@code endpoint}, told to connect now rather than at the end of gRPC's own reconnect backoff
+     * (which grows to two minutes): the caller runs its own backoff and has decided that now is the time.
+     */
+    ManagedChannel channelForReconnect(Endpoint endpoint) {
+        ManagedChannel channel = channel(endpoint);
+        channel.resetConnectBackoff();
+        return channel;
+    }
+
     @Override
     public void close() {
         for (ManagedChannel channel : channels.values()) {

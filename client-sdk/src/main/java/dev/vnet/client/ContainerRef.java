@@ -2,6 +2,7 @@ package dev.vnet.client;
 
 import dev.vnet.proto.v1.ContainerInfo;
 import dev.vnet.proto.v1.Payload;
+import dev.vnet.wire.Futures;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -49,7 +50,7 @@ public final class ContainerRef implements AutoCloseable {
 
     /** A request straight to the container's agent, bypassing the network. */
     public <T> T requestDirect(String operation, Object data, Class<T> type) {
-        return VnetClient.await(requestDirectAsync(operation, data, CallOptions.DEFAULT)
+        return Futures.await(requestDirectAsync(operation, data, CallOptions.DEFAULT)
                 .thenApply(payload -> Json.decode(payload, type)));
     }
 

@@ -44,7 +44,7 @@ final class EventWatch implements Subscription {
         }
         Context.CancellableContext ctx = Context.current().withCancellation();
         context = ctx;
-        ctx.run(() -> NetworkGrpc.newStub(channels.channel(channels.currentEndpoint())).watchEvents(request,
+        ctx.run(() -> NetworkGrpc.newStub(channels.channelForReconnect(channels.currentEndpoint())).watchEvents(request,
                 new StreamObserver<>() {
                     @Override
                     public void onNext(Event event) {

@@ -43,13 +43,15 @@ final class SessionChannel implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(SessionChannel.class.getName());
     private static final int MAX_QUEUED_FRAMES = 65_536;
+    /** About 25 s of retries: longer than an agent takes to find a restarted coordinator. */
+    private static final int MAX_REACQUIRE_TRIES = 16;
 
     private final ClientChannels channels;
     private final String clientName;
     private final Duration connectTimeout;
     private final ScheduledExecutorService scheduler;
     private final Consumer<Event> sessionEvents;
-    private final Backoff backoff = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(5));
+    private final Backoff backoff = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2));
     private final AtomicLong callIds = new AtomicLong();
     /** References this client holds, by uuid, with the get that took each: replayed after a reconnect. */
     private final Map<String, GetRequest> held = new ConcurrentHashMap<>();
@@ -145,7 +147,7 @@ final class SessionChannel implements AutoCloseable {
         Endpoint endpoint = channels.currentEndpoint();
         Attempt attempt = new Attempt(endpoint);
         current = attempt;
-        NetworkGrpc.newStub(channels.channel(endpoint)).session(attempt);
+        NetworkGrpc.newStub(channels.channelForReconnect(endpoint)).session(attempt);
         attempt.out.send(ClientFrame.newBuilder().setHello(SessionHello.newBuilder().setClientName(clientName)).build());
         scheduler.schedule(() -> {
             if (attempt.welcome == null) {
@@ -163,7 +165,7 @@ final class SessionChannel implements AutoCloseable {
             attempt.welcome = welcome;
             backoff.reset();
             for (GetRequest request : held.values()) {
-                reacquire(attempt, request);
+                reacquire(attempt, request, 0);
             }
             Parked p;
             while ((p = parked.pollFirst()) != null) {
@@ -178,15 +180,28 @@ final class SessionChannel implements AutoCloseable {
         firstConnection.complete(null);
     }
 
-    private void reacquire(Attempt attempt, GetRequest request) {
+    /**
+     * Takes a reference again after a reconnect. A coordinator that just restarted may not know the container's
+     * agent yet (it re-registers on its own schedule), so failures that can pass are retried for a while.
+     */
+    private void reacquire(Attempt attempt, GetRequest request, int tries) {
         CompletableFuture<ServerFrame> result = new CompletableFuture<>();
         ClientFrame frame = ClientFrame.newBuilder().setCallId(callIds.incrementAndGet()).setGet(request).build();
         attempt.send(frame, result, System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
         result.whenComplete((answer, failure) -> {
-            if (failure != null || answer.hasError()) {
-                String why = failure != null ? failure.getMessage() : answer.getError().getMessage();
-                LOG.log(Level.WARNING, "could not take container " + request.getUuid() + " again after reconnecting: "
-                        + why);
+            if (failure == null && !answer.hasError()) {
+                return;
+            }
+            VnetException why = failure != null ? Errors.toException(failure) : toException(answer);
+            boolean mayPass = why.code() == Status.Code.UNAVAILABLE || why.code() == Status.Code.NOT_FOUND
+                    || why.code() == Status.Code.DEADLINE_EXCEEDED || why.code() == Status.Code.RESOURCE_EXHAUSTED;
+            if (mayPass && tries < MAX_REACQUIRE_TRIES && current == attempt && held.containsKey(request.getUuid())) {
+                scheduler.schedule(() -> reacquire(attempt, request, tries + 1), Math.min(2000, 100L << tries),
+                        TimeUnit.MILLISECONDS);
+            } else if (current == attempt) {
+                held.remove(request.getUuid());
+                LOG.log(Level.WARNING, "could not take container " + request.getUuid() + " again after reconnecting"
+                        + " (" + (tries + 1) + " tries): " + why.getMessage());
             }
         });
     }

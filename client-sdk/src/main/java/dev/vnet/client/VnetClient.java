@@ -20,6 +20,7 @@ import dev.vnet.proto.v1.ServerFrame;
 import dev.vnet.wire.DaemonThreads;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Errors;
+import dev.vnet.wire.Futures;
 import dev.vnet.wire.Grpc;
 import io.grpc.Status;
 import java.time.Duration;
@@ -95,7 +96,7 @@ public final class VnetClient implements AutoCloseable {
     // ---- containers ----
 
     public ContainerRef get(GetOptions options) {
-        return await(getAsync(options));
+        return Futures.await(getAsync(options));
     }
 
     /** Gets or creates a container; this client holds a reference to it until it releases it or closes. */
@@ -111,7 +112,7 @@ public final class VnetClient implements AutoCloseable {
 
     /** Drops this client's reference; returns the references left (from all clients). */
     public int release(String uuid) {
-        return await(releaseAsync(uuid));
+        return Futures.await(releaseAsync(uuid));
     }
 
     public CompletableFuture<Integer> releaseAsync(String uuid) {
@@ -124,7 +125,7 @@ public final class VnetClient implements AutoCloseable {
 
     /** A request routed through the network; the answer is decoded from JSON as {@code type}. */
     public <T> T request(String uuid, String operation, Object data, Class<T> type) {
-        return Json.decode(await(requestAsync(uuid, operation, data, CallOptions.DEFAULT)), type);
+        return Json.decode(Futures.await(requestAsync(uuid, operation, data, CallOptions.DEFAULT)), type);
     }
 
     public CompletableFuture<Payload> requestAsync(String uuid, String operation, Object data, CallOptions options) {
@@ -135,7 +136,7 @@ public final class VnetClient implements AutoCloseable {
 
     /** A one-way message routed through the network; returns once the network handed it to the agent. */
     public void send(String uuid, String operation, Object data) {
-        await(sendAsync(uuid, operation, data));
+        Futures.await(sendAsync(uuid, operation, data));
     }
 
     public CompletableFuture<Void> sendAsync(String uuid, String operation, Object data) {
@@ -147,7 +148,11 @@ public final class VnetClient implements AutoCloseable {
                 });
     }
 
-    CompletableFuture<Payload> requestDirectAsync(ContainerInfo container, String operation, Object data,
+    /**
+     * A request straight to the agent that runs {@code container} (as described by a get or a listing), without
+     * the network in between. NOT_FOUND when the container is no longer there: ask the network again.
+     */
+    public CompletableFuture<Payload> requestDirectAsync(ContainerInfo container, String operation, Object data,
             CallOptions options) {
         ContainerRequest request = containerRequest(container.getUuid(), operation, data, options);
         return direct.call(Endpoint.parse(container.getEndpoint()), request, false, deadline(options.timeout()))
@@ -172,7 +177,7 @@ public final class VnetClient implements AutoCloseable {
         scheduler.schedule(() -> stream.abandonIfNotReady(new VnetException(Status.Code.DEADLINE_EXCEEDED,
                 "the container did not accept the connection within " + config.timeout.toMillis() + " ms")),
                 config.timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return await(stream.ready());
+        return Futures.await(stream.ready());
     }
 
     /**
@@ -257,18 +262,6 @@ public final class VnetClient implements AutoCloseable {
             throw SessionChannel.toException(frame);
         }
         return frame;
-    }
-
-    /** Waits for a future that is bounded by its own deadline, and unwraps its failure. */
-    static <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get();
-        } catch (ExecutionException e) {
-            throw Errors.toException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VnetException(Status.Code.CANCELLED, "interrupted while waiting for the answer");
-        }
     }
 
     /** Client settings; everything has a default. */

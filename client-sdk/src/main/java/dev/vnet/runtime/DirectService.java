@@ -4,7 +4,6 @@ import dev.vnet.proto.v1.AgentGrpc;
 import dev.vnet.proto.v1.ConnectClosed;
 import dev.vnet.proto.v1.ConnectEvent;
 import dev.vnet.proto.v1.ConnectFrame;
-import dev.vnet.proto.v1.ConnectOpen;
 import dev.vnet.proto.v1.ConnectReady;
 import dev.vnet.proto.v1.ContainerInfo;
 import dev.vnet.proto.v1.ContainerReply;
@@ -13,6 +12,7 @@ import dev.vnet.proto.v1.DirectCall;
 import dev.vnet.proto.v1.DirectResult;
 import dev.vnet.proto.v1.Error;
 import dev.vnet.proto.v1.Payload;
+import dev.vnet.wire.ConnectFrames;
 import dev.vnet.wire.Deadlines;
 import dev.vnet.wire.Errors;
 import dev.vnet.wire.Names;
@@ -20,7 +20,6 @@ import dev.vnet.wire.OutboundStream;
 import io.grpc.Status;
 import io.grpc.stub.CallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -117,20 +116,13 @@ final class DirectService extends AgentGrpc.AgentImplBase {
 
             @Override
             public void onNext(ConnectFrame frame) {
-                if (client != null || !frame.hasOpen()) {
-                    out.fail(Status.INVALID_ARGUMENT.withDescription(client != null
-                            ? "this stream is already connected to " + uuid : "the first frame must be 'open'"));
-                    return;
-                }
-                ConnectOpen open = frame.getOpen();
-                String problem = Names.first(Names.idProblem("uuid", open.getUuid()),
-                        Names.optionalIdProblem("session_id", open.getSessionId()));
+                String problem = ConnectFrames.problem(frame, uuid);
                 if (problem != null) {
                     out.fail(Status.INVALID_ARGUMENT.withDescription(problem));
                     return;
                 }
-                uuid = open.getUuid();
-                String clientId = open.getSessionId().isEmpty() ? "direct-" + UUID.randomUUID() : open.getSessionId();
+                uuid = frame.getOpen().getUuid();
+                String clientId = ConnectFrames.clientId(frame.getOpen(), "direct");
                 DirectClient connecting = new DirectClient(clientId, out);
                 client = connecting;
                 host.connect(uuid, 0, connecting, error -> {

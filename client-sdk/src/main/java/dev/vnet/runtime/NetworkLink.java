@@ -54,7 +54,7 @@ final class NetworkLink implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final int maxMessageBytes;
     private final LoadProbe loadProbe = new LoadProbe();
-    private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
+    private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
     private final Map<Endpoint, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> firstRegistration = new CompletableFuture<>();
 
@@ -112,6 +112,8 @@ final class NetworkLink implements AutoCloseable {
         }
         Endpoint endpoint = endpoints.get(endpointIndex % endpoints.size());
         ManagedChannel channel = channels.computeIfAbsent(endpoint, e -> Grpc.channel(e, maxMessageBytes));
+        // Our backoff decided it is time to try: skip what is left of gRPC's own reconnect backoff.
+        channel.resetConnectBackoff();
         Session session = new Session(endpoint);
         current = session;
         AgentChannelGrpc.newStub(channel).connect(session);

@@ -36,7 +36,7 @@ public final class KvKind implements ContainerKind {
     public Container create(ContainerContext context) {
         Map<String, JsonNode> data = new TreeMap<>();
         JsonNode spec = Json.tree(context.spec());
-        spec.path("data").fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue()));
+        spec.path("data").properties().forEach(e -> data.put(e.getKey(), e.getValue()));
         return new Kv(context, data);
     }
 

@@ -40,6 +40,13 @@ public interface NetworkConfig {
     @WithDefault("15s")
     Duration startTimeout();
 
+    /**
+     * After start-up, how long gets that would create a container wait, so that agents re-register the containers
+     * they run first (a restarted coordinator must not start a second copy of a container that still runs).
+     */
+    @WithDefault("5s")
+    Duration recoveryWindow();
+
     /** Bound of a routed request that states no timeout and no gRPC deadline. */
     @WithDefault("30s")
     Duration defaultRequestTimeout();

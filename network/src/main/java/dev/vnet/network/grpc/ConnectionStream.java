@@ -5,17 +5,15 @@ import dev.vnet.network.routing.ConnectionSink;
 import dev.vnet.proto.v1.ConnectClosed;
 import dev.vnet.proto.v1.ConnectEvent;
 import dev.vnet.proto.v1.ConnectFrame;
-import dev.vnet.proto.v1.ConnectOpen;
 import dev.vnet.proto.v1.ConnectReady;
 import dev.vnet.proto.v1.ContainerInfo;
 import dev.vnet.proto.v1.Payload;
-import dev.vnet.wire.Names;
+import dev.vnet.wire.ConnectFrames;
 import dev.vnet.wire.OutboundStream;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -47,20 +45,13 @@ final class ConnectionStream implements ConnectionSink, StreamObserver<ConnectFr
     @Override
     public void onNext(ConnectFrame frame) {
         synchronized (this) {
-            if (uuid != null || !frame.hasOpen()) {
-                out.fail(Status.INVALID_ARGUMENT.withDescription(uuid != null
-                        ? "this stream is already connected to " + uuid : "the first frame must be 'open'"));
-                return;
-            }
-            ConnectOpen open = frame.getOpen();
-            String problem = Names.first(Names.idProblem("uuid", open.getUuid()),
-                    Names.optionalIdProblem("session_id", open.getSessionId()));
+            String problem = ConnectFrames.problem(frame, uuid);
             if (problem != null) {
                 out.fail(Failures.invalid(problem));
                 return;
             }
-            uuid = open.getUuid();
-            clientId = open.getSessionId().isEmpty() ? "connection-" + UUID.randomUUID() : open.getSessionId();
+            uuid = frame.getOpen().getUuid();
+            clientId = ConnectFrames.clientId(frame.getOpen(), "connection");
         }
         long deadlineMs = System.currentTimeMillis() + readyTimeoutMs;
         loop.compose(registry -> registry.awaitRoute(uuid, deadlineMs))

@@ -53,7 +53,7 @@ public class GrpcServer {
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().toMillis()));
         this.settings = new RegistrySettings(config.heartbeatInterval().toMillis(),
                 config.aliveTimeout().toMillis(), config.idleTimeout().toMillis(), idleByKind,
-                config.startTimeout().toMillis());
+                config.startTimeout().toMillis(), config.recoveryWindow().toMillis());
         this.loop = new RegistryLoop(new Registry(settings, Clock.systemUTC(), events, routes));
     }
 

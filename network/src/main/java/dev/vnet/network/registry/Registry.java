@@ -63,6 +63,9 @@ public final class Registry {
 
     private record IdleEntry(long expiresAtMs, ContainerRecord container, long token) {}
 
+    /** A get that would create a container, held until the recovery window has passed. */
+    private record HeldGet(String sessionId, GetRequest request, CompletableFuture<GetResponse> result) {}
+
     private final RegistrySettings settings;
     private final InstantSource clock;
     private final EventSink events;
@@ -79,6 +82,13 @@ public final class Registry {
             new PriorityQueue<>(Comparator.comparingLong(IdleEntry::expiresAtMs));
     /** Every kind an agent has declared since this coordinator started: tells a typo from a missing agent. */
     private final Set<String> knownKinds = new TreeSet<>();
+    /**
+     * Until then, gets that would create a container wait: a coordinator that just started does not know what its
+     * agents run until they re-register, and creating a container by uuid before its agent is back would start a
+     * second copy (and fence the first, with its state).
+     */
+    private final long recoveryEndsMs;
+    private final List<HeldGet> heldGets = new ArrayList<>();
     private long leaderEpoch = 1;
 
     public Registry(RegistrySettings settings, InstantSource clock, EventSink events, RouteTable routes) {
@@ -87,6 +97,7 @@ public final class Registry {
         this.events = events;
         this.routes = routes;
         this.epochs = new ActivationEpochs(clock);
+        this.recoveryEndsMs = clock.millis() + settings.recoveryWindowMs();
     }
 
     public RegistrySettings settings() {
@@ -354,6 +365,11 @@ public final class Registry {
             }
             reference(container, session);
             return answer(container, false);
+        }
+        if (clock.millis() < recoveryEndsMs) {
+            CompletableFuture<GetResponse> held = new CompletableFuture<>();
+            heldGets.add(new HeldGet(sessionId, request, held));
+            return held;
         }
         ContainerType type = request.getType() == ContainerType.CONTAINER_TYPE_UNSPECIFIED
                 ? ContainerType.CONTAINER_TYPE_STANDARD : request.getType();
@@ -635,6 +651,9 @@ public final class Registry {
     /** Applies the passing of time: silent agents and sessions, slow starts, idle containers, expired waits. */
     public void tick() {
         long now = clock.millis();
+        if (now >= recoveryEndsMs && !heldGets.isEmpty()) {
+            releaseHeldGets();
+        }
         for (AgentRecord agent : List.copyOf(agents.values())) {
             long silentMs = now - agent.lastHeartbeatMs;
             if (silentMs > settings.aliveTimeoutMs()) {
@@ -675,6 +694,25 @@ public final class Registry {
                 container.agent.link.terminate(TerminateContainer.newBuilder().setUuid(container.uuid)
                         .setEpoch(container.epoch).setLeaderEpoch(leaderEpoch).setReason(reason).build());
                 remove(container, reason);
+            }
+        }
+    }
+
+    /** The recovery window has passed: the held gets find what agents re-registered, or create. */
+    private void releaseHeldGets() {
+        List<HeldGet> held = List.copyOf(heldGets);
+        heldGets.clear();
+        for (HeldGet get : held) {
+            try {
+                get(get.sessionId(), get.request()).whenComplete((response, failure) -> {
+                    if (failure != null) {
+                        get.result().completeExceptionally(failure);
+                    } else {
+                        get.result().complete(response);
+                    }
+                });
+            } catch (RegistryException refused) {
+                get.result().completeExceptionally(refused);
             }
         }
     }

@@ -11,17 +11,18 @@ import java.util.Map;
  * @param idleTimeoutMs how long an unreferenced standard container lives, unless its kind says otherwise
  * @param idleTimeoutByKindMs per-kind idle timeouts
  * @param startTimeoutMs how long an agent may take to start a container
+ * @param recoveryWindowMs after start-up, how long creations wait so that agents can re-register what they run
  */
 public record RegistrySettings(long heartbeatIntervalMs, long aliveTimeoutMs, long idleTimeoutMs,
-        Map<String, Long> idleTimeoutByKindMs, long startTimeoutMs) {
+        Map<String, Long> idleTimeoutByKindMs, long startTimeoutMs, long recoveryWindowMs) {
 
     public RegistrySettings {
         idleTimeoutByKindMs = Map.copyOf(idleTimeoutByKindMs);
     }
 
-    /** The defaults of the design brief: heartbeat 1 s, alive 3 s, idle 60 s, start 15 s. */
+    /** The defaults of the design brief: heartbeat 1 s, alive 3 s, idle 60 s; start 15 s, recovery 5 s. */
     public static RegistrySettings defaults() {
-        return new RegistrySettings(1000, 3000, Duration.ofSeconds(60).toMillis(), Map.of(), 15_000);
+        return new RegistrySettings(1000, 3000, Duration.ofSeconds(60).toMillis(), Map.of(), 15_000, 5_000);
     }
 
     public long idleTimeoutMs(String kind) {

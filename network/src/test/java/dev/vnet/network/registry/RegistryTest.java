@@ -40,7 +40,7 @@ class RegistryTest {
     private final List<Event> events = new ArrayList<>();
     private final RouteTable routes = new RouteTable();
     private final Registry registry = new Registry(
-            new RegistrySettings(1000, ALIVE_MS, IDLE_MS, Map.of("chat", CHAT_IDLE_MS), 15_000), clock,
+            new RegistrySettings(1000, ALIVE_MS, IDLE_MS, Map.of("chat", CHAT_IDLE_MS), 15_000, 0), clock,
             events::add, routes);
     private final List<FakeAgentLink> liveAgents = new ArrayList<>();
 
@@ -477,6 +477,29 @@ class RegistryTest {
 
             assertThat(a1.terminates).extracting(TerminateContainer::getUuid).containsExactly("ghost");
         }
+    }
+
+    @Test
+    void afterStartUpCreationsWaitForAgentsToReRegisterWhatTheyRun() {
+        Registry restarted = new Registry(new RegistrySettings(1000, ALIVE_MS, IDLE_MS, Map.of(), 15_000, 5_000),
+                clock, events::add, routes);
+        String session = restarted.openSession("reconnecting client", null, 60_000).id();
+        CompletableFuture<GetResponse> reacquire = restarted.get(session, get("kv").setUuid("survivor").build());
+        assertThat(reacquire).isNotDone();
+
+        FakeAgentLink late = new FakeAgentLink("a1", "i-1");
+        restarted.registerAgent(late, registration(late, "kv").addContainers(RunningContainer.newBuilder()
+                .setUuid("survivor").setKind("kv").setEpoch(9)).build());
+        clock.advance(5_000);
+        restarted.heartbeat(late, Load.getDefaultInstance());
+        restarted.tick();
+
+        assertThat(reacquire.join().getContainer().getEpoch()).isEqualTo(9);
+        assertThat(reacquire.join().getCreated()).isFalse();
+        assertThat(late.starts).isEmpty();
+        CompletableFuture<GetResponse> fresh = restarted.get(session, get("kv").build());
+        assertThat(late.starts).hasSize(1);
+        assertThat(fresh).isNotDone();
     }
 
     // ---------------------------------------------------------------------------------------------- routing

@@ -1,0 +1,29 @@
+package dev.vnet.cli;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Reads durations as people write them: 250ms, 10s, 5m, 1h (a bare number is seconds). */
+final class DurationConverter implements ITypeConverter<Duration> {
+
+    private static final Pattern FORM = Pattern.compile("(\\d+)(ms|s|m|h)?");
+
+    @Override
+    public Duration convert(String value) {
+        Matcher m = FORM.matcher(value.trim());
+        if (!m.matches()) {
+            throw new TypeConversionException("'" + value + "' is not a duration: write e.g. 500ms, 10s, 5m or 1h");
+        }
+        long amount = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofSeconds(amount);
+        };
+    }
+}

@@ -1,0 +1,50 @@
+package dev.vnet.cli;
+
+import dev.vnet.client.VnetException;
+import dev.vnet.wire.Errors;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code vnet}: the command line of a vnet network. {@code bin/vnet} runs this for every command but
+ * {@code network}, {@code agent} and {@code up}, which start processes.
+ *
+ * <p>Exit codes: 0 success, 1 the network refused or failed the command (the message says why), 2 bad usage.
+ */
+@Command(name = "vnet", mixinStandardHelpOptions = true, version = "vnet 0.1.0",
+        description = "Inspect and drive a vnet network.",
+        subcommands = {AgentsCommand.class, KindsCommand.class, ContainersCommand.class, GetCommand.class,
+                RequestCommand.class, SendCommand.class, WatchCommand.class})
+public final class VnetCli implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line; returns the exit code. */
+    static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new VnetCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((failure, commandLine, parseResult) -> {
+            VnetException error = Errors.toException(failure);
+            commandLine.getErr().println("error: " + explain(error));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    private static String explain(VnetException error) {
+        String message = error.getMessage();
+        if (error.code() == io.grpc.Status.Code.UNAVAILABLE && message.contains("io exception")) {
+            return message + " (is a network running there? start one with: bin/vnet network)";
+        }
+        return message;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.vnet.it.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One vnet process (a network or an agent) started from its packaged jar, with its output in a log file. Stopped
+ * with SIGTERM, killed with SIGKILL, frozen and thawed with SIGSTOP and SIGCONT.
+ */
+public final class VnetProcess {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    private final String name;
+    private final Process process;
+    private final int grpcPort;
+    private final int httpPort;
+    private final Path log;
+
+    VnetProcess(String name, Process process, int grpcPort, int httpPort, Path log) {
+        this.name = name;
+        this.process = process;
+        this.grpcPort = grpcPort;
+        this.httpPort = httpPort;
+        this.log = log;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int grpcPort() {
+        return grpcPort;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** host:port of its gRPC server. */
+    public String endpoint() {
+        return "127.0.0.1:" + grpcPort;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits until {@code /q/health/ready} answers 200. */
+    public VnetProcess awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + " before it was ready:\n"
+                        + logTail(40));
+            }
+            if (healthStatus("ready") == 200) {
+                return this;
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException(name + " was not ready within " + timeout.toMillis() + " ms:\n" + logTail(40));
+    }
+
+    /** The HTTP status of {@code /q/health/<check>}, or -1 when it does not answer. */
+    public int healthStatus(String check) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/" + check))
+                    .timeout(Duration.ofSeconds(2)).build();
+            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** kill -9: the process gets no chance to say goodbye. */
+    public void kill() {
+        process.destroyForcibly();
+        waitFor(Duration.ofSeconds(10));
+    }
+
+    /** SIGTERM, then SIGKILL if it has not exited within {@code grace}. */
+    public void stop(Duration grace) {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        if (!waitFor(grace)) {
+            kill();
+        }
+    }
+
+    /** Sends a signal by name, e.g. STOP or CONT. */
+    public void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-s", signal, Long.toString(process.pid())).start();
+            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -s " + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public boolean waitFor(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** The last lines of its output, for failure messages. */
+    public String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (pid " + process.pid() + ", grpc " + grpcPort + ", http " + httpPort + ")";
+    }
+}

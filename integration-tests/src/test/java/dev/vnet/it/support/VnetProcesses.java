@@ -1,0 +1,126 @@
+package dev.vnet.it.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Starts vnet processes for a test and always stops them: on {@link #close}, and from a shutdown hook if the test
+ * JVM itself is going away. Each process gets free ports and a log file under {@code target/it-logs}.
+ */
+public final class VnetProcesses implements AutoCloseable {
+
+    private static final Path ROOT = Path.of(System.getProperty("vnet.root", "..")).toAbsolutePath().normalize();
+    private static final Path LOGS = Path.of(System.getProperty("vnet.logs", "target/it-logs"));
+    private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+    /** Small, quick-starting JVMs: these processes carry test traffic, not benchmarks. */
+    private static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    private final List<VnetProcess> started = new CopyOnWriteArrayList<>();
+    private final Thread cleanup = new Thread(this::stopAll, "vnet-it-cleanup");
+
+    public VnetProcesses() {
+        Runtime.getRuntime().addShutdownHook(cleanup);
+    }
+
+    /** A coordinator with the given extra settings (vnet.network.* and others), not yet ready. */
+    public VnetProcess network(String name, Map<String, String> settings) {
+        return network(name, settings, FreePorts.next(), FreePorts.next());
+    }
+
+    /** A coordinator on given ports: to restart one where its clients and agents expect it. */
+    public VnetProcess network(String name, Map<String, String> settings, int grpc, int http) {
+        Map<String, String> props = new java.util.LinkedHashMap<>(settings);
+        props.put("vnet.network.port", Integer.toString(grpc));
+        props.put("vnet.network.host", "127.0.0.1");
+        props.put("quarkus.http.port", Integer.toString(http));
+        props.put("quarkus.http.host", "127.0.0.1");
+        return launch(name, ROOT.resolve("network/target/quarkus-app/quarkus-run.jar"), props, grpc, http);
+    }
+
+    /** An agent with the given id, registering with {@code network} (host:port[,...]), not yet ready. */
+    public VnetProcess agent(String id, String network, Map<String, String> settings) {
+        int grpc = FreePorts.next();
+        int http = FreePorts.next();
+        Map<String, String> props = new java.util.LinkedHashMap<>(settings);
+        props.put("vnet.agent.id", id);
+        props.put("vnet.agent.network", network);
+        props.put("vnet.agent.port", Integer.toString(grpc));
+        props.put("vnet.agent.host", "127.0.0.1");
+        props.put("quarkus.http.port", Integer.toString(http));
+        props.put("quarkus.http.host", "127.0.0.1");
+        return launch(id, ROOT.resolve("agent/target/quarkus-app/quarkus-run.jar"), props, grpc, http);
+    }
+
+    private VnetProcess launch(String name, Path jar, Map<String, String> props, int grpc, int http) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build with 'mvn install' before the integration tests");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(JAVA);
+        command.addAll(JVM_OPTIONS);
+        props.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(jar.toString());
+        try {
+            Files.createDirectories(LOGS);
+            Path log = LOGS.resolve(name + "-" + grpc + ".log");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            VnetProcess vnet = new VnetProcess(name, process, grpc, http, log);
+            started.add(vnet);
+            return vnet;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    /** Runs the command line (bin/vnet) with these arguments; returns its exit code and output. */
+    public CommandResult cli(Duration timeout, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(ROOT.resolve("bin/vnet").toString());
+        command.addAll(List.of(args));
+        try {
+            Path out = Files.createTempFile("vnet-cli", ".out");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("bin/vnet " + String.join(" ", args) + " did not finish in " + timeout);
+            }
+            String output = Files.readString(out);
+            Files.deleteIfExists(out);
+            return new CommandResult(process.exitValue(), output);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** What a command line printed and how it exited. */
+    public record CommandResult(int exitCode, String output) {}
+
+    @Override
+    public void close() {
+        stopAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is running or about to: nothing to remove.
+        }
+    }
+
+    private void stopAll() {
+        for (VnetProcess process : started) {
+            process.stop(Duration.ofSeconds(5));
+        }
+        started.clear();
+    }
+}
