@@ -14,9 +14,9 @@ class JsonTest {
     @Test
     void roundTripsValuesAndTreatsNullAsEmpty() {
         Payload payload = Json.encode(Map.of("a", 1));
-        assertThat(Json.decode(payload, Map.class)).isEqualTo(Map.of("a", 1));
+        assertThat((Object) Json.decode(payload, Map.class)).isEqualTo(Map.of("a", 1));
         assertThat(Json.encode(null).getData().isEmpty()).isTrue();
-        assertThat(Json.decode(Payload.getDefaultInstance(), Map.class)).isNull();
+        assertThat((Object) Json.decode(Payload.getDefaultInstance(), Map.class)).isNull();
         assertThat(Json.decode(payload, Payload.class)).isSameAs(payload);
     }
 

@@ -92,13 +92,13 @@ class ClientServiceTest {
     void routedAndDirectRequestsReachTheSameContainer() {
         ContainerRef echo = client.get(GetOptions.kind("echo"));
 
-        assertThat((Map<?, ?>) echo.request("anything", Map.of("n", 1), Map.class)).isEqualTo(Map.of("n", 1));
+        assertThat((Object) echo.request("anything", Map.of("n", 1), Map.class)).isEqualTo(Map.of("n", 1));
         Map<?, ?> routed = echo.request("whoami", null, Map.class);
         Map<?, ?> direct = echo.requestDirect("whoami", null, Map.class);
         assertThat(routed.get("agent")).isEqualTo("test-agent");
         assertThat(routed.get("client")).isEqualTo(client.sessionId());
         assertThat(direct.get("epoch")).isEqualTo(routed.get("epoch"));
-        assertThat((List<?>) echo.requestDirect("x", List.of("a", "b"), List.class)).containsExactly("a", "b");
+        assertThat((Object) echo.requestDirect("x", List.of("a", "b"), List.class)).isEqualTo(List.of("a", "b"));
     }
 
     @Test
