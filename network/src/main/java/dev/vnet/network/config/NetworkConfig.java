@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Configuration of the coordinator, under {@code vnet.network}. Every key can also be set as an environment
@@ -20,6 +21,15 @@ public interface NetworkConfig {
     /** gRPC port for clients and agents. */
     @WithDefault("3737")
     int port();
+
+    /** This coordinator's name, recorded as the leader's holder. Default: the host name. */
+    Optional<String> replicaId();
+
+    /**
+     * The host clients and agents use to reach this coordinator (recorded with the leadership). Default: the listen
+     * host, or this machine's address when listening on all interfaces.
+     */
+    Optional<String> advertisedHost();
 
     /** How often agents send a heartbeat and clients ping; told to them when they connect. */
     @WithDefault("1s")

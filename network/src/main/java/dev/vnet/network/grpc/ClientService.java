@@ -80,7 +80,7 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
 
     @Override
     public StreamObserver<ClientFrame> session(StreamObserver<ServerFrame> responses) {
-        return new SessionStream(loop, forwarder, validation, settings, defaultTimeoutMs, 1,
+        return new SessionStream(loop, forwarder, validation, settings, defaultTimeoutMs,
                 new OutboundStream<>((CallStreamObserver<ServerFrame>) responses, maxQueuedFrames));
     }
 

@@ -31,22 +31,23 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame> {
     private final Validation validation;
     private final RegistrySettings settings;
     private final long defaultTimeoutMs;
-    private final long leaderEpoch;
     private final OutboundStream<ServerFrame> out;
     private volatile String sessionId;
     private volatile boolean helloSeen;
     private volatile boolean ended;
 
     SessionStream(RegistryLoop loop, RequestForwarder forwarder, Validation validation, RegistrySettings settings,
-            long defaultTimeoutMs, long leaderEpoch, OutboundStream<ServerFrame> out) {
+            long defaultTimeoutMs, OutboundStream<ServerFrame> out) {
         this.loop = loop;
         this.forwarder = forwarder;
         this.validation = validation;
         this.settings = settings;
         this.defaultTimeoutMs = defaultTimeoutMs;
-        this.leaderEpoch = leaderEpoch;
         this.out = out;
     }
+
+    /** A session just opened, with the epoch of the coordinator that opened it. */
+    private record Opened(String sessionId, long leaderEpoch) {}
 
     @Override
     public void onNext(ClientFrame frame) {
@@ -83,12 +84,14 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame> {
             out.fail(Failures.invalid(problem));
             return;
         }
-        loop.call(registry -> registry.openSession(name, this, settings.aliveTimeoutMs()).id())
-                .whenComplete((id, failure) -> {
+        loop.call(registry -> new Opened(registry.openSession(name, this, settings.aliveTimeoutMs()).id(),
+                        registry.leaderEpoch()))
+                .whenComplete((opened, failure) -> {
                     if (failure != null) {
                         out.fail(Failures.toStatus(failure));
                         return;
                     }
+                    String id = opened.sessionId();
                     sessionId = id;
                     if (ended) {
                         loop.run(registry -> registry.closeSession(id, "the client closed its stream"));
@@ -99,7 +102,7 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame> {
                             .setServerTimeMs(System.currentTimeMillis())
                             .setPingIntervalMs(settings.heartbeatIntervalMs())
                             .setAliveTimeoutMs(settings.aliveTimeoutMs())
-                            .setLeaderEpoch(leaderEpoch)).build());
+                            .setLeaderEpoch(opened.leaderEpoch())).build());
                 });
     }
 

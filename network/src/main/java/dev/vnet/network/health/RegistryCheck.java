@@ -1,6 +1,6 @@
 package dev.vnet.network.health;
 
-import dev.vnet.network.grpc.GrpcServer;
+import dev.vnet.network.Coordinator;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -15,16 +15,16 @@ import org.eclipse.microprofile.health.Liveness;
 @ApplicationScoped
 public class RegistryCheck implements HealthCheck {
 
-    private final GrpcServer server;
+    private final Coordinator coordinator;
 
-    public RegistryCheck(GrpcServer server) {
-        this.server = server;
+    public RegistryCheck(Coordinator coordinator) {
+        this.coordinator = coordinator;
     }
 
     @Override
     public HealthCheckResponse call() {
         try {
-            int containers = server.loop().call(registry -> registry.containerCount()).get(1, TimeUnit.SECONDS);
+            int containers = coordinator.loop().call(registry -> registry.containerCount()).get(1, TimeUnit.SECONDS);
             return HealthCheckResponse.named("registry").up().withData("containers", containers).build();
         } catch (Exception e) {
             return HealthCheckResponse.named("registry").down().withData("error", String.valueOf(e)).build();

@@ -1,18 +1,16 @@
 package dev.vnet.network.registry;
 
-import java.time.InstantSource;
-
 /**
- * Hands out activation epochs: strictly increasing, and larger than any this network handed out before it
- * restarted, so that a copy started by an earlier coordinator can never pass for the current activation. Seeded
- * from the clock in microseconds, and raised past any epoch an agent reports.
+ * Hands out activation epochs: the leader epoch in the high 32 bits and a counter in the low ones. Every new
+ * leader has a larger leader epoch (taken in the store), so its activations outrank every activation of every
+ * earlier coordinator, and a copy started by one of them can never pass for the current activation.
  */
 final class ActivationEpochs {
 
     private long last;
 
-    ActivationEpochs(InstantSource clock) {
-        this.last = clock.millis() * 1000;
+    ActivationEpochs(long leaderEpoch) {
+        this.last = leaderEpoch << 32;
     }
 
     long next() {

@@ -6,6 +6,7 @@ import dev.vnet.proto.v1.AgentRegister;
 import dev.vnet.proto.v1.AgentState;
 import dev.vnet.proto.v1.Capacity;
 import dev.vnet.proto.v1.Load;
+import dev.vnet.proto.v1.NodeStatus;
 import dev.vnet.proto.v1.Resources;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,6 +98,15 @@ public final class AgentRecord {
             reservedCpu -= container.resources.getCpu();
             reservedMemoryBytes -= container.resources.getMemoryBytes();
         }
+    }
+
+    StoredAgent toStored(long lastSeenMs) {
+        return new StoredAgent(agentId, instanceId, endpoint, cluster, labels, kinds.stream().sorted().toList(),
+                capacity, registeredAtMs, lastSeenMs);
+    }
+
+    StoredHealth health(NodeStatus status) {
+        return new StoredHealth(agentId, status, lastHeartbeatMs, capacity, load);
     }
 
     AgentInfo toInfo() {

@@ -34,8 +34,13 @@ public final class ContainerRecord {
     final String preferredCluster;
     final long createdAtMs;
 
+    /** The agent of the current activation, while it is registered; null while recovering. */
     AgentRecord agent;
+    /** The id of that agent: also known while recovering, from the store. */
+    String agentId = "";
     long epoch;
+    MigrationStatus migrationStatus = MigrationStatus.MIGRATION_STATUS_IDLE;
+    long lastMigrationAtMs;
     ContainerState state;
     Route route;
     long startDeadlineMs;
@@ -86,12 +91,27 @@ public final class ContainerRecord {
                 .setEpoch(epoch)
                 .setState(state)
                 .setReferences(sessions.size())
-                .setMigrationStatus(MigrationStatus.MIGRATION_STATUS_IDLE)
+                .setMigrationStatus(migrationStatus)
+                .setAgentId(agentId)
                 .setPreferredCluster(preferredCluster)
                 .setCreatedAtMs(createdAtMs);
         if (agent != null) {
-            info.setAgentId(agent.agentId).setEndpoint(agent.endpoint);
+            info.setEndpoint(agent.endpoint);
         }
         return info.build();
+    }
+
+    /** This container as the store keeps it. */
+    StoredContainer toStored() {
+        return new StoredContainer(uuid, kind, type, labels, spec, resources, agentId, epoch, migrationStatus,
+                preferredCluster, lastMigrationAtMs, createdAtMs);
+    }
+
+    /** Binds the container to the agent that runs its current activation. */
+    void placeOn(AgentRecord placed, long activationEpoch) {
+        agent = placed;
+        agentId = placed.agentId;
+        epoch = activationEpoch;
+        placed.place(this);
     }
 }

@@ -23,6 +23,7 @@ import dev.vnet.proto.v1.GetRequest;
 import dev.vnet.proto.v1.GetResponse;
 import dev.vnet.proto.v1.KindInfo;
 import dev.vnet.proto.v1.Load;
+import dev.vnet.proto.v1.NodeStatus;
 import dev.vnet.proto.v1.Payload;
 import dev.vnet.proto.v1.RegisterAck;
 import dev.vnet.proto.v1.RunningContainer;
@@ -70,14 +71,20 @@ public final class Registry {
     private final InstantSource clock;
     private final EventSink events;
     private final RouteTable routes;
+    private final StoreSink store;
     private final Placement placement = new Placement();
-    private final ActivationEpochs epochs;
+    private ActivationEpochs epochs;
 
     private final Map<String, AgentRecord> agents = new LinkedHashMap<>();
     private final Map<String, ContainerRecord> containers = new HashMap<>();
     private final Map<String, Set<ContainerRecord>> containersByKind = new HashMap<>();
     private final Map<String, SessionRecord> sessions = new HashMap<>();
     private final Set<ContainerRecord> starting = new LinkedHashSet<>();
+    /** Containers known from the store whose agent has not re-registered them yet. */
+    private final Set<ContainerRecord> recovering = new LinkedHashSet<>();
+    /** Agents known from the store that have not come back yet, with when they are given up. */
+    private final Map<String, StoredAgent> awaitedAgents = new HashMap<>();
+    private long awaitedUntilMs;
     private final PriorityQueue<IdleEntry> idle =
             new PriorityQueue<>(Comparator.comparingLong(IdleEntry::expiresAtMs));
     /** Every kind an agent has declared since this coordinator started: tells a typo from a missing agent. */
@@ -87,17 +94,56 @@ public final class Registry {
      * agents run until they re-register, and creating a container by uuid before its agent is back would start a
      * second copy (and fence the first, with its state).
      */
-    private final long recoveryEndsMs;
+    private long recoveryEndsMs;
     private final List<HeldGet> heldGets = new ArrayList<>();
     private long leaderEpoch = 1;
 
-    public Registry(RegistrySettings settings, InstantSource clock, EventSink events, RouteTable routes) {
+    public Registry(RegistrySettings settings, InstantSource clock, EventSink events, RouteTable routes,
+            StoreSink store) {
         this.settings = settings;
         this.clock = clock;
         this.events = events;
         this.routes = routes;
-        this.epochs = new ActivationEpochs(clock);
+        this.store = store;
+        this.epochs = new ActivationEpochs(leaderEpoch);
         this.recoveryEndsMs = clock.millis() + settings.recoveryWindowMs();
+    }
+
+    /**
+     * Starts from what the store held: this coordinator's leader epoch, the agents it knew (awaited for the
+     * recovery window; those that do not come back are marked unhealthy) and the containers (RECOVERING until
+     * their agent re-registers them; lost with it otherwise). Called once, before any client or agent is served.
+     */
+    public void restore(StoredState state) {
+        long now = clock.millis();
+        leaderEpoch = state.leaderEpoch();
+        epochs = new ActivationEpochs(leaderEpoch);
+        recoveryEndsMs = now + settings.recoveryWindowMs();
+        awaitedUntilMs = recoveryEndsMs;
+        for (StoredAgent agent : state.agents()) {
+            awaitedAgents.put(agent.agentId(), agent);
+            knownKinds.addAll(agent.kinds());
+        }
+        for (StoredContainer stored : state.containers()) {
+            ContainerRecord container = new ContainerRecord(stored.uuid(), stored.kind(), stored.type(),
+                    stored.labels(), stored.spec(), stored.resources(), stored.preferredCluster(), stored.createdAtMs());
+            container.state = ContainerState.CONTAINER_STATE_RECOVERING;
+            container.agentId = stored.agentId() == null ? "" : stored.agentId();
+            container.epoch = stored.epoch();
+            container.migrationStatus = stored.migrationStatus();
+            container.lastMigrationAtMs = stored.lastMigrationAtMs();
+            epochs.observe(stored.epoch());
+            knownKinds.add(stored.kind());
+            index(container);
+            recovering.add(container);
+        }
+        LOG.log(Level.INFO, () -> "registry restored with leader epoch " + leaderEpoch + ": " + state.agents().size()
+                + " agents awaited and " + state.containers().size() + " containers recovering for "
+                + settings.recoveryWindowMs() + " ms");
+    }
+
+    public long leaderEpoch() {
+        return leaderEpoch;
     }
 
     public RegistrySettings settings() {
@@ -131,6 +177,9 @@ public final class Registry {
             agents.put(agent.agentId, agent);
         }
         knownKinds.addAll(agent.kinds);
+        awaitedAgents.remove(agent.agentId);
+        store.agent(agent.toStored(now));
+        store.health(agent.health(NodeStatus.NODE_STATUS_HEALTHY));
         RegisterAck.Builder ack = RegisterAck.newBuilder()
                 .setState(AgentState.AGENT_STATE_ACTIVE)
                 .setLeaderEpoch(leaderEpoch)
@@ -161,6 +210,13 @@ public final class Registry {
             ContainerRecord known = containers.get(running.getUuid());
             if (known == null) {
                 adopt(agent, running);
+            } else if (known.state == ContainerState.CONTAINER_STATE_RECOVERING && running.getEpoch() >= known.epoch) {
+                // The store may lag behind (it is written after the fact): the copy an agent reports with an
+                // epoch at least as new as the stored one is the current activation.
+                recovering.remove(known);
+                known.placeOn(agent, running.getEpoch());
+                markRunning(known, "recovered: agent " + agent.agentId + " still runs it",
+                        EventKind.EVENT_KIND_CONTAINER_UPDATED);
             } else if (known.agent == agent && known.epoch == running.getEpoch()) {
                 if (known.state == ContainerState.CONTAINER_STATE_STARTING) {
                     markRunning(known);
@@ -172,6 +228,11 @@ public final class Registry {
                         .setEpoch(running.getEpoch()).setLeaderEpoch(leaderEpoch)
                         .setReason("container " + running.getUuid() + " runs elsewhere now (activation "
                                 + known.epoch + (known.agent == null ? "" : " on agent " + known.agent.agentId) + ")"));
+            }
+        }
+        for (ContainerRecord known : List.copyOf(recovering)) {
+            if (known.agentId.equals(agent.agentId) && !reportedUuids.contains(known.uuid)) {
+                lost(known, "agent " + agent.agentId + " came back without it");
             }
         }
         for (ContainerRecord known : List.copyOf(agent.containers.values())) {
@@ -193,12 +254,10 @@ public final class Registry {
                 ? ContainerType.CONTAINER_TYPE_STANDARD : running.getType();
         ContainerRecord container = new ContainerRecord(running.getUuid(), running.getKind(), type,
                 running.getLabelsList(), NO_SPEC, dev.vnet.proto.v1.Resources.getDefaultInstance(), "", clock.millis());
-        container.epoch = running.getEpoch();
-        container.agent = agent;
         container.state = ContainerState.CONTAINER_STATE_STARTING;
-        agent.place(container);
+        container.placeOn(agent, running.getEpoch());
         index(container);
-        markRunning(container, "adopted from agent " + agent.agentId);
+        markRunning(container, "adopted from agent " + agent.agentId, EventKind.EVENT_KIND_CONTAINER_ADDED);
     }
 
     /** A heartbeat: the agent is alive, with this load. */
@@ -207,6 +266,7 @@ public final class Registry {
         if (agent != null) {
             agent.lastHeartbeatMs = clock.millis();
             agent.load = load;
+            store.health(agent.health(NodeStatus.NODE_STATUS_HEALTHY));
         }
     }
 
@@ -220,8 +280,14 @@ public final class Registry {
 
     private void agentGone(AgentRecord agent, String reason) {
         agents.remove(agent.agentId);
+        store.health(agent.health(NodeStatus.NODE_STATUS_UNHEALTHY));
+        store.agent(agent.toStored(clock.millis()));
         for (ContainerRecord container : List.copyOf(agent.containers.values())) {
-            remove(container, "agent " + agent.agentId + " " + reason);
+            if (container.state == ContainerState.CONTAINER_STATE_STARTING) {
+                remove(container, "agent " + agent.agentId + " " + reason);
+            } else {
+                lost(container, "agent " + agent.agentId + " " + reason);
+            }
         }
         agent.link.close(reason);
         publish(EventKind.EVENT_KIND_AGENT_REMOVED, agent.toInfo(), reason);
@@ -389,10 +455,8 @@ public final class Registry {
         container = new ContainerRecord(uuid, request.getKind(), type, request.getLabelsList(), request.getSpec(),
                 request.getResources(), request.getPreferredCluster(), clock.millis());
         container.state = ContainerState.CONTAINER_STATE_STARTING;
-        container.epoch = epochs.next();
-        container.agent = agent;
+        container.placeOn(agent, epochs.next());
         container.startDeadlineMs = clock.millis() + settings.startTimeoutMs();
-        agent.place(container);
         index(container);
         starting.add(container);
         reference(container, session);
@@ -542,10 +606,10 @@ public final class Registry {
     }
 
     private void markRunning(ContainerRecord container) {
-        markRunning(container, "started on agent " + container.agent.agentId);
+        markRunning(container, "started on agent " + container.agent.agentId, EventKind.EVENT_KIND_CONTAINER_ADDED);
     }
 
-    private void markRunning(ContainerRecord container, String reason) {
+    private void markRunning(ContainerRecord container, String reason, EventKind announcement) {
         starting.remove(container);
         container.state = ContainerState.CONTAINER_STATE_RUNNING;
         publishRoute(container);
@@ -561,7 +625,13 @@ public final class Registry {
         if (container.sessions.isEmpty()) {
             markIdle(container);
         }
-        publish(EventKind.EVENT_KIND_CONTAINER_ADDED, info, reason);
+        store.container(container.toStored());
+        publish(announcement, info, reason);
+    }
+
+    /** A container whose agent is gone for good (died, or did not come back after a restart). */
+    private void lost(ContainerRecord container, String reason) {
+        remove(container, reason);
     }
 
     /** (Re)publishes the route of a running container on its agent's current link. */
@@ -603,11 +673,14 @@ public final class Registry {
             containersByKind.remove(container.kind);
         }
         starting.remove(container);
+        recovering.remove(container);
         if (container.agent != null) {
             container.agent.unplace(container);
         }
         container.idleToken++;
-        boolean wasAnnounced = container.state == ContainerState.CONTAINER_STATE_RUNNING;
+        store.containerRemoved(container.uuid);
+        boolean wasAnnounced = container.state == ContainerState.CONTAINER_STATE_RUNNING
+                || container.state == ContainerState.CONTAINER_STATE_RECOVERING;
         RegistryException gone = new RegistryException(Failure.UNAVAILABLE, "container " + container.uuid
                 + " is gone: " + reason);
         if (container.route != null) {
@@ -673,6 +746,12 @@ public final class Registry {
                 session.link.close("session ended: " + reason);
             }
         }
+        if (!awaitedAgents.isEmpty() && now >= awaitedUntilMs) {
+            giveUpAwaitedAgents();
+        }
+        for (ContainerRecord container : recovering) {
+            expireRouteWaits(container, now);
+        }
         for (ContainerRecord container : List.copyOf(starting)) {
             if (now > container.startDeadlineMs) {
                 container.agent.link.terminate(TerminateContainer.newBuilder().setUuid(container.uuid)
@@ -694,6 +773,23 @@ public final class Registry {
                 container.agent.link.terminate(TerminateContainer.newBuilder().setUuid(container.uuid)
                         .setEpoch(container.epoch).setLeaderEpoch(leaderEpoch).setReason(reason).build());
                 remove(container, reason);
+            }
+        }
+    }
+
+    /** Agents the store knew that did not come back within the recovery window: unhealthy, their containers lost. */
+    private void giveUpAwaitedAgents() {
+        for (StoredAgent gone : List.copyOf(awaitedAgents.values())) {
+            awaitedAgents.remove(gone.agentId());
+            store.health(new StoredHealth(gone.agentId(), NodeStatus.NODE_STATUS_UNHEALTHY, gone.lastSeenMs(),
+                    gone.capacity(), Load.getDefaultInstance()));
+            LOG.log(Level.WARNING, () -> "agent " + gone.agentId() + " did not come back within "
+                    + settings.recoveryWindowMs() + " ms of the coordinator's start: marked unhealthy");
+        }
+        for (ContainerRecord container : List.copyOf(recovering)) {
+            if (agents.get(container.agentId) == null) {
+                lost(container, "its agent " + container.agentId + " did not come back after the coordinator "
+                        + "restarted");
             }
         }
     }
@@ -742,7 +838,7 @@ public final class Registry {
                 : containersByKind.getOrDefault(kind, Set.of());
         for (ContainerRecord container : candidates) {
             if (container.hasLabels(labels)
-                    && (agentId.isEmpty() || (container.agent != null && container.agent.agentId.equals(agentId)))) {
+                    && (agentId.isEmpty() || container.agentId.equals(agentId))) {
                 result.add(container.toInfo());
             }
         }
@@ -771,7 +867,8 @@ public final class Registry {
             snapshot.add(event(EventKind.EVENT_KIND_AGENT_ADDED, "snapshot").setAgent(agent).build());
         }
         for (ContainerRecord container : containers.values()) {
-            if (container.state == ContainerState.CONTAINER_STATE_RUNNING) {
+            if (container.state == ContainerState.CONTAINER_STATE_RUNNING
+                    || container.state == ContainerState.CONTAINER_STATE_RECOVERING) {
                 snapshot.add(event(EventKind.EVENT_KIND_CONTAINER_ADDED, "snapshot")
                         .setContainer(container.toInfo()).build());
             }

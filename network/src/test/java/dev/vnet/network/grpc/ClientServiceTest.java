@@ -33,6 +33,9 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
+import dev.vnet.network.Coordinator;
+import dev.vnet.network.store.FreshDatabase;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -50,11 +53,12 @@ import org.junit.jupiter.api.TestInstance;
  * on 127.0.0.1 through its actual services.
  */
 @QuarkusTest
+@WithTestResource(FreshDatabase.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClientServiceTest {
 
     @Inject
-    GrpcServer server;
+    Coordinator coordinator;
 
     private String network;
     private AgentRuntime agent;
@@ -64,13 +68,14 @@ class ClientServiceTest {
 
     @BeforeAll
     void start() throws Exception {
-        network = "127.0.0.1:" + server.port();
+        await().atMost(Duration.ofSeconds(30)).until(coordinator::isReady);
+        network = "127.0.0.1:" + coordinator.grpcPort();
         agent = AgentRuntime.builder().agentId("test-agent").network(network).host("127.0.0.1").port(0)
                 .kind(TestKinds.echo()).kind(TestKinds.slow()).kind(TestKinds.room()).kind(TestKinds.broken())
                 .build().start();
         agent.registered().get(10, TimeUnit.SECONDS);
         client = newClient();
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", coordinator.grpcPort()).usePlaintext().build();
         unary = NetworkGrpc.newBlockingStub(channel);
     }
 

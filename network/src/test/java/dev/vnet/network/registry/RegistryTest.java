@@ -41,7 +41,7 @@ class RegistryTest {
     private final RouteTable routes = new RouteTable();
     private final Registry registry = new Registry(
             new RegistrySettings(1000, ALIVE_MS, IDLE_MS, Map.of("chat", CHAT_IDLE_MS), 15_000, 0), clock,
-            events::add, routes);
+            events::add, routes, StoreSink.NONE);
     private final List<FakeAgentLink> liveAgents = new ArrayList<>();
 
     // ------------------------------------------------------------------------------------------- get & create
@@ -482,7 +482,7 @@ class RegistryTest {
     @Test
     void afterStartUpCreationsWaitForAgentsToReRegisterWhatTheyRun() {
         Registry restarted = new Registry(new RegistrySettings(1000, ALIVE_MS, IDLE_MS, Map.of(), 15_000, 5_000),
-                clock, events::add, routes);
+                clock, events::add, routes, StoreSink.NONE);
         String session = restarted.openSession("reconnecting client", null, 60_000).id();
         CompletableFuture<GetResponse> reacquire = restarted.get(session, get("kv").setUuid("survivor").build());
         assertThat(reacquire).isNotDone();

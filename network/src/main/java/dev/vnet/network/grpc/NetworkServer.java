@@ -1,0 +1,76 @@
+package dev.vnet.network.grpc;
+
+import dev.vnet.network.config.NetworkConfig;
+import dev.vnet.network.events.EventHub;
+import dev.vnet.network.registry.RegistryLoop;
+import dev.vnet.network.registry.RegistrySettings;
+import dev.vnet.network.routing.RouteTable;
+import dev.vnet.network.store.StoreReader;
+import dev.vnet.wire.DaemonThreads;
+import dev.vnet.wire.Grpc;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The coordinator's gRPC server: the client API, the agent channel and the admin API, behind the serving gate.
+ *
+ * <p>It is grpc-java on Netty, not Quarkus' gRPC extension: the hot path needs handlers on the transport threads
+ * and long-lived streams end to end, and the agent runtime (plain Java, in client-sdk) serves its own port with the
+ * same code ({@link Grpc}). Quarkus serves HTTP (health, metrics) on its own port.
+ */
+public final class NetworkServer implements AutoCloseable {
+
+    private final NetworkConfig config;
+    private final AgentStreams agentStreams = new AgentStreams();
+    private final HealthStatusManager health = new HealthStatusManager();
+    private final ScheduledExecutorService timers = DaemonThreads.scheduler("vnet-timers");
+    private final ExecutorService adminReaders = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(100), DaemonThreads.factory("vnet-admin"));
+    private final Server server;
+
+    public NetworkServer(NetworkConfig config, RegistrySettings settings, RegistryLoop loop, RouteTable routes,
+            EventHub events, StoreReader store, ServingGate gate) {
+        this.config = config;
+        Validation validation = new Validation(config.maxPayloadBytes());
+        RequestForwarder forwarder = new RequestForwarder(routes, loop);
+        List<BindableService> services = List.of(
+                new ClientService(loop, events, forwarder, validation, settings, timers,
+                        config.defaultRequestTimeout().toMillis(), config.sessionLease().toMillis(),
+                        config.maxQueuedFrames()),
+                new AgentChannelService(loop, routes, validation, agentStreams, config.maxQueuedFrames()),
+                new AdminService(store, adminReaders));
+        timers.scheduleWithFixedDelay(() -> agentStreams.sweep(System.nanoTime()), 10, 10, TimeUnit.MILLISECONDS);
+        this.server = Grpc.startServer(config.host(), config.port(), Grpc.maxMessageBytes(config.maxPayloadBytes()),
+                services, List.of(gate), health);
+        health.setStatus("", ServingStatus.NOT_SERVING);
+    }
+
+    /** What the standard gRPC health service answers: SERVING once clients and agents are let in. */
+    public void serving(boolean serving) {
+        health.setStatus("", serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public boolean isServing() {
+        return !server.isShutdown();
+    }
+
+    @Override
+    public void close() {
+        health.enterTerminalState();
+        Grpc.stop(server, config.shutdownGrace().toMillis());
+        timers.shutdownNow();
+        adminReaders.shutdownNow();
+    }
+}

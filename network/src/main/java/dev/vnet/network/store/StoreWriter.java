@@ -1,0 +1,276 @@
+package dev.vnet.network.store;
+
+import dev.vnet.network.registry.StoreSink;
+import dev.vnet.network.registry.StoredAgent;
+import dev.vnet.network.registry.StoredContainer;
+import dev.vnet.network.registry.StoredHealth;
+import dev.vnet.wire.DaemonThreads;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes what the registry asks to the store, behind its back: changes are coalesced by key (the newest state of
+ * an agent's health or of a container replaces older ones not yet written) and flushed together, in one
+ * transaction, every flush interval. A hundred agents heartbeating every second cost one round trip per flush,
+ * not a hundred.
+ *
+ * <p>Every flush is fenced: it reads the leader epoch under a share lock first and writes nothing when the epoch
+ * is no longer this coordinator's. When the database is away, pending changes stay in memory (coalesced, so
+ * bounded by the number of agents and containers) and the flush is retried until it succeeds: nothing is lost.
+ */
+public final class StoreWriter implements StoreSink, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(StoreWriter.class);
+
+    private static final String FENCE = "SELECT epoch FROM coordinator_leader WHERE id = 1 FOR SHARE";
+    private static final String UPSERT_AGENT = """
+            INSERT INTO agents (id, instance_id, endpoint, cluster, labels, kinds, capacity, first_seen, last_seen,
+                                written_epoch)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            ON CONFLICT (id) DO UPDATE SET instance_id = EXCLUDED.instance_id, endpoint = EXCLUDED.endpoint,
+                cluster = EXCLUDED.cluster, labels = EXCLUDED.labels, kinds = EXCLUDED.kinds,
+                capacity = EXCLUDED.capacity, last_seen = EXCLUDED.last_seen, written_epoch = EXCLUDED.written_epoch
+            """;
+    private static final String UPSERT_HEALTH = """
+            INSERT INTO node_health (agent_id, status, last_heartbeat, capacity, load, updated_at, written_epoch)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (agent_id) DO UPDATE SET status = EXCLUDED.status, last_heartbeat = EXCLUDED.last_heartbeat,
+                capacity = EXCLUDED.capacity, load = EXCLUDED.load, updated_at = EXCLUDED.updated_at,
+                written_epoch = EXCLUDED.written_epoch
+            """;
+    private static final String UPSERT_CONTAINER = """
+            INSERT INTO containers (uuid, kind, type, labels, spec, spec_content_type, resources, agent_id, epoch,
+                                    migration_status, preferred_cluster, last_migration_at, created_at, updated_at,
+                                    written_epoch)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            ON CONFLICT (uuid) DO UPDATE SET kind = EXCLUDED.kind, type = EXCLUDED.type, labels = EXCLUDED.labels,
+                spec = EXCLUDED.spec, spec_content_type = EXCLUDED.spec_content_type, resources = EXCLUDED.resources,
+                agent_id = EXCLUDED.agent_id, epoch = EXCLUDED.epoch, migration_status = EXCLUDED.migration_status,
+                preferred_cluster = EXCLUDED.preferred_cluster, last_migration_at = EXCLUDED.last_migration_at,
+                updated_at = EXCLUDED.updated_at, written_epoch = EXCLUDED.written_epoch
+            """;
+    private static final String DELETE_CONTAINER = "DELETE FROM containers WHERE uuid = $1";
+
+    private final Pool pool;
+    private final StoreConfig config;
+    private final ScheduledExecutorService thread = DaemonThreads.scheduler("vnet-store-writer");
+    private final Map<String, StoredAgent> agents = new ConcurrentHashMap<>();
+    private final Map<String, StoredHealth> health = new ConcurrentHashMap<>();
+    /** Containers to upsert, or (empty) to delete. */
+    private final Map<String, Optional<StoredContainer>> containers = new ConcurrentHashMap<>();
+    private final AtomicLong rowsWritten = new AtomicLong();
+    private final AtomicLong flushes = new AtomicLong();
+    private volatile long epoch;
+    private volatile Consumer<Long> onDeposed = newer -> { };
+    private volatile boolean deposed;
+    private long failingSinceNanos;
+
+    public StoreWriter(Pool pool, StoreConfig config) {
+        this.pool = pool;
+        this.config = config;
+    }
+
+    /** Starts flushing, fenced by {@code leaderEpoch}. */
+    public void start(long leaderEpoch, Consumer<Long> deposedListener) {
+        this.epoch = leaderEpoch;
+        this.onDeposed = deposedListener;
+        long interval = config.flushInterval().toMillis();
+        thread.scheduleWithFixedDelay(this::flushQuietly, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    // ---- StoreSink: called on the registry thread, never blocks ----
+
+    @Override
+    public void agent(StoredAgent agent) {
+        agents.put(agent.agentId(), agent);
+    }
+
+    @Override
+    public void health(StoredHealth update) {
+        health.put(update.agentId(), update);
+    }
+
+    @Override
+    public void container(StoredContainer container) {
+        containers.put(container.uuid(), Optional.of(container));
+    }
+
+    @Override
+    public void containerRemoved(String uuid) {
+        containers.put(uuid, Optional.empty());
+    }
+
+    // ---- flushing ----
+
+    /** Changes waiting to be written: the depth of the write queue. */
+    public int pending() {
+        return agents.size() + health.size() + containers.size();
+    }
+
+    public long rowsWritten() {
+        return rowsWritten.get();
+    }
+
+    /** Transactions that wrote something. */
+    public long flushes() {
+        return flushes.get();
+    }
+
+    private void flushQuietly() {
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            LOG.error("store flush failed unexpectedly", e);
+        }
+    }
+
+    /** Writes everything pending in one fenced transaction; on failure puts it back for the next attempt. */
+    void flush() {
+        if (deposed || pending() == 0) {
+            return;
+        }
+        List<StoredAgent> agentBatch = take(agents).stream().map(Map.Entry::getValue).toList();
+        List<StoredHealth> healthBatch = take(health).stream().map(Map.Entry::getValue).toList();
+        List<Map.Entry<String, Optional<StoredContainer>>> containerBatch = take(containers);
+        int rows = agentBatch.size() + healthBatch.size() + containerBatch.size();
+        try {
+            long current = pool.withTransaction(connection -> write(connection, agentBatch, healthBatch,
+                    containerBatch)).await().atMost(config.timeout());
+            if (current != epoch) {
+                deposed = true;
+                LOG.errorf("the store's leader epoch is %d, not this coordinator's %d: another coordinator has taken "
+                        + "over; this one writes nothing more", current, epoch);
+                onDeposed.accept(current);
+                return;
+            }
+            rowsWritten.addAndGet(rows);
+            flushes.incrementAndGet();
+            if (failingSinceNanos != 0) {
+                LOG.infof("store writes caught up after %d ms without PostgreSQL (%d changes written)",
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - failingSinceNanos), rows);
+                failingSinceNanos = 0;
+            }
+        } catch (RuntimeException failure) {
+            agentBatch.forEach(a -> agents.putIfAbsent(a.agentId(), a));
+            healthBatch.forEach(h -> health.putIfAbsent(h.agentId(), h));
+            containerBatch.forEach(e -> containers.putIfAbsent(e.getKey(), e.getValue()));
+            if (failingSinceNanos == 0) {
+                failingSinceNanos = System.nanoTime();
+                LOG.warnf("store writes are failing (%s); %d changes are kept in memory and retried every %d ms",
+                        rootCause(failure), pending(), config.flushInterval().toMillis());
+            }
+        }
+    }
+
+    /** One fenced transaction: answers the leader epoch it found; writes only when it is ours. */
+    private Uni<Long> write(SqlConnection connection, List<StoredAgent> agentBatch, List<StoredHealth> healthBatch,
+            List<Map.Entry<String, Optional<StoredContainer>>> containerBatch) {
+        OffsetDateTime now = StoreCodec.time(System.currentTimeMillis());
+        return connection.query(FENCE).execute().onItem().transformToUni(rows -> {
+            long current = rows.iterator().next().getLong(0);
+            if (current != epoch) {
+                return Uni.createFrom().item(current);
+            }
+            List<Tuple> agentRows = new ArrayList<>();
+            for (StoredAgent a : agentBatch) {
+                agentRows.add(Tuple.tuple(List.of(a.agentId(), a.instanceId(), a.endpoint(), a.cluster(),
+                        a.labels().toArray(String[]::new), a.kinds().toArray(String[]::new),
+                        StoreCodec.json(a.capacity()), StoreCodec.time(a.firstSeenMs()), StoreCodec.time(a.lastSeenMs()),
+                        epoch)));
+            }
+            List<Tuple> healthRows = new ArrayList<>();
+            for (StoredHealth h : healthBatch) {
+                healthRows.add(Tuple.tuple(List.of(h.agentId(), StoreCodec.status(h.status()),
+                        StoreCodec.time(h.lastHeartbeatMs()), StoreCodec.json(h.capacity()), StoreCodec.json(h.load()),
+                        now, epoch)));
+            }
+            List<Tuple> upserts = new ArrayList<>();
+            List<Tuple> deletes = new ArrayList<>();
+            for (Map.Entry<String, Optional<StoredContainer>> e : containerBatch) {
+                if (e.getValue().isEmpty()) {
+                    deletes.add(Tuple.of(e.getKey()));
+                } else {
+                    upserts.add(containerRow(e.getValue().get(), now));
+                }
+            }
+            return batch(connection, UPSERT_AGENT, agentRows)
+                    .chain(() -> batch(connection, UPSERT_HEALTH, healthRows))
+                    .chain(() -> batch(connection, UPSERT_CONTAINER, upserts))
+                    .chain(() -> batch(connection, DELETE_CONTAINER, deletes))
+                    .replaceWith(current);
+        });
+    }
+
+    private Tuple containerRow(StoredContainer c, OffsetDateTime now) {
+        Tuple row = Tuple.tuple();
+        row.addValue(c.uuid()).addValue(c.kind()).addValue(StoreCodec.type(c.type()))
+                .addValue(c.labels().toArray(String[]::new))
+                .addValue(Buffer.buffer(c.spec().getData().toByteArray()))
+                .addValue(c.spec().getContentType())
+                .addValue(StoreCodec.json(c.resources()))
+                .addValue(c.agentId().isEmpty() ? null : c.agentId())
+                .addValue(c.epoch())
+                .addValue(StoreCodec.migration(c.migrationStatus()))
+                .addValue(c.preferredCluster())
+                .addValue(c.lastMigrationAtMs() == 0 ? null : StoreCodec.time(c.lastMigrationAtMs()))
+                .addValue(StoreCodec.time(c.createdAtMs()))
+                .addValue(now)
+                .addValue(epoch);
+        return row;
+    }
+
+    private static Uni<Void> batch(SqlConnection connection, String sql, List<Tuple> rows) {
+        if (rows.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return connection.preparedQuery(sql).executeBatch(rows).replaceWithVoid();
+    }
+
+    /** Takes what is pending now; a change made meanwhile stays for the next flush. */
+    private static <V> List<Map.Entry<String, V>> take(Map<String, V> pending) {
+        List<Map.Entry<String, V>> batch = new ArrayList<>();
+        for (Map.Entry<String, V> e : pending.entrySet()) {
+            if (pending.remove(e.getKey(), e.getValue())) {
+                batch.add(Map.entry(e.getKey(), e.getValue()));
+            }
+        }
+        return batch;
+    }
+
+    static String rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage();
+        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    /** Stops flushing after one last attempt to write what is pending. */
+    @Override
+    public void close() {
+        thread.shutdown();
+        try {
+            thread.awaitTermination(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (epoch != 0) {
+            flushQuietly();
+        }
+    }
+}

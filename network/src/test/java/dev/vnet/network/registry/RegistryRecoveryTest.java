@@ -1,0 +1,181 @@
+package dev.vnet.network.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vnet.network.routing.RouteTable;
+import dev.vnet.proto.v1.AgentRegister;
+import dev.vnet.proto.v1.Capacity;
+import dev.vnet.proto.v1.ContainerInfo;
+import dev.vnet.proto.v1.ContainerState;
+import dev.vnet.proto.v1.ContainerType;
+import dev.vnet.proto.v1.Event;
+import dev.vnet.proto.v1.GetRequest;
+import dev.vnet.proto.v1.GetResponse;
+import dev.vnet.proto.v1.Load;
+import dev.vnet.proto.v1.MigrationStatus;
+import dev.vnet.proto.v1.NodeStatus;
+import dev.vnet.proto.v1.Payload;
+import dev.vnet.proto.v1.Resources;
+import dev.vnet.proto.v1.RunningContainer;
+import dev.vnet.proto.v1.TerminateContainer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** The registry after a coordinator restart: rebuilt from the store, then squared with the agents that return. */
+class RegistryRecoveryTest {
+
+    private static final long WINDOW_MS = 5_000;
+    private static final long LEADER_EPOCH = 7;
+
+    private final ManualClock clock = new ManualClock();
+    private final List<Event> events = new ArrayList<>();
+    private final RouteTable routes = new RouteTable();
+    private final RecordingStore store = new RecordingStore();
+    private final Registry registry = new Registry(
+            new RegistrySettings(1000, 3000, 60_000, Map.of(), 15_000, WINDOW_MS), clock, events::add, routes, store);
+
+    private final StoredAgent storedA1 = storedAgent("a1");
+    private final StoredAgent storedA2 = storedAgent("a2");
+
+    @Test
+    void storedContainersAreListedAsRecoveringUntilTheirAgentReturns() {
+        restore(stored("c1", "a1", LEADER_EPOCH - 1 << 32 | 5));
+
+        ContainerInfo c1 = registry.containers("", List.of(), "").get(0);
+        assertThat(c1.getState()).isEqualTo(ContainerState.CONTAINER_STATE_RECOVERING);
+        assertThat(c1.getAgentId()).isEqualTo("a1");
+        assertThat(routes.get("c1")).isNull();
+
+        FakeAgentLink a1 = register("a1", running("c1", LEADER_EPOCH - 1 << 32 | 5));
+
+        assertThat(routes.get("c1").agent()).isSameAs(a1);
+        assertThat(registry.containers("", List.of(), "").get(0).getState())
+                .isEqualTo(ContainerState.CONTAINER_STATE_RUNNING);
+        assertThat(a1.acks.get(0).getTerminateList()).isEmpty();
+        assertThat(store.lastHealthOf("a1").status()).isEqualTo(NodeStatus.NODE_STATUS_HEALTHY);
+    }
+
+    @Test
+    void aGetForARecoveringContainerWaitsForItInsteadOfCreatingASecondCopy() {
+        restore(stored("c1", "a1", 9));
+        String session = registry.openSession("client", null, 60_000).id();
+
+        CompletableFuture<GetResponse> reacquire = registry.get(session, GetRequest.newBuilder().setKind("kv")
+                .setUuid("c1").build());
+        FakeAgentLink a2 = register("a2");
+        assertThat(a2.starts).isEmpty();
+        assertThat(reacquire).isNotDone();
+
+        FakeAgentLink a1 = register("a1", running("c1", 9));
+
+        assertThat(reacquire.join().getContainer().getAgentId()).isEqualTo("a1");
+        assertThat(reacquire.join().getContainer().getReferences()).isEqualTo(1);
+        assertThat(a1.starts).isEmpty();
+    }
+
+    @Test
+    void anAgentThatComesBackWithoutAContainerLosesIt() {
+        restore(stored("c1", "a1", 9), stored("c2", "a1", 10));
+
+        register("a1", running("c2", 10));
+
+        assertThat(registry.containers("", List.of(), "")).extracting(ContainerInfo::getUuid).containsExactly("c2");
+        assertThat(store.removed).containsExactly("c1");
+    }
+
+    @Test
+    void agentsThatDoNotComeBackAreMarkedUnhealthyAndTheirContainersLost() {
+        restore(stored("c1", "a1", 9), stored("c2", "a2", 11));
+        FakeAgentLink a2 = register("a2", running("c2", 11));
+
+        clock.advance(WINDOW_MS - 100);
+        registry.heartbeat(a2, Load.getDefaultInstance());
+        registry.tick();
+        assertThat(registry.containerCount()).isEqualTo(2);
+
+        clock.advance(200);
+        registry.heartbeat(a2, Load.getDefaultInstance());
+        registry.tick();
+
+        assertThat(store.lastHealthOf("a1").status()).isEqualTo(NodeStatus.NODE_STATUS_UNHEALTHY);
+        assertThat(store.lastHealthOf("a2").status()).isEqualTo(NodeStatus.NODE_STATUS_HEALTHY);
+        assertThat(registry.containers("", List.of(), "")).extracting(ContainerInfo::getUuid).containsExactly("c2");
+        assertThat(store.removed).containsExactly("c1");
+    }
+
+    @Test
+    void aReportedCopyNewerThanTheStoreWinsAndAnOlderOneIsTerminated() {
+        restore(stored("c1", "a1", 20), stored("c2", "a1", 30));
+
+        FakeAgentLink a1 = register("a1", running("c1", 25), running("c2", 29));
+
+        assertThat(routes.get("c1").epoch()).isEqualTo(25);
+        assertThat(a1.acks.get(0).getTerminateList()).extracting(TerminateContainer::getUuid).containsExactly("c2");
+    }
+
+    @Test
+    void activationsOfANewLeaderOutrankEveryEarlierOne() {
+        restore(stored("c1", "a1", (LEADER_EPOCH - 1) << 32 | 999));
+        FakeAgentLink a1 = register("a1", running("c1", (LEADER_EPOCH - 1) << 32 | 999));
+        clock.advance(WINDOW_MS);
+        registry.heartbeat(a1, Load.getDefaultInstance());
+        registry.tick();
+
+        registry.get("", GetRequest.newBuilder().setKind("kv").setUuid("fresh").build());
+
+        assertThat(a1.lastStart().getEpoch() >>> 32).isEqualTo(LEADER_EPOCH);
+    }
+
+    @Test
+    void whatTheRegistryDoesIsWrittenToTheStore() {
+        restore();
+        FakeAgentLink a1 = register("a1");
+        clock.advance(WINDOW_MS);
+        registry.heartbeat(a1, Load.newBuilder().setContainers(0).setCpu(0.5).build());
+        assertThat(store.lastHealthOf("a1").load().getCpu()).isEqualTo(0.5);
+
+        String session = registry.openSession("client", null, 60_000).id();
+        registry.get(session, GetRequest.newBuilder().setKind("kv").setUuid("u").build());
+        registry.containerStarted(a1, dev.vnet.proto.v1.ContainerStarted.newBuilder().setUuid("u")
+                .setEpoch(a1.lastStart().getEpoch()).build());
+        assertThat(store.containers).extracting(StoredContainer::uuid).containsExactly("u");
+        assertThat(store.containers.get(0).agentId()).isEqualTo("a1");
+
+        registry.agentDisconnected(a1, "closed its stream");
+        assertThat(store.lastHealthOf("a1").status()).isEqualTo(NodeStatus.NODE_STATUS_UNHEALTHY);
+        assertThat(store.removed).containsExactly("u");
+        assertThatThrownBy(() -> registry.release(session, "u")).isInstanceOf(RegistryException.class);
+    }
+
+    // ---- helpers ----
+
+    private void restore(StoredContainer... containers) {
+        registry.restore(new StoredState(LEADER_EPOCH, List.of(storedA1, storedA2), List.of(containers)));
+    }
+
+    private FakeAgentLink register(String agentId, RunningContainer... running) {
+        FakeAgentLink link = new FakeAgentLink(agentId, agentId + "-new-instance");
+        registry.registerAgent(link, AgentRegister.newBuilder().setAgentId(agentId).setInstanceId(link.instanceId)
+                .setEndpoint("127.0.0.1:1").addKinds("kv").addAllContainers(List.of(running)).build());
+        return link;
+    }
+
+    private static RunningContainer running(String uuid, long epoch) {
+        return RunningContainer.newBuilder().setUuid(uuid).setKind("kv").setEpoch(epoch).build();
+    }
+
+    private static StoredAgent storedAgent(String agentId) {
+        return new StoredAgent(agentId, agentId + "-old-instance", "127.0.0.1:1", "", List.of(), List.of("kv"),
+                Capacity.getDefaultInstance(), 1, 2);
+    }
+
+    private static StoredContainer stored(String uuid, String agentId, long epoch) {
+        return new StoredContainer(uuid, "kv", ContainerType.CONTAINER_TYPE_STANDARD, List.of(),
+                Payload.getDefaultInstance(), Resources.getDefaultInstance(), agentId, epoch,
+                MigrationStatus.MIGRATION_STATUS_IDLE, "", 0, 1);
+    }
+}

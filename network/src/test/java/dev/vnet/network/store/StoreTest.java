@@ -1,0 +1,136 @@
+package dev.vnet.network.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import dev.vnet.network.Coordinator;
+import dev.vnet.network.registry.StoredAgent;
+import dev.vnet.network.registry.StoredContainer;
+import dev.vnet.network.registry.StoredHealth;
+import dev.vnet.proto.v1.Capacity;
+import dev.vnet.proto.v1.ContainerType;
+import dev.vnet.proto.v1.Load;
+import dev.vnet.proto.v1.MigrationStatus;
+import dev.vnet.proto.v1.NodeInfo;
+import dev.vnet.proto.v1.NodeStatus;
+import dev.vnet.proto.v1.Payload;
+import dev.vnet.proto.v1.Resources;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The store against a real PostgreSQL (a database of its own, created empty for this test run). */
+@QuarkusTest
+@WithTestResource(FreshDatabase.class)
+class StoreTest {
+
+    private static final Duration WRITTEN = Duration.ofSeconds(10);
+
+    @Inject
+    Coordinator coordinator;
+
+    @Inject
+    StoreReader reader;
+
+    @Inject
+    StoreConfig config;
+
+    @Inject
+    Pool pool;
+
+    @BeforeEach
+    void coordinatorIsUp() {
+        await().atMost(Duration.ofSeconds(30)).until(coordinator::isReady);
+    }
+
+    @Test
+    void theSchemaIsMigratedFromAnEmptyDatabase() {
+        List<String> tables = column("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+                Tuple.tuple());
+        assertThat(tables).contains("agents", "node_health", "containers", "container_migration_history",
+                "coordinator_leader", "flyway_schema_history");
+        assertThat(column("SELECT version || ':' || success FROM flyway_schema_history WHERE version IS NOT NULL",
+                Tuple.tuple())).contains("1:true");
+    }
+
+    @Test
+    void anAgentAndItsHealthRoundTrip() {
+        Capacity capacity = Capacity.newBuilder().setCpu(4).setMemoryBytes(8L << 30).setMaxContainers(50).build();
+        StoredAgent agent = new StoredAgent("store-agent", "i-1", "10.0.0.7:3738", "eu-1", List.of("ssd", "tier=a"),
+                List.of("echo", "kv"), capacity, 1_700_000_000_000L, 1_700_000_005_000L);
+        Load load = Load.newBuilder().setCpu(0.25).setMemoryBytes(123_456_789L).setContainers(3).build();
+        coordinator.writer().agent(agent);
+        coordinator.writer().health(new StoredHealth("store-agent", NodeStatus.NODE_STATUS_DRAINING,
+                1_700_000_004_000L, capacity, load));
+
+        await().atMost(WRITTEN).untilAsserted(() -> assertThat(reader.load(0).agents()).contains(agent));
+        NodeInfo node = reader.nodes(NodeStatus.NODE_STATUS_DRAINING).stream()
+                .filter(n -> n.getAgentId().equals("store-agent")).findFirst().orElseThrow();
+        assertThat(node.getStatus()).isEqualTo(NodeStatus.NODE_STATUS_DRAINING);
+        assertThat(node.getLastHeartbeatMs()).isEqualTo(1_700_000_004_000L);
+        assertThat(node.getCapacity()).isEqualTo(capacity);
+        assertThat(node.getLoad()).isEqualTo(load);
+        assertThat(node.getEndpoint()).isEqualTo("10.0.0.7:3738");
+        assertThat(node.getCluster()).isEqualTo("eu-1");
+        assertThat(node.getFirstSeenMs()).isEqualTo(1_700_000_000_000L);
+        assertThat(column("SELECT written_epoch::text FROM node_health WHERE agent_id = $1", Tuple.of("store-agent")))
+                .containsExactly(Long.toString(coordinator.leaderEpoch()));
+    }
+
+    @Test
+    void aContainerRoundTripsAndIsDeleted() {
+        StoredContainer container = new StoredContainer("store-c1", "kv", ContainerType.CONTAINER_TYPE_HA,
+                List.of("tenant=a"), Payload.newBuilder().setData(ByteString.copyFromUtf8("{\"data\":{\"k\":1}}"))
+                        .setContentType("application/json").build(),
+                Resources.newBuilder().setCpu(0.5).setMemoryBytes(64L << 20).build(), "agent-x", 77L << 32 | 3,
+                MigrationStatus.MIGRATION_STATUS_COMPLETED, "eu-2", 1_700_000_100_000L, 1_700_000_000_000L);
+        coordinator.writer().container(container);
+
+        await().atMost(WRITTEN).untilAsserted(() -> assertThat(reader.load(0).containers()).contains(container));
+
+        coordinator.writer().containerRemoved("store-c1");
+        await().atMost(WRITTEN).untilAsserted(() -> assertThat(reader.load(0).containers())
+                .extracting(StoredContainer::uuid).doesNotContain("store-c1"));
+    }
+
+    @Test
+    void theLeaderRowNamesThisCoordinatorAndItsEpoch() {
+        assertThat(reader.leader().getEpoch()).isEqualTo(coordinator.leaderEpoch()).isPositive();
+        assertThat(reader.leader().getEndpoint()).endsWith(":" + coordinator.grpcPort());
+    }
+
+    @Test
+    void aWriterWhoseEpochIsNoLongerCurrentWritesNothing() {
+        StoreWriter stale = new StoreWriter(pool, config);
+        AtomicLong deposedBy = new AtomicLong();
+        try {
+            stale.start(coordinator.leaderEpoch() - 1, deposedBy::set);
+            stale.agent(new StoredAgent("ghost", "i", "h:1", "", List.of(), List.of(), Capacity.getDefaultInstance(),
+                    0, 0));
+            stale.flush();
+
+            assertThat(deposedBy.get()).isEqualTo(coordinator.leaderEpoch());
+            assertThat(column("SELECT id FROM agents WHERE id = $1", Tuple.of("ghost"))).isEmpty();
+        } finally {
+            stale.close();
+        }
+    }
+
+    private List<String> column(String sql, Tuple arguments) {
+        List<String> values = new ArrayList<>();
+        for (Row row : pool.preparedQuery(sql).execute(arguments).await().atMost(Duration.ofSeconds(10))) {
+            values.add(String.valueOf(row.getValue(0)));
+        }
+        return values;
+    }
+}
