@@ -30,13 +30,14 @@ final class ContainersCommand extends NetworkCommand {
     }
 
     static List<String> columns() {
-        return List.of("UUID", "KIND", "TYPE", "STATE", "AGENT", "REFS", "EPOCH", "LABELS");
+        return List.of("UUID", "KIND", "TYPE", "STATE", "MIGRATION", "AGENT", "REFS", "EPOCH", "LABELS");
     }
 
     static List<String> row(ContainerInfo c) {
         return List.of(c.getUuid(), c.getKind(), Output.name(c.getType(), "CONTAINER_TYPE_"),
-                Output.name(c.getState(), "CONTAINER_STATE_"), c.getAgentId().isEmpty() ? "-" : c.getAgentId(),
-                String.valueOf(c.getReferences()), String.valueOf(c.getEpoch()),
+                Output.name(c.getState(), "CONTAINER_STATE_"), Output.name(c.getMigrationStatus(), "MIGRATION_STATUS_"),
+                c.getAgentId().isEmpty() ? "-" : c.getAgentId(),
+                String.valueOf(c.getReferences()), Output.epoch(c.getEpoch()),
                 c.getLabelsCount() == 0 ? "-" : String.join(",", c.getLabelsList()));
     }
 }

@@ -72,6 +72,11 @@ final class Output {
         return (name.startsWith(prefix) ? name.substring(prefix.length()) : name).toLowerCase();
     }
 
+    /** An activation epoch as leader epoch and activation number: 12884901890 reads "3.2". */
+    static String epoch(long epoch) {
+        return (epoch >>> 32) + "." + (epoch & 0xFFFF_FFFFL);
+    }
+
     static String age(long atMillis) {
         if (atMillis <= 0) {
             return "-";

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
 @Command(name = "vnet", mixinStandardHelpOptions = true, version = "vnet 0.1.0",
         description = "Inspect and drive a vnet network.",
         subcommands = {AgentsCommand.class, KindsCommand.class, ContainersCommand.class, GetCommand.class,
-                RequestCommand.class, SendCommand.class, WatchCommand.class})
+                RequestCommand.class, SendCommand.class, WatchCommand.class, NodesCommand.class,
+                LeaderCommand.class})
 public final class VnetCli implements Runnable {
 
     public static void main(String[] args) {

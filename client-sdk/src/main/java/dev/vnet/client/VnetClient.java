@@ -1,5 +1,6 @@
 package dev.vnet.client;
 
+import dev.vnet.proto.v1.AdminGrpc;
 import dev.vnet.proto.v1.AgentGrpc;
 import dev.vnet.proto.v1.AgentInfo;
 import dev.vnet.proto.v1.ClientFrame;
@@ -8,12 +9,17 @@ import dev.vnet.proto.v1.ContainerReply;
 import dev.vnet.proto.v1.ContainerRequest;
 import dev.vnet.proto.v1.Event;
 import dev.vnet.proto.v1.EventKind;
+import dev.vnet.proto.v1.GetLeaderRequest;
 import dev.vnet.proto.v1.GetRequest;
 import dev.vnet.proto.v1.KindInfo;
+import dev.vnet.proto.v1.LeaderInfo;
 import dev.vnet.proto.v1.ListAgentsRequest;
 import dev.vnet.proto.v1.ListContainersRequest;
 import dev.vnet.proto.v1.ListKindsRequest;
+import dev.vnet.proto.v1.ListNodesRequest;
 import dev.vnet.proto.v1.NetworkGrpc;
+import dev.vnet.proto.v1.NodeInfo;
+import dev.vnet.proto.v1.NodeStatus;
 import dev.vnet.proto.v1.Payload;
 import dev.vnet.proto.v1.ReleaseRequest;
 import dev.vnet.proto.v1.ServerFrame;
@@ -216,6 +222,21 @@ public final class VnetClient implements AutoCloseable {
 
     public List<KindInfo> kinds() {
         return unary(() -> network().listKinds(ListKindsRequest.getDefaultInstance()).getKindsList());
+    }
+
+    /** Node health as the network's store keeps it: every agent it has known, healthy or not. */
+    public List<NodeInfo> nodes(NodeStatus only) {
+        return unary(() -> admin().listNodes(ListNodesRequest.newBuilder().setStatus(only).build()).getNodesList());
+    }
+
+    /** Who leads the network, with which fencing epoch. */
+    public LeaderInfo leader() {
+        return unary(() -> admin().getLeader(GetLeaderRequest.getDefaultInstance()));
+    }
+
+    private AdminGrpc.AdminBlockingStub admin() {
+        return AdminGrpc.newBlockingStub(session.channel())
+                .withDeadlineAfter(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private NetworkGrpc.NetworkBlockingStub network() {

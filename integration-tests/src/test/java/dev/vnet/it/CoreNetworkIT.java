@@ -173,6 +173,14 @@ class CoreNetworkIT {
                 "{\"n\":42}", "--network", network.endpoint());
         assertThat(reply.output().strip()).isEqualTo("{\"n\":42}");
 
+        VnetProcesses.CommandResult nodes = processes.cli(Duration.ofSeconds(60), "nodes", "--json",
+                "--network", network.endpoint());
+        assertThat(nodes.exitCode()).as(nodes.output()).isZero();
+        assertThat(nodes.output()).contains("\"agentId\":\"agent-1\"").contains("NODE_STATUS_HEALTHY");
+        VnetProcesses.CommandResult containers = processes.cli(Duration.ofSeconds(60), "containers", "--kind", "echo",
+                "--network", network.endpoint());
+        assertThat(containers.output()).contains("MIGRATION").containsPattern("cli-echo +echo +standard +running +idle");
+
         VnetProcesses.CommandResult missing = processes.cli(Duration.ofSeconds(60), "request", "no-such", "x",
                 "--network", network.endpoint());
         assertThat(missing.exitCode()).isEqualTo(1);

@@ -24,9 +24,15 @@ public final class VnetProcesses implements AutoCloseable {
 
     private final List<VnetProcess> started = new CopyOnWriteArrayList<>();
     private final Thread cleanup = new Thread(this::stopAll, "vnet-it-cleanup");
+    private final TestDatabase database = new TestDatabase();
 
     public VnetProcesses() {
         Runtime.getRuntime().addShutdownHook(cleanup);
+    }
+
+    /** The database the coordinators of this test share (and no other test sees). */
+    public TestDatabase database() {
+        return database;
     }
 
     /** A coordinator with the given extra settings (vnet.network.* and others), not yet ready. */
@@ -36,7 +42,9 @@ public final class VnetProcesses implements AutoCloseable {
 
     /** A coordinator on given ports: to restart one where its clients and agents expect it. */
     public VnetProcess network(String name, Map<String, String> settings, int grpc, int http) {
-        Map<String, String> props = new java.util.LinkedHashMap<>(settings);
+        Map<String, String> props = new java.util.LinkedHashMap<>();
+        props.put("vnet.db.url", database.url());
+        props.putAll(settings);
         props.put("vnet.network.port", Integer.toString(grpc));
         props.put("vnet.network.host", "127.0.0.1");
         props.put("quarkus.http.port", Integer.toString(http));
@@ -110,6 +118,7 @@ public final class VnetProcesses implements AutoCloseable {
     @Override
     public void close() {
         stopAll();
+        database.close();
         try {
             Runtime.getRuntime().removeShutdownHook(cleanup);
         } catch (IllegalStateException shuttingDown) {

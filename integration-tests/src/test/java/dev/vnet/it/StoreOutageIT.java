@@ -1,0 +1,96 @@
+package dev.vnet.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vnet.client.ContainerRef;
+import dev.vnet.client.GetOptions;
+import dev.vnet.client.VnetClient;
+import dev.vnet.it.support.LocalPostgres;
+import dev.vnet.it.support.VnetProcess;
+import dev.vnet.it.support.VnetProcesses;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PostgreSQL goes away: a coordinator waits for it at start (saying so, readiness DOWN), and one that is already
+ * serving keeps routing while its writes wait, then catch up. Stops and starts the machine's PostgreSQL.
+ */
+class StoreOutageIT {
+
+    private static final Duration READY = Duration.ofSeconds(30);
+
+    @Test
+    void aCoordinatorWaitsForItsDatabaseAndThenSurvivesLosingIt() throws InterruptedException {
+        Assumptions.assumeTrue(LocalPostgres.controllable(), "needs pg_ctlcluster to stop and start PostgreSQL");
+        try (VnetProcesses processes = new VnetProcesses()) {
+            VnetProcess network;
+            try {
+                LocalPostgres.stop();
+                network = processes.network("network", Map.of("vnet.store.retry-interval", "500ms"));
+                await().atMost(READY).until(() -> network.logTail(100).contains("is not usable")
+                        && network.healthStatus("live") == 200);
+                assertThat(network.healthStatus("ready")).isEqualTo(503);
+                Thread.sleep(1500); // several more attempts, all failing
+                assertThat(network.logTail(100)).containsOnlyOnce("is not usable");
+            } finally {
+                LocalPostgres.start();
+            }
+            network.awaitReady(READY);
+
+            processes.agent("agent-1", network.endpoint(), Map.of()).awaitReady(READY);
+            try (VnetClient client = VnetClient.builder().network(network.endpoint()).build()
+                    .awaitConnected(Duration.ofSeconds(10))) {
+                ContainerRef echo = client.get(GetOptions.kind("echo"));
+                AtomicBoolean running = new AtomicBoolean(true);
+                AtomicInteger answered = new AtomicInteger();
+                AtomicReference<Throwable> failure = new AtomicReference<>();
+                Thread load = new Thread(() -> {
+                    while (running.get()) {
+                        try {
+                            echo.request("ping", answered.get(), Integer.class);
+                            answered.incrementAndGet();
+                        } catch (RuntimeException e) {
+                            failure.compareAndSet(null, e);
+                        }
+                    }
+                });
+                load.start();
+                String createdDuringOutage;
+                Instant backAt;
+                try {
+                    LocalPostgres.stop();
+                    int before = answered.get();
+                    Thread.sleep(3000);
+                    createdDuringOutage = client.get(GetOptions.kind("kv")).uuid();
+                    assertThat(answered.get()).as("routed requests go on without the database").isGreaterThan(before);
+                } finally {
+                    LocalPostgres.start();
+                    backAt = Instant.now();
+                }
+                Thread.sleep(1000);
+                running.set(false);
+                load.join();
+                assertThat(failure.get()).as("no routed request failed").isNull();
+
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    assertThat(processes.database().query("SELECT uuid FROM containers"))
+                            .contains(createdDuringOutage);
+                    assertThat(processes.database().query("SELECT agent_id FROM node_health WHERE last_heartbeat > '"
+                            + backAt + "'")).containsExactly("agent-1");
+                });
+                assertThat(network.logTail(300)).contains("store writes are failing").contains("caught up");
+            }
+        } finally {
+            if (LocalPostgres.controllable() && !LocalPostgres.accepting()) {
+                LocalPostgres.start();
+            }
+        }
+    }
+}
