@@ -1,5 +1,6 @@
 package dev.vnet.runtime;
 
+import dev.vnet.proto.v1.AgentState;
 import dev.vnet.proto.v1.Capacity;
 import dev.vnet.wire.DaemonThreads;
 import dev.vnet.wire.Endpoint;
@@ -71,6 +72,14 @@ public final class AgentRuntime implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("agent runtime " + config.agentId + " is already started");
         }
+        for (StatelessSpec offer : config.stateless) {
+            try {
+                host.offer(offer.kind(), offer.uuid(), offer.labels());
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot create stateless container " + offer.uuid() + ": " + e.getMessage(),
+                        e);
+            }
+        }
         int maxMessageBytes = Grpc.maxMessageBytes(config.maxPayloadBytes);
         // The advertised endpoint needs the real port, which is only known once bound (port 0 picks one).
         DirectService direct = new DirectService(host, config.agentId, () -> endpoint);
@@ -95,6 +104,19 @@ public final class AgentRuntime implements AutoCloseable {
     /** Whether the agent is registered with a network right now. */
     public boolean isRegistered() {
         return link != null && link.isRegistered();
+    }
+
+    /**
+     * This process's state as the network last told it: ACTIVE (it is the agent), STANDBY (another live process
+     * holds the agent id; this one takes over when that one dies) or DRAINING.
+     */
+    public AgentState state() {
+        return link == null ? AgentState.AGENT_STATE_UNSPECIFIED : link.state();
+    }
+
+    /** Whether the agent has not heard from the network for longer than the alive timeout. */
+    public boolean lostTheNetwork() {
+        return link != null && link.lostTheNetwork();
     }
 
     /** host:port where this agent serves direct requests (known after {@link #start}). */
@@ -124,7 +146,28 @@ public final class AgentRuntime implements AutoCloseable {
     }
 
     /**
-     * Stops the agent: leaves the network, terminates its containers and stops serving, waiting at most
+     * Stops the agent: first asks the network to drain it (its containers move to other agents; at most
+     * {@code drainDeadline}), then leaves the network, terminates what is left and stops serving, waiting at most
+     * {@code grace} for calls in flight.
+     */
+    public synchronized void close(Duration drainDeadline, Duration grace) {
+        if (server == null) {
+            return;
+        }
+        if (!drainDeadline.isZero()) {
+            try {
+                boolean drained = link.drain(drainDeadline);
+                LOG.log(Level.INFO, () -> "agent " + config.agentId + (drained ? " drained" : " not fully drained")
+                        + " before shutting down; " + host.count() + " containers left");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        close(grace);
+    }
+
+    /**
+     * Stops the agent at once: leaves the network, terminates its containers and stops serving, waiting at most
      * {@code grace} for calls in flight.
      */
     public synchronized void close(Duration grace) {
@@ -151,6 +194,8 @@ public final class AgentRuntime implements AutoCloseable {
         close(Duration.ofSeconds(5));
     }
 
+    private record StatelessSpec(String kind, String uuid, List<String> labels) {}
+
     /** Configuration of an {@link AgentRuntime}; every setting has a default except the kinds. */
     public static final class Builder {
         private String agentId = defaultAgentId();
@@ -163,6 +208,7 @@ public final class AgentRuntime implements AutoCloseable {
         private Capacity capacity = Capacity.getDefaultInstance();
         private int maxContainers;
         private final Map<String, ContainerKind> kinds = new LinkedHashMap<>();
+        private final List<StatelessSpec> stateless = new ArrayList<>();
         private int workerThreads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
         private int workerQueue = 100_000;
         private int maxPayloadBytes = 4 * 1024 * 1024;
@@ -232,6 +278,21 @@ public final class AgentRuntime implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Offers a stateless container: this agent creates a copy of {@code uuid} with the kind's factory at start-up
+         * and offers it to the network; the copy is activated when the network picks this agent (the first offer
+         * wins; the others stand by, and one of them is activated at once when the active copy's agent goes away).
+         */
+        public Builder stateless(String kind, String uuid, List<String> labels) {
+            String problem = Names.first(Names.kindProblem("stateless kind", kind), Names.idProblem("stateless uuid", uuid),
+                    Names.labelsProblem("stateless labels", labels));
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+            stateless.add(new StatelessSpec(kind, uuid, List.copyOf(labels)));
+            return this;
+        }
+
         /** Threads that run container code; default 4 per core, at least 8. */
         public Builder workerThreads(int workerThreads) {
             this.workerThreads = workerThreads;
@@ -263,6 +324,12 @@ public final class AgentRuntime implements AutoCloseable {
             Objects.requireNonNull(network, "network");
             if (workerThreads < 1 || workerQueue < 1) {
                 throw new IllegalArgumentException("worker threads and worker queue must be at least 1");
+            }
+            for (StatelessSpec offer : stateless) {
+                if (!kinds.containsKey(offer.kind())) {
+                    throw new IllegalArgumentException("stateless container " + offer.uuid() + " is of kind '"
+                            + offer.kind() + "', which this agent does not serve (it serves " + kinds.keySet() + ")");
+                }
             }
             return new AgentRuntime(this);
         }

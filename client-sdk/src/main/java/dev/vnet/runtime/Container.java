@@ -25,4 +25,13 @@ public interface Container {
 
     /** The container is being stopped: release what it holds. No call comes after this. */
     default void terminate() throws Exception {}
+
+    /**
+     * For a stateless container: this copy became the active one, with activation {@code epoch}. Calls reach it
+     * only after this returns. Standby copies are created at start-up and wait for this.
+     */
+    default void activate(long epoch) throws Exception {}
+
+    /** For a stateless container: this copy went back to standby (another copy is active now); calls stop coming. */
+    default void standby() throws Exception {}
 }

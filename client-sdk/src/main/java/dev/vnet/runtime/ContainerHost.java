@@ -1,8 +1,11 @@
 package dev.vnet.runtime;
 
+import dev.vnet.proto.v1.ContainerType;
 import dev.vnet.proto.v1.Error;
+import dev.vnet.proto.v1.Payload;
 import dev.vnet.proto.v1.RunningContainer;
 import dev.vnet.proto.v1.StartContainer;
+import dev.vnet.proto.v1.StatelessOffer;
 import dev.vnet.wire.Errors;
 import io.grpc.Status;
 import java.lang.System.Logger.Level;
@@ -13,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -35,6 +39,8 @@ final class ContainerHost {
     private final int maxContainers;
     private final Map<String, HostedContainer> running = new ConcurrentHashMap<>();
     private volatile StopListener stopListener = (uuid, epoch, reason) -> {};
+    /** Whether the agent has lost the network for longer than the alive timeout (see self-fencing). */
+    private volatile BooleanSupplier networkLost = () -> false;
 
     ContainerHost(String agentId, Map<String, ContainerKind> kinds, ExecutorService workers, int maxContainers) {
         this.agentId = agentId;
@@ -45,6 +51,38 @@ final class ContainerHost {
 
     void onStopped(StopListener listener) {
         this.stopListener = listener;
+    }
+
+    /** Tells the host how to know that the agent lost the network; self-fencing kinds then stop serving. */
+    void fenceWhen(BooleanSupplier lost) {
+        this.networkLost = lost;
+    }
+
+    /**
+     * Creates a standby copy of a stateless container this agent offers (on the caller's thread: this happens at
+     * start-up). It serves nothing until the network activates it.
+     */
+    void offer(String kind, String uuid, List<String> labels) throws Exception {
+        ContainerKind factory = kinds.get(kind);
+        if (factory == null) {
+            throw new IllegalArgumentException("agent " + agentId + " offers stateless " + uuid + " of kind '" + kind
+                    + "', which it has no factory for (it has " + kinds() + ")");
+        }
+        ContainerContext context = new ContainerContext(uuid, kind, ContainerType.CONTAINER_TYPE_STATELESS,
+                List.copyOf(labels), Payload.getDefaultInstance(), 0, agentId, this::stopSelf);
+        replace(hosted(factory, context, factory.create(context)));
+    }
+
+    List<StatelessOffer> offers() {
+        List<StatelessOffer> offers = new ArrayList<>();
+        for (HostedContainer hosted : running.values()) {
+            if (hosted.isStateless()) {
+                ContainerContext c = hosted.context();
+                offers.add(StatelessOffer.newBuilder().setUuid(c.uuid()).setKind(c.kind()).addAllLabels(c.labels())
+                        .build());
+            }
+        }
+        return offers;
     }
 
     List<String> kinds() {
@@ -64,7 +102,11 @@ final class ContainerHost {
             done.accept(null);
             return;
         }
-        if (maxContainers > 0 && running.size() >= maxContainers) {
+        if (existing != null && existing.isStateless() && existing.context().kind().equals(command.getKind())) {
+            existing.activate(command.getEpoch(), done);
+            return;
+        }
+        if (maxContainers > 0 && count() >= maxContainers) {
             done.accept(Errors.error(Status.Code.RESOURCE_EXHAUSTED,
                     "agent " + agentId + " already runs its maximum of " + maxContainers + " containers"));
             return;
@@ -94,8 +136,13 @@ final class ContainerHost {
                     + " failed: " + error.getMessage()).build());
             return;
         }
-        replace(new HostedContainer(context, container, executorFor(kind.threading())));
+        replace(hosted(kind, context, container));
         done.accept(null);
+    }
+
+    private HostedContainer hosted(ContainerKind kind, ContainerContext context, Container container) {
+        BooleanSupplier fenced = kind.selfFencing() ? () -> networkLost.getAsBoolean() : () -> false;
+        return new HostedContainer(context, container, executorFor(kind.threading()), fenced);
     }
 
     private void replace(HostedContainer hosted) {
@@ -106,15 +153,24 @@ final class ContainerHost {
     }
 
     /**
-     * Terminates the copy of {@code uuid} with activation {@code epoch} (any copy when 0).
+     * Terminates the copy of {@code uuid} with activation {@code epoch} (any copy when 0). A stateless copy is not
+     * destroyed: it goes back to standby, ready to be activated again.
      *
-     * @return whether a copy was terminated
+     * @return whether a copy was terminated (or sent to standby)
      */
     boolean terminate(String uuid, long epoch, String reason) {
         HostedContainer hosted = running.get(uuid);
         if (hosted == null || (epoch != 0 && hosted.epoch() != epoch)) {
             return false;
         }
+        if (hosted.isStateless()) {
+            hosted.standby(reason);
+            return true;
+        }
+        return destroy(uuid, hosted, reason);
+    }
+
+    private boolean destroy(String uuid, HostedContainer hosted, String reason) {
         if (running.remove(uuid, hosted)) {
             hosted.terminate(reason);
             return true;
@@ -125,7 +181,7 @@ final class ContainerHost {
     /** Terminates everything, e.g. when the agent shuts down. */
     void terminateAll(String reason) {
         for (HostedContainer hosted : running.values()) {
-            terminate(hosted.context().uuid(), hosted.epoch(), reason);
+            destroy(hosted.context().uuid(), hosted, reason);
         }
     }
 
@@ -172,12 +228,16 @@ final class ContainerHost {
         }
     }
 
+    /** The copies that serve now (standby stateless copies are offers, not running containers). */
     List<RunningContainer> running() {
         List<RunningContainer> list = new ArrayList<>(running.size());
         for (HostedContainer hosted : running.values()) {
+            if (!hosted.isActive()) {
+                continue;
+            }
             ContainerContext c = hosted.context();
             list.add(RunningContainer.newBuilder().setUuid(c.uuid()).setKind(c.kind()).setType(c.type())
-                    .addAllLabels(c.labels()).setEpoch(c.epoch()).build());
+                    .addAllLabels(c.labels()).setEpoch(hosted.epoch()).build());
         }
         return list;
     }
@@ -186,8 +246,15 @@ final class ContainerHost {
         return running.get(uuid);
     }
 
+    /** Copies that serve now. */
     int count() {
-        return running.size();
+        int active = 0;
+        for (HostedContainer hosted : running.values()) {
+            if (hosted.isActive()) {
+                active++;
+            }
+        }
+        return active;
     }
 
     private void stopSelf(String uuid, long epoch, String reason) {

@@ -18,4 +18,14 @@ public interface ContainerKind {
     default Threading threading() {
         return Threading.SERIAL;
     }
+
+    /**
+     * Self-fencing: when the agent has not heard from the network for longer than the alive timeout, it stops
+     * serving this kind's containers (direct calls included) until it is registered again. The network will have
+     * declared the agent dead and may have activated the containers elsewhere; a kind whose copies must never both
+     * answer says yes here. Off by default.
+     */
+    default boolean selfFencing() {
+        return false;
+    }
 }

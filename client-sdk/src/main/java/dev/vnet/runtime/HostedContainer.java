@@ -1,5 +1,6 @@
 package dev.vnet.runtime;
 
+import dev.vnet.proto.v1.ContainerType;
 import dev.vnet.proto.v1.Error;
 import dev.vnet.proto.v1.Payload;
 import dev.vnet.wire.Errors;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -24,13 +26,21 @@ final class HostedContainer {
     private final ContainerContext context;
     private final Container container;
     private final Executor executor;
+    private final BooleanSupplier fenced;
     private final Map<String, ClientLink> clients = new ConcurrentHashMap<>();
     private volatile boolean terminated;
+    /** The activation this copy serves; 0 while a stateless copy is a standby. */
+    private volatile long epoch;
 
-    HostedContainer(ContainerContext context, Container container, Executor executor) {
+    /**
+     * @param fenced true while this copy must not serve (its kind fences itself and the agent lost the network)
+     */
+    HostedContainer(ContainerContext context, Container container, Executor executor, BooleanSupplier fenced) {
         this.context = context;
         this.container = container;
         this.executor = executor;
+        this.fenced = fenced;
+        this.epoch = context.epoch();
     }
 
     ContainerContext context() {
@@ -38,13 +48,39 @@ final class HostedContainer {
     }
 
     long epoch() {
-        return context.epoch();
+        return epoch;
+    }
+
+    boolean isStateless() {
+        return context.type() == ContainerType.CONTAINER_TYPE_STATELESS;
+    }
+
+    boolean isActive() {
+        return epoch != 0 && !terminated;
+    }
+
+    /** Why this copy cannot serve now, or null when it can. */
+    private Error refusal() {
+        if (terminated) {
+            return Errors.error(Status.Code.UNAVAILABLE, "container " + context.uuid() + " was terminated");
+        }
+        if (epoch == 0) {
+            return Errors.error(Status.Code.UNAVAILABLE, "agent " + context.agentId() + " holds a standby copy of "
+                    + context.uuid() + "; the active copy runs elsewhere: ask the network");
+        }
+        if (fenced.getAsBoolean()) {
+            return Errors.error(Status.Code.UNAVAILABLE, "agent " + context.agentId() + " has lost the network for "
+                    + "longer than the alive timeout; its " + context.kind() + " containers fence themselves until it "
+                    + "is registered again");
+        }
+        return null;
     }
 
     void call(Call call, long deadlineNanos, ReplyTo reply) {
         submit(reply::fail, () -> {
-            if (terminated) {
-                reply.fail(Errors.error(Status.Code.UNAVAILABLE, "container " + context.uuid() + " was terminated"));
+            Error refused = refusal();
+            if (refused != null) {
+                reply.fail(refused);
                 return;
             }
             if (System.nanoTime() - deadlineNanos > 0) {
@@ -60,15 +96,48 @@ final class HostedContainer {
                 reply.fail(Errors.containerError(failure));
                 return;
             }
-            reply.ok(answer == null ? EMPTY : answer, context.epoch());
+            reply.ok(answer == null ? EMPTY : answer, epoch);
+        });
+    }
+
+    /** A stateless copy becomes the active one, with activation {@code activation}. */
+    void activate(long activation, Consumer<Error> done) {
+        submit(done, () -> {
+            try {
+                container.activate(activation);
+                epoch = activation;
+                done.accept(null);
+            } catch (Throwable failure) {
+                done.accept(Errors.containerError(failure));
+            }
+        });
+    }
+
+    /** A stateless copy goes back to standby: its clients are cut off and calls refused, its instance kept. */
+    void standby(String reason) {
+        submitQuietly(() -> {
+            if (epoch == 0) {
+                return;
+            }
+            epoch = 0;
+            for (ClientLink client : clients.values()) {
+                client.close(reason);
+            }
+            clients.clear();
+            try {
+                container.standby();
+            } catch (Throwable failure) {
+                LOG.log(Level.WARNING, "container " + context.uuid() + " failed going to standby", failure);
+            }
         });
     }
 
     /** Connects a client; {@code done} gets null on success, else why it failed. */
     void connect(ClientLink client, Consumer<Error> done) {
         submit(done, () -> {
-            if (terminated) {
-                done.accept(Errors.error(Status.Code.UNAVAILABLE, "container " + context.uuid() + " was terminated"));
+            Error refused = refusal();
+            if (refused != null) {
+                done.accept(refused);
                 return;
             }
             ClientLink previous = clients.put(client.clientId(), client);

@@ -9,7 +9,9 @@ import dev.vnet.proto.v1.ClientConnect;
 import dev.vnet.proto.v1.ClientConnected;
 import dev.vnet.proto.v1.ClientDisconnect;
 import dev.vnet.proto.v1.ContainerStarted;
+import dev.vnet.proto.v1.AgentState;
 import dev.vnet.proto.v1.ContainerStopped;
+import dev.vnet.proto.v1.DrainRequest;
 import dev.vnet.proto.v1.Error;
 import dev.vnet.proto.v1.NetworkFrame;
 import dev.vnet.proto.v1.Payload;
@@ -61,6 +63,12 @@ final class NetworkLink implements AutoCloseable {
     private volatile Session current;
     private volatile boolean closed;
     private volatile long heartbeatMillis = 1000;
+    private volatile long aliveTimeoutMillis = 3000;
+    /** When the network was last heard from; self-fencing kinds stop serving when it is too long ago. */
+    private volatile long lastContactNanos = System.nanoTime();
+    /** The newest leader epoch seen: commands from an older (deposed) coordinator are ignored. */
+    private volatile long leaderEpoch;
+    private volatile AgentState state = AgentState.AGENT_STATE_UNSPECIFIED;
     private int endpointIndex;
 
     NetworkLink(AgentIdentity identity, List<Endpoint> endpoints, ContainerHost host,
@@ -71,6 +79,35 @@ final class NetworkLink implements AutoCloseable {
         this.scheduler = scheduler;
         this.maxMessageBytes = maxMessageBytes;
         host.onStopped(this::reportStopped);
+        host.fenceWhen(this::lostTheNetwork);
+    }
+
+    /** Whether the network has not been heard from for longer than the alive timeout. */
+    boolean lostTheNetwork() {
+        return System.nanoTime() - lastContactNanos > TimeUnit.MILLISECONDS.toNanos(aliveTimeoutMillis);
+    }
+
+    /** This process's state as the network last told it: ACTIVE, STANDBY (another instance holds the id), DRAINING. */
+    AgentState state() {
+        return state;
+    }
+
+    /**
+     * Asks the network to move this agent's containers away and waits, at most {@code deadline}, until none is
+     * left running here. Answers whether the agent was drained in time.
+     */
+    boolean drain(Duration deadline) throws InterruptedException {
+        Session session = current;
+        if (session == null || !session.registered || host.count() == 0) {
+            return host.count() == 0;
+        }
+        session.send(AgentFrame.newBuilder().setDrain(DrainRequest.newBuilder().setDeadlineMs(deadline.toMillis()))
+                .build());
+        long until = System.nanoTime() + deadline.toNanos();
+        while (host.count() > 0 && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        return host.count() == 0;
     }
 
     void start() {
@@ -130,6 +167,7 @@ final class NetworkLink implements AutoCloseable {
                 .addAllLabels(identity.labels())
                 .setCapacity(identity.capacity())
                 .addAllContainers(host.running())
+                .addAllStateless(host.offers())
                 .setVersion(identity.version())
                 .build();
     }
@@ -202,8 +240,10 @@ final class NetworkLink implements AutoCloseable {
 
         @Override
         public void onNext(NetworkFrame frame) {
+            lastContactNanos = System.nanoTime();
             switch (frame.getFrameCase()) {
                 case REQUEST -> request(frame.getRequest());
+                case HEARTBEAT_ACK -> { }
                 case SEND -> send(frame.getSend());
                 case REGISTERED -> registered(frame.getRegistered());
                 case START -> start(frame.getStart());
@@ -227,20 +267,53 @@ final class NetworkLink implements AutoCloseable {
         }
 
         private void registered(RegisterAck ack) {
+            if (ack.getLeaderEpoch() < leaderEpoch) {
+                LOG.log(Level.WARNING, () -> "the network at " + endpoint + " leads with epoch " + ack.getLeaderEpoch()
+                        + ", older than " + leaderEpoch + ": it is not the leader any more; trying the next endpoint");
+                out.fail(Status.CANCELLED.withDescription("stale leader"));
+                ended(this, Status.UNAVAILABLE.withDescription("stale leader epoch " + ack.getLeaderEpoch())
+                        .asRuntimeException());
+                return;
+            }
+            leaderEpoch = ack.getLeaderEpoch();
             for (TerminateContainer stale : ack.getTerminateList()) {
                 terminate(stale);
             }
             if (ack.getHeartbeatIntervalMs() > 0) {
                 heartbeatMillis = ack.getHeartbeatIntervalMs();
             }
+            if (ack.getAliveTimeoutMs() > 0) {
+                aliveTimeoutMillis = ack.getAliveTimeoutMs();
+            }
+            AgentState previous = state;
+            state = ack.getState();
+            boolean first = !registered;
             registered = true;
             backoff.reset();
-            LOG.log(Level.INFO, () -> "agent " + identity.agentId() + " registered with the network at " + endpoint
-                    + " as " + ack.getState() + " with " + host.count() + " running containers");
+            if (first) {
+                LOG.log(Level.INFO, () -> "agent " + identity.agentId() + " registered with the network at " + endpoint
+                        + " as " + ack.getState() + " with " + host.count() + " running containers");
+            } else if (previous != state) {
+                LOG.log(Level.INFO, () -> "agent " + identity.agentId() + " is now " + state + " (was " + previous
+                        + ")");
+            }
             firstRegistration.complete(null);
         }
 
+        /** Commands from a coordinator older than the newest one seen are ignored: it has been deposed. */
+        private boolean stale(long commandLeaderEpoch, String what) {
+            if (commandLeaderEpoch != 0 && commandLeaderEpoch < leaderEpoch) {
+                LOG.log(Level.WARNING, () -> "ignored " + what + " from leader epoch " + commandLeaderEpoch
+                        + " (newest seen: " + leaderEpoch + ")");
+                return true;
+            }
+            return false;
+        }
+
         private void start(StartContainer command) {
+            if (stale(command.getLeaderEpoch(), "start of " + command.getUuid())) {
+                return;
+            }
             host.start(command, error -> {
                 ContainerStarted.Builder started = ContainerStarted.newBuilder()
                         .setUuid(command.getUuid()).setEpoch(command.getEpoch());
@@ -252,6 +325,9 @@ final class NetworkLink implements AutoCloseable {
         }
 
         private void terminate(TerminateContainer command) {
+            if (stale(command.getLeaderEpoch(), "termination of " + command.getUuid())) {
+                return;
+            }
             host.terminate(command.getUuid(), command.getEpoch(), command.getReason());
         }
 

@@ -67,7 +67,7 @@ public class Coordinator {
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().toMillis()));
         this.settings = new RegistrySettings(config.heartbeatInterval().toMillis(), config.aliveTimeout().toMillis(),
                 config.idleTimeout().toMillis(), idleByKind, config.startTimeout().toMillis(),
-                config.recoveryWindow().toMillis());
+                config.recoveryWindow().toMillis(), config.maxConcurrentMigrations(), config.drainTimeout().toMillis());
         this.writer = new StoreWriter(pool, storeConfig);
         this.loop = new RegistryLoop(new Registry(settings, Clock.systemUTC(), events, routes, writer));
     }

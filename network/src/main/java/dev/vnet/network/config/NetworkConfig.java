@@ -57,6 +57,14 @@ public interface NetworkConfig {
     @WithDefault("5s")
     Duration recoveryWindow();
 
+    /** How many ha containers are re-created on other agents at once; more wait their turn. */
+    @WithDefault("8")
+    int maxConcurrentMigrations();
+
+    /** How long a draining agent's standard containers may keep running, unless the drain names a deadline. */
+    @WithDefault("60s")
+    Duration drainTimeout();
+
     /** Bound of a routed request that states no timeout and no gRPC deadline. */
     @WithDefault("30s")
     Duration defaultRequestTimeout();

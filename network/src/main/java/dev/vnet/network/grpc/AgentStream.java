@@ -12,6 +12,7 @@ import dev.vnet.proto.v1.Broadcast;
 import dev.vnet.proto.v1.ClientConnect;
 import dev.vnet.proto.v1.ClientDisconnect;
 import dev.vnet.proto.v1.ContainerReply;
+import dev.vnet.proto.v1.HeartbeatAck;
 import dev.vnet.proto.v1.NetworkFrame;
 import dev.vnet.proto.v1.RegisterAck;
 import dev.vnet.proto.v1.RouteReply;
@@ -71,7 +72,12 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame> {
         switch (frame.getFrameCase()) {
             case REPLY -> reply(frame.getReply());
             case BROADCAST -> broadcast(frame.getBroadcast());
-            case HEARTBEAT -> loop.run(registry -> registry.heartbeat(this, frame.getHeartbeat().getLoad()));
+            case HEARTBEAT -> {
+                out.send(NetworkFrame.newBuilder().setHeartbeatAck(HeartbeatAck.newBuilder()
+                        .setReceivedAtMs(System.currentTimeMillis())).build());
+                loop.run(registry -> registry.heartbeat(this, frame.getHeartbeat().getLoad()));
+            }
+            case DRAIN -> loop.run(registry -> registry.drainRequested(this, frame.getDrain().getDeadlineMs()));
             case STARTED -> loop.run(registry -> registry.containerStarted(this, frame.getStarted()));
             case STOPPED -> loop.run(registry -> registry.containerStopped(this, frame.getStopped()));
             case CONNECTED -> loop.run(registry -> registry.clientConnected(this, frame.getConnected()));

@@ -46,7 +46,7 @@ public final class NetworkServer implements AutoCloseable {
                         config.defaultRequestTimeout().toMillis(), config.sessionLease().toMillis(),
                         config.maxQueuedFrames()),
                 new AgentChannelService(loop, routes, validation, agentStreams, config.maxQueuedFrames()),
-                new AdminService(store, adminReaders));
+                new AdminService(store, adminReaders, loop));
         timers.scheduleWithFixedDelay(() -> agentStreams.sweep(System.nanoTime()), 10, 10, TimeUnit.MILLISECONDS);
         this.server = Grpc.startServer(config.host(), config.port(), Grpc.maxMessageBytes(config.maxPayloadBytes()),
                 services, List.of(gate), health);

@@ -7,25 +7,80 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Chooses the agent for a new container: among active agents that support the kind and have room for what it
- * asks, the one with the fewest containers; ties go round-robin, so a burst of creates spreads evenly even before
- * the first heartbeat reports any load. Counting containers (including those still starting) rather than waiting
- * for reported CPU is what makes concurrent placements spread.
+ * Chooses agents for containers: among active agents that support the kind and have room for what it asks, the
+ * one with the fewest containers; ties go round-robin, so a burst of creates spreads evenly even before the first
+ * heartbeat reports any load. Counting containers (including those still starting) rather than waiting for
+ * reported CPU is what makes concurrent placements spread.
  */
 public final class Placement {
 
     private long turn;
 
-    /** @return the chosen agent, or null when none fits */
+    /** An agent for a new container, or null when none fits. */
     public AgentRecord choose(Collection<AgentRecord> agents, String kind, Resources need) {
-        List<AgentRecord> least = new ArrayList<>();
-        int fewest = Integer.MAX_VALUE;
+        return leastLoaded(candidates(agents, kind, need, Set.of(), null));
+    }
+
+    /**
+     * An agent to move a container to: the same rules, but the first cluster in {@code clusters} that has a fitting
+     * agent wins (the container's preferred cluster, then its current one), and failing those any cluster.
+     *
+     * @param exclude agents that must not be chosen (the one the container leaves, those that already failed)
+     * @return the target, or null when no agent fits anywhere
+     */
+    public AgentRecord chooseTarget(Collection<AgentRecord> agents, String kind, Resources need, List<String> clusters,
+            Set<String> exclude) {
+        for (String cluster : clusters) {
+            if (!cluster.isEmpty()) {
+                AgentRecord inCluster = leastLoaded(candidates(agents, kind, need, exclude, cluster));
+                if (inCluster != null) {
+                    return inCluster;
+                }
+            }
+        }
+        return leastLoaded(candidates(agents, kind, need, exclude, null));
+    }
+
+    /** Why no agent fits, for an error message an operator can act on. */
+    public static String whyNone(Collection<AgentRecord> agents, String kind, Resources need, Set<String> exclude) {
+        List<String> reasons = new ArrayList<>();
         for (AgentRecord agent : agents) {
-            if (agent.state() != AgentState.AGENT_STATE_ACTIVE || !agent.supports(kind) || !agent.hasRoomFor(need)) {
+            if (exclude.contains(agent.agentId())) {
                 continue;
             }
+            if (!agent.supports(kind)) {
+                reasons.add(agent.agentId() + " does not offer kind '" + kind + "'");
+            } else if (agent.state() != AgentState.AGENT_STATE_ACTIVE) {
+                reasons.add(agent.agentId() + " is " + agent.state().name().substring("AGENT_STATE_".length())
+                        .toLowerCase());
+            } else {
+                reasons.add(agent.agentId() + " has no room (" + agent.containerCount() + " containers; needs cpu "
+                        + need.getCpu() + ", memory " + need.getMemoryBytes() + " bytes)");
+            }
+        }
+        return "no active agent with room for a '" + kind + "' container"
+                + (reasons.isEmpty() ? " is connected" : ": " + String.join("; ", reasons));
+    }
+
+    private static List<AgentRecord> candidates(Collection<AgentRecord> agents, String kind, Resources need,
+            Set<String> exclude, String cluster) {
+        List<AgentRecord> fit = new ArrayList<>();
+        for (AgentRecord agent : agents) {
+            if (agent.state() == AgentState.AGENT_STATE_ACTIVE && agent.supports(kind) && agent.hasRoomFor(need)
+                    && !exclude.contains(agent.agentId()) && (cluster == null || cluster.equals(agent.cluster()))) {
+                fit.add(agent);
+            }
+        }
+        return fit;
+    }
+
+    private AgentRecord leastLoaded(List<AgentRecord> candidates) {
+        List<AgentRecord> least = new ArrayList<>();
+        int fewest = Integer.MAX_VALUE;
+        for (AgentRecord agent : candidates) {
             int count = agent.containerCount();
             if (count < fewest) {
                 fewest = count;

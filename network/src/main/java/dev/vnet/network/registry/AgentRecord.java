@@ -8,7 +8,9 @@ import dev.vnet.proto.v1.Capacity;
 import dev.vnet.proto.v1.Load;
 import dev.vnet.proto.v1.NodeStatus;
 import dev.vnet.proto.v1.Resources;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +33,14 @@ public final class AgentRecord {
     long lastHeartbeatMs;
     /** Containers placed on (or adopted from) this agent, by uuid, in placement order. */
     final Map<String, ContainerRecord> containers = new LinkedHashMap<>();
+    /** Other live processes with this agent id, waiting to take over, in arrival order. */
+    final List<Standby> standbys = new ArrayList<>();
+    /** Stateless containers this agent offers. */
+    final Set<String> offered = new LinkedHashSet<>();
+    /** The registration this process sent: its stateless offers, among others. */
+    AgentRegister registration;
+    /** When a draining agent's standard containers are stopped. */
+    long drainDeadlineMs;
     /** CPU and memory asked for by the containers placed here, for placement between two heartbeats. */
     double reservedCpu;
     long reservedMemoryBytes;
@@ -43,6 +53,7 @@ public final class AgentRecord {
 
     void update(AgentLink link, AgentRegister registration, long nowMs) {
         this.link = link;
+        this.registration = registration;
         this.instanceId = registration.getInstanceId();
         this.endpoint = registration.getEndpoint();
         this.kinds = Set.copyOf(registration.getKindsList());
@@ -87,10 +98,12 @@ public final class AgentRecord {
                         <= capacity.getMemoryBytes();
     }
 
+    /** Counts a container here (idempotent): one running here, or one being moved here. */
     void place(ContainerRecord container) {
-        containers.put(container.uuid, container);
-        reservedCpu += container.resources.getCpu();
-        reservedMemoryBytes += container.resources.getMemoryBytes();
+        if (containers.put(container.uuid, container) == null) {
+            reservedCpu += container.resources.getCpu();
+            reservedMemoryBytes += container.resources.getMemoryBytes();
+        }
     }
 
     void unplace(ContainerRecord container) {
@@ -109,6 +122,12 @@ public final class AgentRecord {
         return new StoredHealth(agentId, status, lastHeartbeatMs, capacity, load);
     }
 
+    /** Its health while it lives: healthy, or draining. */
+    StoredHealth health() {
+        return health(state == AgentState.AGENT_STATE_DRAINING ? NodeStatus.NODE_STATUS_DRAINING
+                : NodeStatus.NODE_STATUS_HEALTHY);
+    }
+
     AgentInfo toInfo() {
         return AgentInfo.newBuilder()
                 .setAgentId(agentId)
@@ -123,6 +142,7 @@ public final class AgentRecord {
                 .setRegisteredAtMs(registeredAtMs)
                 .setLastHeartbeatMs(lastHeartbeatMs)
                 .setContainers(containers.size())
+                .setStandbys(standbys.size())
                 .build();
     }
 }

@@ -52,6 +52,10 @@ public final class ContainerRecord {
     final List<PendingRoute> pendingRoutes = new ArrayList<>();
     /** Connections asked of the agent and not confirmed yet, by client id. */
     final Map<String, CompletableFuture<ContainerInfo>> pendingConnects = new HashMap<>();
+    /** For stateless containers: the agents offering it, in the order their offers were accepted. */
+    final Set<String> offers = new LinkedHashSet<>();
+    /** The move under way, or null. */
+    Migration migration;
 
     ContainerRecord(String uuid, String kind, ContainerType type, List<String> labels, Payload spec,
             Resources resources, String preferredCluster, long createdAtMs) {
@@ -94,7 +98,8 @@ public final class ContainerRecord {
                 .setMigrationStatus(migrationStatus)
                 .setAgentId(agentId)
                 .setPreferredCluster(preferredCluster)
-                .setCreatedAtMs(createdAtMs);
+                .setCreatedAtMs(createdAtMs)
+                .setStandbys(Math.max(0, offers.size() - (offers.contains(agentId) ? 1 : 0)));
         if (agent != null) {
             info.setEndpoint(agent.endpoint);
         }

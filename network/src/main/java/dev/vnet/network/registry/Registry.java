@@ -23,15 +23,19 @@ import dev.vnet.proto.v1.GetRequest;
 import dev.vnet.proto.v1.GetResponse;
 import dev.vnet.proto.v1.KindInfo;
 import dev.vnet.proto.v1.Load;
+import dev.vnet.proto.v1.MigrationInfo;
 import dev.vnet.proto.v1.NodeStatus;
 import dev.vnet.proto.v1.Payload;
 import dev.vnet.proto.v1.RegisterAck;
+import dev.vnet.proto.v1.Resources;
 import dev.vnet.proto.v1.RunningContainer;
 import dev.vnet.proto.v1.StartContainer;
+import dev.vnet.proto.v1.StatelessOffer;
 import dev.vnet.proto.v1.TerminateContainer;
 import java.lang.System.Logger.Level;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -73,6 +77,7 @@ public final class Registry {
     private final RouteTable routes;
     private final StoreSink store;
     private final Placement placement = new Placement();
+    private final Migrations migrations;
     private ActivationEpochs epochs;
 
     private final Map<String, AgentRecord> agents = new LinkedHashMap<>();
@@ -107,6 +112,7 @@ public final class Registry {
         this.store = store;
         this.epochs = new ActivationEpochs(leaderEpoch);
         this.recoveryEndsMs = clock.millis() + settings.recoveryWindowMs();
+        this.migrations = new Migrations(this, placement, settings.maxConcurrentMigrations());
     }
 
     /**
@@ -165,9 +171,8 @@ public final class Registry {
         boolean reattached = agent != null;
         if (agent != null) {
             if (!agent.instanceId.equals(registration.getInstanceId())) {
-                throw new RegistryException(Failure.ALREADY_EXISTS, "agent id '" + registration.getAgentId()
-                        + "' is held by another live process (instance " + agent.instanceId + " at " + agent.endpoint
-                        + "); give this agent another id or stop the other one");
+                addStandby(agent, link, registration);
+                return;
             }
             AgentLink previous = agent.link;
             agent.update(link, registration, now);
@@ -179,21 +184,79 @@ public final class Registry {
         knownKinds.addAll(agent.kinds);
         awaitedAgents.remove(agent.agentId);
         store.agent(agent.toStored(now));
-        store.health(agent.health(NodeStatus.NODE_STATUS_HEALTHY));
-        RegisterAck.Builder ack = RegisterAck.newBuilder()
-                .setState(AgentState.AGENT_STATE_ACTIVE)
-                .setLeaderEpoch(leaderEpoch)
-                .setHeartbeatIntervalMs(settings.heartbeatIntervalMs())
-                .setAliveTimeoutMs(settings.aliveTimeoutMs());
+        store.health(agent.health());
+        RegisterAck.Builder ack = ack(agent.state);
         List<Runnable> afterAck = reconcile(agent, registration.getContainersList(), ack);
         link.registered(ack.build());
         afterAck.forEach(Runnable::run);
+        acceptOffers(agent, registration.getStatelessList());
         publish(reattached ? EventKind.EVENT_KIND_AGENT_UPDATED : EventKind.EVENT_KIND_AGENT_ADDED, agent.toInfo(),
                 reattached ? "agent reconnected" : "agent registered");
         LOG.log(Level.INFO, () -> "agent " + registration.getAgentId() + (registration.getCluster().isEmpty() ? ""
                 : " (cluster " + registration.getCluster() + ")") + " registered from " + registration.getEndpoint()
                 + " with kinds " + registration.getKindsList() + " and " + registration.getContainersCount()
                 + " running containers");
+    }
+
+    private RegisterAck.Builder ack(AgentState state) {
+        return RegisterAck.newBuilder()
+                .setState(state)
+                .setLeaderEpoch(leaderEpoch)
+                .setHeartbeatIntervalMs(settings.heartbeatIntervalMs())
+                .setAliveTimeoutMs(settings.aliveTimeoutMs());
+    }
+
+    /**
+     * Another live process registered with an agent id that is held: it waits as a standby, with no work, and
+     * takes over the moment the holder dies. The holder is never displaced while it lives, so two live instances
+     * never flap.
+     */
+    private void addStandby(AgentRecord agent, AgentLink link, AgentRegister registration) {
+        agent.standbys.removeIf(standby -> {
+            boolean same = standby.registration.getInstanceId().equals(registration.getInstanceId());
+            if (same) {
+                standby.link.close("replaced by a new stream of the same standby instance");
+            }
+            return same;
+        });
+        agent.standbys.add(new Standby(link, registration, clock.millis()));
+        link.registered(ack(AgentState.AGENT_STATE_STANDBY).build());
+        publish(EventKind.EVENT_KIND_AGENT_UPDATED, agent.toInfo(), "standby instance "
+                + registration.getInstanceId() + " joined");
+        LOG.log(Level.INFO, () -> "agent " + agent.agentId + ": instance " + registration.getInstanceId()
+                + " stands by for instance " + agent.instanceId);
+    }
+
+    /**
+     * An active agent's stateless offers: a uuid nobody offered yet is activated here; otherwise this agent is
+     * one more standby for it.
+     */
+    private void acceptOffers(AgentRecord agent, List<StatelessOffer> offers) {
+        for (StatelessOffer offer : offers) {
+            ContainerRecord container = containers.get(offer.getUuid());
+            if (container == null) {
+                container = new ContainerRecord(offer.getUuid(), offer.getKind(), ContainerType.CONTAINER_TYPE_STATELESS,
+                        offer.getLabelsList(), NO_SPEC, Resources.getDefaultInstance(), "", clock.millis());
+                container.offers.add(agent.agentId);
+                agent.offered.add(offer.getUuid());
+                knownKinds.add(offer.getKind());
+                container.state = ContainerState.CONTAINER_STATE_STARTING;
+                container.placeOn(agent, epochs.next());
+                container.startDeadlineMs = clock.millis() + settings.startTimeoutMs();
+                index(container);
+                starting.add(container);
+                agent.link.start(startCommand(container, container.epoch));
+            } else if (container.type != ContainerType.CONTAINER_TYPE_STATELESS
+                    || !container.kind.equals(offer.getKind())) {
+                String existing = container.kind + " (" + container.type + ")";
+                LOG.log(Level.WARNING, () -> "agent " + agent.agentId + " offers stateless " + offer.getKind() + " "
+                        + offer.getUuid() + ", but that uuid is a " + existing + ": offer ignored");
+            } else {
+                container.offers.add(agent.agentId);
+                agent.offered.add(offer.getUuid());
+                migrations.offered(container);
+            }
+        }
     }
 
     /**
@@ -241,7 +304,7 @@ public final class Registry {
             }
             if (known.state == ContainerState.CONTAINER_STATE_STARTING) {
                 // The start command went out on the old stream and may be lost: ask again on the new one.
-                afterAck.add(() -> agent.link.start(startCommand(known)));
+                afterAck.add(() -> agent.link.start(startCommand(known, known.epoch)));
             } else {
                 remove(known, "agent " + agent.agentId + " reconnected without it");
             }
@@ -253,7 +316,7 @@ public final class Registry {
         ContainerType type = running.getType() == ContainerType.CONTAINER_TYPE_UNSPECIFIED
                 ? ContainerType.CONTAINER_TYPE_STANDARD : running.getType();
         ContainerRecord container = new ContainerRecord(running.getUuid(), running.getKind(), type,
-                running.getLabelsList(), NO_SPEC, dev.vnet.proto.v1.Resources.getDefaultInstance(), "", clock.millis());
+                running.getLabelsList(), NO_SPEC, Resources.getDefaultInstance(), "", clock.millis());
         container.state = ContainerState.CONTAINER_STATE_STARTING;
         container.placeOn(agent, running.getEpoch());
         index(container);
@@ -266,7 +329,12 @@ public final class Registry {
         if (agent != null) {
             agent.lastHeartbeatMs = clock.millis();
             agent.load = load;
-            store.health(agent.health(NodeStatus.NODE_STATUS_HEALTHY));
+            store.health(agent.health());
+            return;
+        }
+        Standby standby = standbyOf(link);
+        if (standby != null) {
+            standby.lastHeartbeatMs = clock.millis();
         }
     }
 
@@ -275,29 +343,92 @@ public final class Registry {
         AgentRecord agent = current(link);
         if (agent != null) {
             agentGone(agent, reason);
+            return;
+        }
+        Standby standby = standbyOf(link);
+        if (standby != null) {
+            dropStandby(agents.get(link.agentId()), standby, reason);
         }
     }
 
+    private Standby standbyOf(AgentLink link) {
+        AgentRecord agent = agents.get(link.agentId());
+        if (agent == null) {
+            return null;
+        }
+        for (Standby standby : agent.standbys) {
+            if (standby.link == link) {
+                return standby;
+            }
+        }
+        return null;
+    }
+
+    private void dropStandby(AgentRecord agent, Standby standby, String reason) {
+        agent.standbys.remove(standby);
+        standby.link.close(reason);
+        publish(EventKind.EVENT_KIND_AGENT_UPDATED, agent.toInfo(), "standby instance "
+                + standby.registration.getInstanceId() + " left: " + reason);
+    }
+
+    /**
+     * The process that held an agent id is gone. A standby instance takes over at once (its offers count, and the
+     * dead instance's stateless and ha containers move to it first); without one the agent is removed. Either way
+     * the containers the dead process ran are lost: standard ones removed, stateless and ha ones moved.
+     */
     private void agentGone(AgentRecord agent, String reason) {
-        agents.remove(agent.agentId);
-        store.health(agent.health(NodeStatus.NODE_STATUS_UNHEALTHY));
-        store.agent(agent.toStored(clock.millis()));
-        for (ContainerRecord container : List.copyOf(agent.containers.values())) {
+        List<ContainerRecord> ran = List.copyOf(agent.containers.values());
+        for (String uuid : List.copyOf(agent.offered)) {
+            ContainerRecord offered = containers.get(uuid);
+            if (offered != null) {
+                offered.offers.remove(agent.agentId);
+            }
+        }
+        agent.offered.clear();
+        agent.link.close(reason);
+        migrations.agentGone(agent);
+        if (agent.standbys.isEmpty()) {
+            agents.remove(agent.agentId);
+            store.health(agent.health(NodeStatus.NODE_STATUS_UNHEALTHY));
+            store.agent(agent.toStored(clock.millis()));
+            publish(EventKind.EVENT_KIND_AGENT_REMOVED, agent.toInfo(), reason);
+            LOG.log(Level.WARNING, () -> "agent " + agent.agentId + " removed: " + reason);
+        } else {
+            promote(agent, reason);
+        }
+        for (ContainerRecord container : ran) {
+            if (container.agent != agent) {
+                continue; // only reserved here, for a move: the move itself picks another target
+            }
             if (container.state == ContainerState.CONTAINER_STATE_STARTING) {
                 remove(container, "agent " + agent.agentId + " " + reason);
             } else {
                 lost(container, "agent " + agent.agentId + " " + reason);
             }
         }
-        agent.link.close(reason);
-        publish(EventKind.EVENT_KIND_AGENT_REMOVED, agent.toInfo(), reason);
-        LOG.log(Level.WARNING, () -> "agent " + agent.agentId + " removed: " + reason);
+    }
+
+    /** The first standby instance becomes the agent: same id, its own process, told at once that it is active. */
+    private void promote(AgentRecord agent, String reason) {
+        Standby next = agent.standbys.remove(0);
+        String deadInstance = agent.instanceId;
+        long now = clock.millis();
+        agent.update(next.link, next.registration, now);
+        agent.lastHeartbeatMs = Math.max(now, next.lastHeartbeatMs);
+        store.agent(agent.toStored(now));
+        store.health(agent.health());
+        next.link.registered(ack(agent.state).build());
+        acceptOffers(agent, next.registration.getStatelessList());
+        publish(EventKind.EVENT_KIND_AGENT_UPDATED, agent.toInfo(), "instance " + deadInstance + " " + reason
+                + "; standby instance " + agent.instanceId + " took over");
+        LOG.log(Level.WARNING, () -> "agent " + agent.agentId + ": instance " + deadInstance + " " + reason
+                + "; standby instance " + agent.instanceId + " took over");
     }
 
     /** The agent's answer to a start command. */
     public void containerStarted(AgentLink link, ContainerStarted started) {
         AgentRecord agent = current(link);
-        if (agent == null) {
+        if (agent == null || migrations.started(agent, started)) {
             return;
         }
         ContainerRecord container = containers.get(started.getUuid());
@@ -324,7 +455,7 @@ public final class Registry {
         AgentRecord agent = current(link);
         ContainerRecord container = containers.get(stopped.getUuid());
         if (agent != null && container != null && container.agent == agent && container.epoch == stopped.getEpoch()) {
-            remove(container, "stopped on agent " + agent.agentId + ": " + stopped.getReason());
+            lost(container, "stopped on agent " + agent.agentId + ": " + stopped.getReason());
         }
     }
 
@@ -443,10 +574,6 @@ public final class Registry {
             throw new RegistryException(Failure.INVALID_ARGUMENT, "stateless containers are offered by agents, "
                     + "not created by get: get an offered one by its uuid");
         }
-        if (type == ContainerType.CONTAINER_TYPE_HA) {
-            throw new RegistryException(Failure.FAILED_PRECONDITION, "ha containers need the coordinator's "
-                    + "store and migration, which this network does not run; ask for a standard container");
-        }
         AgentRecord agent = placement.choose(agents.values(), request.getKind(), request.getResources());
         if (agent == null) {
             throw noAgentFor(request);
@@ -460,7 +587,7 @@ public final class Registry {
         index(container);
         starting.add(container);
         reference(container, session);
-        agent.link.start(startCommand(container));
+        agent.link.start(startCommand(container, container.epoch));
         return answer(container, true);
     }
 
@@ -593,14 +720,15 @@ public final class Registry {
                 .build());
     }
 
-    private StartContainer startCommand(ContainerRecord container) {
+    /** The command that starts (or, for a stateless copy, activates) activation {@code epoch} of a container. */
+    StartContainer startCommand(ContainerRecord container, long epoch) {
         return StartContainer.newBuilder()
                 .setUuid(container.uuid)
                 .setKind(container.kind)
                 .setType(container.type)
                 .addAllLabels(container.labels)
                 .setSpec(container.spec)
-                .setEpoch(container.epoch)
+                .setEpoch(epoch)
                 .setLeaderEpoch(leaderEpoch)
                 .build();
     }
@@ -614,10 +742,10 @@ public final class Registry {
         container.state = ContainerState.CONTAINER_STATE_RUNNING;
         publishRoute(container);
         ContainerInfo info = container.toInfo();
-        for (ContainerRecord.PendingGet pending : container.pendingGets) {
-            pending.result().complete(GetResponse.newBuilder().setContainer(info).setCreated(pending.created()).build());
-        }
+        List<ContainerRecord.PendingGet> gets = List.copyOf(container.pendingGets);
         container.pendingGets.clear();
+        Runnable answerGets = () -> gets.forEach(pending -> pending.result().complete(
+                GetResponse.newBuilder().setContainer(info).setCreated(pending.created()).build()));
         for (ContainerRecord.PendingRoute pending : container.pendingRoutes) {
             pending.result().complete(container.route);
         }
@@ -625,13 +753,61 @@ public final class Registry {
         if (container.sessions.isEmpty()) {
             markIdle(container);
         }
-        store.container(container.toStored());
+        if (container.type == ContainerType.CONTAINER_TYPE_HA && !gets.isEmpty()) {
+            // Whoever asked for an ha container hears of it only once its spec is safely stored.
+            store.containerDurably(container.toStored()).thenRun(answerGets);
+        } else {
+            store.container(container.toStored());
+            answerGets.run();
+        }
         publish(announcement, info, reason);
     }
 
-    /** A container whose agent is gone for good (died, or did not come back after a restart). */
+    /**
+     * A container whose copy is gone for good (its agent died, did not come back after a restart, or the copy
+     * stopped): a standard container is removed, a stateless one fails over to a standby copy, an ha one is
+     * re-created elsewhere.
+     */
     private void lost(ContainerRecord container, String reason) {
-        remove(container, reason);
+        if (container.type == ContainerType.CONTAINER_TYPE_STANDARD) {
+            remove(container, reason);
+            return;
+        }
+        if (container.migration == null) {
+            detach(container, reason);
+            migrations.start(container, Migration.Trigger.AUTOMATIC, false, null);
+        } else {
+            // It was being moved with its old copy still serving; that copy is gone now.
+            detach(container, reason);
+        }
+    }
+
+    /** The container's copy no longer serves: unrouted, MOVING until a move activates it elsewhere. */
+    private void detach(ContainerRecord container, String reason) {
+        if (container.agent != null) {
+            container.agent.unplace(container);
+            container.agent = null;
+        }
+        recovering.remove(container);
+        starting.remove(container);
+        container.state = ContainerState.CONTAINER_STATE_MOVING;
+        if (container.route != null) {
+            routes.remove(container.route);
+            closeSubscribers(container.route, "the container is moving (" + reason + "); connect again");
+            container.route = null;
+        }
+        Event event = event(EventKind.EVENT_KIND_CONTAINER_UPDATED, reason).setContainer(container.toInfo()).build();
+        notifyHolders(container, event);
+        events.publish(event);
+    }
+
+    private void notifyHolders(ContainerRecord container, Event event) {
+        for (String sessionId : container.sessions) {
+            SessionRecord session = sessions.get(sessionId);
+            if (session != null && session.link != null) {
+                session.link.notify(event);
+            }
+        }
     }
 
     /** (Re)publishes the route of a running container on its agent's current link. */
@@ -679,8 +855,14 @@ public final class Registry {
         }
         container.idleToken++;
         store.containerRemoved(container.uuid);
-        boolean wasAnnounced = container.state == ContainerState.CONTAINER_STATE_RUNNING
-                || container.state == ContainerState.CONTAINER_STATE_RECOVERING;
+        migrations.forget(container, "the container was removed: " + reason);
+        for (String offering : container.offers) {
+            AgentRecord agent = agents.get(offering);
+            if (agent != null) {
+                agent.offered.remove(container.uuid);
+            }
+        }
+        boolean wasAnnounced = container.state != ContainerState.CONTAINER_STATE_STARTING;
         RegistryException gone = new RegistryException(Failure.UNAVAILABLE, "container " + container.uuid
                 + " is gone: " + reason);
         if (container.route != null) {
@@ -691,17 +873,15 @@ public final class Registry {
         container.pendingRoutes.forEach(pending -> pending.result().completeExceptionally(gone));
         container.pendingConnects.values().forEach(pending -> pending.completeExceptionally(gone));
         Event event = event(EventKind.EVENT_KIND_CONTAINER_REMOVED, reason).setContainer(container.toInfo()).build();
+        if (wasAnnounced) {
+            notifyHolders(container, event);
+            events.publish(event);
+        }
         for (String sessionId : container.sessions) {
             SessionRecord session = sessions.get(sessionId);
             if (session != null) {
                 session.containers.remove(container.uuid);
-                if (session.link != null && wasAnnounced) {
-                    session.link.notify(event);
-                }
             }
-        }
-        if (wasAnnounced) {
-            events.publish(event);
         }
         LOG.log(Level.DEBUG, () -> "container " + container.uuid + " removed: " + reason);
     }
@@ -746,6 +926,17 @@ public final class Registry {
                 session.link.close("session ended: " + reason);
             }
         }
+        for (AgentRecord agent : List.copyOf(agents.values())) {
+            for (Standby standby : List.copyOf(agent.standbys)) {
+                if (now - standby.lastHeartbeatMs > settings.aliveTimeoutMs()) {
+                    dropStandby(agent, standby, "sent no heartbeat for " + (now - standby.lastHeartbeatMs) + " ms");
+                }
+            }
+            if (agent.state == AgentState.AGENT_STATE_DRAINING && now >= agent.drainDeadlineMs) {
+                stopWhatIsLeft(agent);
+            }
+        }
+        migrations.tick(now);
         if (!awaitedAgents.isEmpty() && now >= awaitedUntilMs) {
             giveUpAwaitedAgents();
         }
@@ -767,7 +958,7 @@ public final class Registry {
             IdleEntry entry = idle.poll();
             ContainerRecord container = entry.container();
             if (entry.token() == container.idleToken && container.sessions.isEmpty()
-                    && containers.get(container.uuid) == container
+                    && containers.get(container.uuid) == container && container.migration == null
                     && container.state == ContainerState.CONTAINER_STATE_RUNNING) {
                 String reason = "idle for " + settings.idleTimeoutMs(container.kind) + " ms without references";
                 container.agent.link.terminate(TerminateContainer.newBuilder().setUuid(container.uuid)
@@ -822,6 +1013,159 @@ public final class Registry {
                         "container " + container.uuid + " was not running before the call's deadline"));
             }
         }
+    }
+
+    // ------------------------------------------------------------------------------------ operators' commands
+
+    /**
+     * Drains an agent: no new containers; its stateless and ha containers move away at once (make before break);
+     * its standard containers stop when released, or at the deadline.
+     *
+     * @param deadlineMs how long standard containers may keep running; 0 for the configured drain timeout
+     */
+    public AgentInfo drain(String agentId, long deadlineMs) {
+        AgentRecord agent = agents.get(agentId);
+        if (agent == null) {
+            throw new RegistryException(Failure.NOT_FOUND, "no agent '" + agentId + "' is registered");
+        }
+        agent.drainDeadlineMs = clock.millis() + (deadlineMs > 0 ? deadlineMs : settings.drainTimeoutMs());
+        if (agent.state != AgentState.AGENT_STATE_DRAINING) {
+            agent.state = AgentState.AGENT_STATE_DRAINING;
+            store.health(agent.health());
+            agent.link.registered(ack(AgentState.AGENT_STATE_DRAINING).build());
+            for (ContainerRecord container : List.copyOf(agent.containers.values())) {
+                if (container.agent == agent && container.type != ContainerType.CONTAINER_TYPE_STANDARD
+                        && container.state == ContainerState.CONTAINER_STATE_RUNNING && container.migration == null) {
+                    migrations.start(container, Migration.Trigger.DRAIN, true, null);
+                }
+            }
+            publish(EventKind.EVENT_KIND_AGENT_UPDATED, agent.toInfo(), "draining");
+            LOG.log(Level.INFO, () -> "agent " + agentId + " is draining: " + agent.containerCount()
+                    + " containers to move or stop");
+        }
+        return agent.toInfo();
+    }
+
+    /** An agent asked to be drained itself (it is shutting down). */
+    public void drainRequested(AgentLink link, long deadlineMs) {
+        AgentRecord agent = current(link);
+        if (agent != null) {
+            drain(agent.agentId, deadlineMs);
+        }
+    }
+
+    /** The drain deadline passed: what still runs on the agent is stopped (and ha containers moved). */
+    private void stopWhatIsLeft(AgentRecord agent) {
+        for (ContainerRecord container : List.copyOf(agent.containers.values())) {
+            if (container.agent != agent || container.migration != null) {
+                continue;
+            }
+            String reason = "agent " + agent.agentId + " was drained";
+            agent.link.terminate(TerminateContainer.newBuilder().setUuid(container.uuid).setEpoch(container.epoch)
+                    .setLeaderEpoch(leaderEpoch).setReason(reason).build());
+            lost(container, reason);
+        }
+    }
+
+    /**
+     * Moves an ha container to another agent (make before break) and completes when the move is over.
+     *
+     * @param targetAgentId the agent to move to; empty to let the network choose
+     */
+    public CompletableFuture<MigrationInfo> migrate(String uuid, String targetAgentId) {
+        ContainerRecord container = containers.get(uuid);
+        if (container == null) {
+            throw new RegistryException(Failure.NOT_FOUND, "container " + uuid + " does not exist");
+        }
+        if (container.type != ContainerType.CONTAINER_TYPE_HA) {
+            throw new RegistryException(Failure.FAILED_PRECONDITION, "container " + uuid + " is " + container.type
+                    + ": only ha containers are moved by hand (a stateless one follows its offers: drain its agent)");
+        }
+        if (container.migration != null) {
+            throw new RegistryException(Failure.FAILED_PRECONDITION, "container " + uuid + " is migrating already "
+                    + "(since " + (clock.millis() - container.migration.startedAtMs) + " ms, from "
+                    + container.migration.fromAgentId + "); wait for that move to finish");
+        }
+        if (container.state != ContainerState.CONTAINER_STATE_RUNNING) {
+            throw new RegistryException(Failure.FAILED_PRECONDITION, "container " + uuid + " is not running ("
+                    + container.state + "); it can be moved once it runs");
+        }
+        if (!targetAgentId.isEmpty()) {
+            AgentRecord target = agents.get(targetAgentId);
+            String refusal = target == null ? "no agent '" + targetAgentId + "' is registered"
+                    : target == container.agent ? "the container already runs there"
+                    : target.state != AgentState.AGENT_STATE_ACTIVE ? "it is " + target.state
+                    : !target.supports(container.kind) ? "it does not offer kind '" + container.kind + "'"
+                    : !target.hasRoomFor(container.resources) ? "it has no room for it" : null;
+            if (refusal != null) {
+                throw new RegistryException(Failure.FAILED_PRECONDITION, "cannot move " + uuid + " to "
+                        + targetAgentId + ": " + refusal);
+            }
+        }
+        Migration migration = migrations.start(container, Migration.Trigger.MANUAL, true,
+                targetAgentId.isEmpty() ? null : agents.get(targetAgentId));
+        return migrations.outcome(migration);
+    }
+
+    /** Stops and forgets a container, whoever holds it. */
+    public void delete(String uuid) {
+        ContainerRecord container = containers.get(uuid);
+        if (container == null) {
+            throw new RegistryException(Failure.NOT_FOUND, "container " + uuid + " does not exist");
+        }
+        if (container.migration != null) {
+            throw new RegistryException(Failure.FAILED_PRECONDITION, "container " + uuid + " is migrating (from "
+                    + container.migration.fromAgentId + "); delete it once the move is over");
+        }
+        if (container.type == ContainerType.CONTAINER_TYPE_STATELESS) {
+            throw new RegistryException(Failure.FAILED_PRECONDITION, "container " + uuid + " is stateless: it lives "
+                    + "as long as agents offer it; stop offering it on " + container.offers);
+        }
+        if (container.agent != null) {
+            container.agent.link.terminate(TerminateContainer.newBuilder().setUuid(uuid).setEpoch(container.epoch)
+                    .setLeaderEpoch(leaderEpoch).setReason("deleted by an operator").build());
+        }
+        remove(container, "deleted by an operator");
+    }
+
+    // ------------------------------------------------------------------------- what Migrations works with
+
+    long now() {
+        return clock.millis();
+    }
+
+    long nextEpoch() {
+        return epochs.next();
+    }
+
+    Collection<AgentRecord> agentRecords() {
+        return agents.values();
+    }
+
+    AgentRecord agentRecord(String agentId) {
+        return agents.get(agentId);
+    }
+
+    /** A move activated {@code container} on {@code target}: it runs and is routed there now. */
+    void activated(ContainerRecord container, AgentRecord target, long epoch, String reason) {
+        container.placeOn(target, epoch);
+        markRunning(container, reason, EventKind.EVENT_KIND_CONTAINER_UPDATED);
+    }
+
+    void removeContainer(ContainerRecord container, String reason) {
+        remove(container, reason);
+    }
+
+    void storeContainer(ContainerRecord container) {
+        store.container(container.toStored());
+    }
+
+    void recordMigration(MigrationInfo migration) {
+        store.migration(migration);
+    }
+
+    void announceMigration(EventKind kind, MigrationInfo migration, String reason) {
+        events.publish(event(kind, reason).setMigration(migration).build());
     }
 
     // ---------------------------------------------------------------------------------------------- queries

@@ -12,17 +12,21 @@ import java.util.Map;
  * @param idleTimeoutByKindMs per-kind idle timeouts
  * @param startTimeoutMs how long an agent may take to start a container
  * @param recoveryWindowMs after start-up, how long creations wait so that agents can re-register what they run
+ * @param maxConcurrentMigrations how many ha containers are re-created at once; more wait their turn
+ * @param drainTimeoutMs how long a draining agent's standard containers may run, unless the drain says otherwise
  */
 public record RegistrySettings(long heartbeatIntervalMs, long aliveTimeoutMs, long idleTimeoutMs,
-        Map<String, Long> idleTimeoutByKindMs, long startTimeoutMs, long recoveryWindowMs) {
+        Map<String, Long> idleTimeoutByKindMs, long startTimeoutMs, long recoveryWindowMs, int maxConcurrentMigrations,
+        long drainTimeoutMs) {
 
     public RegistrySettings {
         idleTimeoutByKindMs = Map.copyOf(idleTimeoutByKindMs);
     }
 
-    /** The defaults of the design brief: heartbeat 1 s, alive 3 s, idle 60 s; start 15 s, recovery 5 s. */
+    /** The defaults: heartbeat 1 s, alive 3 s, idle 60 s; start 15 s, recovery 5 s, 8 migrations, drain 60 s. */
     public static RegistrySettings defaults() {
-        return new RegistrySettings(1000, 3000, Duration.ofSeconds(60).toMillis(), Map.of(), 15_000, 5_000);
+        return new RegistrySettings(1000, 3000, Duration.ofSeconds(60).toMillis(), Map.of(), 15_000, 5_000, 8,
+                60_000);
     }
 
     public long idleTimeoutMs(String kind) {

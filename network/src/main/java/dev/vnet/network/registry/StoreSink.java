@@ -1,5 +1,8 @@
 package dev.vnet.network.registry;
 
+import dev.vnet.proto.v1.MigrationInfo;
+import java.util.concurrent.CompletableFuture;
+
 /**
  * Where the registry sends what must outlive the coordinator. Called on the registry thread: implementations
  * record the change and return at once; the writing happens elsewhere, later, batched (the registry never waits
@@ -20,6 +23,14 @@ public interface StoreSink {
 
         @Override
         public void containerRemoved(String uuid) {}
+
+        @Override
+        public void migration(MigrationInfo migration) {}
+
+        @Override
+        public CompletableFuture<Void> containerDurably(StoredContainer container) {
+            return CompletableFuture.completedFuture(null);
+        }
     };
 
     /** An agent registered or left: its identity and when it was last seen. */
@@ -33,4 +44,13 @@ public interface StoreSink {
 
     /** A container is gone. */
     void containerRemoved(String uuid);
+
+    /** A finished move (completed or failed), for the history: appended, never coalesced. */
+    void migration(MigrationInfo migration);
+
+    /**
+     * Like {@link #container}, but completes only once the row is written: for what must be durable before anyone
+     * is told it exists (an {@code ha} container's spec).
+     */
+    CompletableFuture<Void> containerDurably(StoredContainer container);
 }

@@ -5,6 +5,7 @@ import dev.vnet.network.registry.StoredContainer;
 import dev.vnet.network.registry.StoredState;
 import dev.vnet.proto.v1.Capacity;
 import dev.vnet.proto.v1.LeaderInfo;
+import dev.vnet.proto.v1.MigrationInfo;
 import dev.vnet.proto.v1.NodeInfo;
 import dev.vnet.proto.v1.NodeStatus;
 import dev.vnet.proto.v1.Payload;
@@ -53,6 +54,24 @@ public class StoreReader {
                 .filter(node -> only == NodeStatus.NODE_STATUS_UNSPECIFIED || node.getStatus() == only)
                 .sorted(Comparator.comparing(NodeInfo::getStatus).thenComparing(NodeInfo::getAgentId))
                 .toList();
+    }
+
+    /** The moves of one container, newest first. */
+    public List<MigrationInfo> history(String uuid, int limit) {
+        List<MigrationEntity> rows = read(() -> MigrationEntity.<MigrationEntity>find(
+                "containerUuid = ?1 order by startedAt desc, id desc", uuid).page(0, limit).list());
+        return rows.stream().map(row -> MigrationInfo.newBuilder()
+                .setId(row.id)
+                .setContainerUuid(row.containerUuid)
+                .setFromAgent(row.fromAgent == null ? "" : row.fromAgent)
+                .setToAgent(row.toAgent == null ? "" : row.toAgent)
+                .setTrigger(row.trigger)
+                .setStatus(StoreCodec.migration(row.status))
+                .setStartedAtMs(StoreCodec.millis(row.startedAt))
+                .setFinishedAtMs(StoreCodec.millis(row.finishedAt))
+                .setDurationMs(row.durationMs == null ? 0 : row.durationMs)
+                .setError(row.error == null ? "" : row.error)
+                .build()).toList();
     }
 
     /** The leader row: who leads, with which epoch. */

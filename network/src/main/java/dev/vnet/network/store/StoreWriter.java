@@ -4,6 +4,7 @@ import dev.vnet.network.registry.StoreSink;
 import dev.vnet.network.registry.StoredAgent;
 import dev.vnet.network.registry.StoredContainer;
 import dev.vnet.network.registry.StoredHealth;
+import dev.vnet.proto.v1.MigrationInfo;
 import dev.vnet.wire.DaemonThreads;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -15,7 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,6 +68,11 @@ public final class StoreWriter implements StoreSink, AutoCloseable {
                 updated_at = EXCLUDED.updated_at, written_epoch = EXCLUDED.written_epoch
             """;
     private static final String DELETE_CONTAINER = "DELETE FROM containers WHERE uuid = $1";
+    private static final String INSERT_MIGRATION = """
+            INSERT INTO container_migration_history (container_uuid, from_agent, to_agent, trigger, status, started_at,
+                                                     finished_at, duration_ms, error, written_epoch)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            """;
 
     private final Pool pool;
     private final StoreConfig config;
@@ -72,6 +81,10 @@ public final class StoreWriter implements StoreSink, AutoCloseable {
     private final Map<String, StoredHealth> health = new ConcurrentHashMap<>();
     /** Containers to upsert, or (empty) to delete. */
     private final Map<String, Optional<StoredContainer>> containers = new ConcurrentHashMap<>();
+    /** Finished moves, appended in order. */
+    private final ConcurrentLinkedQueue<MigrationInfo> migrations = new ConcurrentLinkedQueue<>();
+    /** Who waits for a container row to be written, by uuid. */
+    private final Map<String, List<CompletableFuture<Void>>> durableWaiters = new ConcurrentHashMap<>();
     private final AtomicLong rowsWritten = new AtomicLong();
     private final AtomicLong flushes = new AtomicLong();
     private volatile long epoch;
@@ -114,11 +127,25 @@ public final class StoreWriter implements StoreSink, AutoCloseable {
         containers.put(uuid, Optional.empty());
     }
 
+    @Override
+    public void migration(MigrationInfo migration) {
+        migrations.add(migration);
+    }
+
+    @Override
+    public CompletableFuture<Void> containerDurably(StoredContainer container) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        durableWaiters.computeIfAbsent(container.uuid(), uuid -> new CopyOnWriteArrayList<>()).add(written);
+        container(container);
+        thread.execute(this::flushQuietly);
+        return written;
+    }
+
     // ---- flushing ----
 
     /** Changes waiting to be written: the depth of the write queue. */
     public int pending() {
-        return agents.size() + health.size() + containers.size();
+        return agents.size() + health.size() + containers.size() + migrations.size();
     }
 
     public long rowsWritten() {
@@ -146,10 +173,14 @@ public final class StoreWriter implements StoreSink, AutoCloseable {
         List<StoredAgent> agentBatch = take(agents).stream().map(Map.Entry::getValue).toList();
         List<StoredHealth> healthBatch = take(health).stream().map(Map.Entry::getValue).toList();
         List<Map.Entry<String, Optional<StoredContainer>>> containerBatch = take(containers);
-        int rows = agentBatch.size() + healthBatch.size() + containerBatch.size();
+        List<MigrationInfo> migrationBatch = new ArrayList<>();
+        for (MigrationInfo next; (next = migrations.poll()) != null; ) {
+            migrationBatch.add(next);
+        }
+        int rows = agentBatch.size() + healthBatch.size() + containerBatch.size() + migrationBatch.size();
         try {
             long current = pool.withTransaction(connection -> write(connection, agentBatch, healthBatch,
-                    containerBatch)).await().atMost(config.timeout());
+                    containerBatch, migrationBatch)).await().atMost(config.timeout());
             if (current != epoch) {
                 deposed = true;
                 LOG.errorf("the store's leader epoch is %d, not this coordinator's %d: another coordinator has taken "
@@ -159,6 +190,12 @@ public final class StoreWriter implements StoreSink, AutoCloseable {
             }
             rowsWritten.addAndGet(rows);
             flushes.incrementAndGet();
+            for (Map.Entry<String, Optional<StoredContainer>> written : containerBatch) {
+                List<CompletableFuture<Void>> waiters = durableWaiters.remove(written.getKey());
+                if (waiters != null) {
+                    waiters.forEach(waiter -> waiter.complete(null));
+                }
+            }
             if (failingSinceNanos != 0) {
                 LOG.infof("store writes caught up after %d ms without PostgreSQL (%d changes written)",
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - failingSinceNanos), rows);
@@ -168,6 +205,10 @@ public final class StoreWriter implements StoreSink, AutoCloseable {
             agentBatch.forEach(a -> agents.putIfAbsent(a.agentId(), a));
             healthBatch.forEach(h -> health.putIfAbsent(h.agentId(), h));
             containerBatch.forEach(e -> containers.putIfAbsent(e.getKey(), e.getValue()));
+            List<MigrationInfo> unwritten = new ArrayList<>(migrationBatch);
+            unwritten.addAll(migrations);
+            migrations.clear();
+            migrations.addAll(unwritten);
             if (failingSinceNanos == 0) {
                 failingSinceNanos = System.nanoTime();
                 LOG.warnf("store writes are failing (%s); %d changes are kept in memory and retried every %d ms",
@@ -178,7 +219,7 @@ public final class StoreWriter implements StoreSink, AutoCloseable {
 
     /** One fenced transaction: answers the leader epoch it found; writes only when it is ours. */
     private Uni<Long> write(SqlConnection connection, List<StoredAgent> agentBatch, List<StoredHealth> healthBatch,
-            List<Map.Entry<String, Optional<StoredContainer>>> containerBatch) {
+            List<Map.Entry<String, Optional<StoredContainer>>> containerBatch, List<MigrationInfo> migrationBatch) {
         OffsetDateTime now = StoreCodec.time(System.currentTimeMillis());
         return connection.query(FENCE).execute().onItem().transformToUni(rows -> {
             long current = rows.iterator().next().getLong(0);
@@ -207,10 +248,19 @@ public final class StoreWriter implements StoreSink, AutoCloseable {
                     upserts.add(containerRow(e.getValue().get(), now));
                 }
             }
+            List<Tuple> historyRows = new ArrayList<>();
+            for (MigrationInfo m : migrationBatch) {
+                historyRows.add(Tuple.tuple(java.util.Arrays.asList(m.getContainerUuid(), nullIfEmpty(m.getFromAgent()),
+                        nullIfEmpty(m.getToAgent()), m.getTrigger(), StoreCodec.migration(m.getStatus()),
+                        StoreCodec.time(m.getStartedAtMs()),
+                        m.getFinishedAtMs() == 0 ? null : StoreCodec.time(m.getFinishedAtMs()),
+                        m.getFinishedAtMs() == 0 ? null : m.getDurationMs(), nullIfEmpty(m.getError()), epoch)));
+            }
             return batch(connection, UPSERT_AGENT, agentRows)
                     .chain(() -> batch(connection, UPSERT_HEALTH, healthRows))
                     .chain(() -> batch(connection, UPSERT_CONTAINER, upserts))
                     .chain(() -> batch(connection, DELETE_CONTAINER, deletes))
+                    .chain(() -> batch(connection, INSERT_MIGRATION, historyRows))
                     .replaceWith(current);
         });
     }
@@ -231,6 +281,10 @@ public final class StoreWriter implements StoreSink, AutoCloseable {
                 .addValue(now)
                 .addValue(epoch);
         return row;
+    }
+
+    private static String nullIfEmpty(String value) {
+        return value == null || value.isEmpty() ? null : value;
     }
 
     private static Uni<Void> batch(SqlConnection connection, String sql, List<Tuple> rows) {

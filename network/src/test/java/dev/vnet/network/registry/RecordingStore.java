@@ -2,6 +2,8 @@ package dev.vnet.network.registry;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import dev.vnet.proto.v1.MigrationInfo;
 
 /** A store that records what the registry asks it to write, in order. */
 final class RecordingStore implements StoreSink {
@@ -10,6 +12,9 @@ final class RecordingStore implements StoreSink {
     final List<StoredHealth> health = new ArrayList<>();
     final List<StoredContainer> containers = new ArrayList<>();
     final List<String> removed = new ArrayList<>();
+    final List<MigrationInfo> migrations = new ArrayList<>();
+    /** Durable writes not acknowledged yet: a test completes them to play the database answering. */
+    final List<CompletableFuture<Void>> durable = new ArrayList<>();
 
     @Override
     public void agent(StoredAgent agent) {
@@ -29,6 +34,19 @@ final class RecordingStore implements StoreSink {
     @Override
     public void containerRemoved(String uuid) {
         removed.add(uuid);
+    }
+
+    @Override
+    public void migration(MigrationInfo migration) {
+        migrations.add(migration);
+    }
+
+    @Override
+    public CompletableFuture<Void> containerDurably(StoredContainer container) {
+        containers.add(container);
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        durable.add(written);
+        return written;
     }
 
     StoredHealth lastHealthOf(String agentId) {

@@ -36,7 +36,7 @@ class RegistryRecoveryTest {
     private final RouteTable routes = new RouteTable();
     private final RecordingStore store = new RecordingStore();
     private final Registry registry = new Registry(
-            new RegistrySettings(1000, 3000, 60_000, Map.of(), 15_000, WINDOW_MS), clock, events::add, routes, store);
+            new RegistrySettings(1000, 3000, 60_000, Map.of(), 15_000, WINDOW_MS, 8, 60_000), clock, events::add, routes, store);
 
     private final StoredAgent storedA1 = storedAgent("a1");
     private final StoredAgent storedA2 = storedAgent("a2");

@@ -1,0 +1,110 @@
+package dev.vnet.network.registry;
+
+import dev.vnet.network.routing.RouteTable;
+import dev.vnet.proto.v1.AgentRegister;
+import dev.vnet.proto.v1.Capacity;
+import dev.vnet.proto.v1.ContainerInfo;
+import dev.vnet.proto.v1.ContainerStarted;
+import dev.vnet.proto.v1.Event;
+import dev.vnet.proto.v1.EventKind;
+import dev.vnet.proto.v1.GetRequest;
+import dev.vnet.proto.v1.GetResponse;
+import dev.vnet.proto.v1.Load;
+import dev.vnet.proto.v1.StartContainer;
+import dev.vnet.proto.v1.StatelessOffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A registry under test with what it talks to recorded: agents (fake links), events, the store, a clock moved by
+ * hand. Agents registered through it heartbeat while time passes, unless silenced.
+ */
+final class RegistryHarness {
+
+    static final long ALIVE_MS = 3000;
+
+    final ManualClock clock = new ManualClock();
+    final List<Event> events = new ArrayList<>();
+    final RouteTable routes = new RouteTable();
+    final RecordingStore store = new RecordingStore();
+    final Registry registry;
+    private final List<FakeAgentLink> alive = new ArrayList<>();
+
+    RegistryHarness(int maxConcurrentMigrations) {
+        registry = new Registry(new RegistrySettings(1000, ALIVE_MS, 60_000, Map.of(), 15_000, 0,
+                maxConcurrentMigrations, 10_000), clock, events::add, routes, store);
+    }
+
+    /** Registers an agent and keeps it heartbeating. */
+    FakeAgentLink agent(String agentId, String instanceId, AgentRegister.Builder registration) {
+        FakeAgentLink link = new FakeAgentLink(agentId, instanceId);
+        registry.registerAgent(link, registration.setAgentId(agentId).setInstanceId(instanceId)
+                .setEndpoint("127.0.0.1:1").build());
+        alive.add(link);
+        return link;
+    }
+
+    FakeAgentLink agent(String agentId, String cluster, String... kinds) {
+        return agent(agentId, agentId + "-1", AgentRegister.newBuilder().setCluster(cluster)
+                .addAllKinds(Arrays.asList(kinds)));
+    }
+
+    FakeAgentLink agentWithRoom(String agentId, String cluster, int maxContainers, String... kinds) {
+        return agent(agentId, agentId + "-1", AgentRegister.newBuilder().setCluster(cluster)
+                .setCapacity(Capacity.newBuilder().setMaxContainers(maxContainers)).addAllKinds(Arrays.asList(kinds)));
+    }
+
+    FakeAgentLink statelessAgent(String agentId, String kind, String uuid) {
+        return agent(agentId, agentId + "-1", AgentRegister.newBuilder().addKinds(kind)
+                .addStateless(StatelessOffer.newBuilder().setUuid(uuid).setKind(kind)));
+    }
+
+    /** The agent's stream closes: it is dead at once. */
+    void kill(FakeAgentLink link) {
+        alive.remove(link);
+        registry.agentDisconnected(link, "closed its stream");
+    }
+
+    /** The agent stops heartbeating (as if frozen) but its stream stays open. */
+    void silence(FakeAgentLink link) {
+        alive.remove(link);
+    }
+
+    String session() {
+        return registry.openSession("test", null, Long.MAX_VALUE / 4).id();
+    }
+
+    CompletableFuture<GetResponse> get(String session, GetRequest.Builder request) {
+        return registry.get(session, request.build());
+    }
+
+    /** The agent answers its last start command with success. */
+    void started(FakeAgentLink link) {
+        StartContainer start = link.lastStart();
+        registry.containerStarted(link, ContainerStarted.newBuilder().setUuid(start.getUuid())
+                .setEpoch(start.getEpoch()).build());
+    }
+
+    /** Moves time in steps of a second; live agents heartbeat, then the registry ticks. */
+    void passTime(long millis) {
+        for (long left = millis; left > 0; left -= Math.min(1000, left)) {
+            clock.advance(Math.min(1000, left));
+            for (FakeAgentLink link : alive) {
+                registry.heartbeat(link, Load.getDefaultInstance());
+            }
+            registry.tick();
+        }
+    }
+
+    ContainerInfo container(String uuid) {
+        return registry.containers("", List.of(), "").stream().filter(c -> c.getUuid().equals(uuid)).findFirst()
+                .orElse(null);
+    }
+
+    List<EventKind> eventKinds() {
+        return events.stream().map(Event::getKind).toList();
+    }
+}
