@@ -52,6 +52,14 @@ public class AgentLifecycle {
                     .orElse(List.of()) + " matches none of those on the class path");
         }
         kinds.forEach(builder::kind);
+        for (String offer : config.stateless().orElse(List.of())) {
+            int colon = offer.indexOf(':');
+            if (colon <= 0 || colon == offer.length() - 1) {
+                throw new IllegalArgumentException("vnet.agent.stateless entry '" + offer
+                        + "' is not KIND:UUID (e.g. echo:leader-1)");
+            }
+            builder.stateless(offer.substring(0, colon).trim(), offer.substring(colon + 1).trim(), List.of());
+        }
         runtime = builder.build().start();
     }
 
@@ -68,10 +76,11 @@ public class AgentLifecycle {
         return wanted.isEmpty() ? all : all.stream().filter(k -> wanted.contains(k.name())).toList();
     }
 
+    /** SIGTERM: the network moves this agent's containers away first (within the drain timeout), then it stops. */
     void stop(@Observes ShutdownEvent shutdown) {
         AgentRuntime running = runtime;
         if (running != null) {
-            running.close(config.shutdownGrace());
+            running.close(config.drainTimeout(), config.shutdownGrace());
         }
     }
 

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
         description = "Inspect and drive a vnet network.",
         subcommands = {AgentsCommand.class, KindsCommand.class, ContainersCommand.class, GetCommand.class,
                 RequestCommand.class, SendCommand.class, WatchCommand.class, NodesCommand.class,
-                LeaderCommand.class})
+                LeaderCommand.class, MigrateCommand.class, HistoryCommand.class, DrainCommand.class,
+                DeleteCommand.class})
 public final class VnetCli implements Runnable {
 
     public static void main(String[] args) {

@@ -7,16 +7,21 @@ import dev.vnet.proto.v1.ClientFrame;
 import dev.vnet.proto.v1.ContainerInfo;
 import dev.vnet.proto.v1.ContainerReply;
 import dev.vnet.proto.v1.ContainerRequest;
+import dev.vnet.proto.v1.DeleteContainerRequest;
+import dev.vnet.proto.v1.DrainAgentRequest;
 import dev.vnet.proto.v1.Event;
 import dev.vnet.proto.v1.EventKind;
 import dev.vnet.proto.v1.GetLeaderRequest;
 import dev.vnet.proto.v1.GetRequest;
+import dev.vnet.proto.v1.HistoryRequest;
 import dev.vnet.proto.v1.KindInfo;
 import dev.vnet.proto.v1.LeaderInfo;
 import dev.vnet.proto.v1.ListAgentsRequest;
 import dev.vnet.proto.v1.ListContainersRequest;
 import dev.vnet.proto.v1.ListKindsRequest;
 import dev.vnet.proto.v1.ListNodesRequest;
+import dev.vnet.proto.v1.MigrateRequest;
+import dev.vnet.proto.v1.MigrationInfo;
 import dev.vnet.proto.v1.NetworkGrpc;
 import dev.vnet.proto.v1.NodeInfo;
 import dev.vnet.proto.v1.NodeStatus;
@@ -134,9 +139,28 @@ public final class VnetClient implements AutoCloseable {
         return Json.decode(Futures.await(requestAsync(uuid, operation, data, CallOptions.DEFAULT)), type);
     }
 
+    /**
+     * A request routed through the network. When the agent that had the call died before answering, the call fails
+     * with UNAVAILABLE (it may or may not have run) — unless {@code options} mark it idempotent: then it is sent once
+     * more, and the network holds it until the container runs again (on a standby, or re-created elsewhere).
+     */
     public CompletableFuture<Payload> requestAsync(String uuid, String operation, Object data, CallOptions options) {
         ContainerRequest request = containerRequest(uuid, operation, data, options);
-        return session.call(ClientFrame.newBuilder().setRequest(request), deadline(options.timeout()))
+        long deadline = deadline(options.timeout());
+        CompletableFuture<Payload> first = routed(request, deadline);
+        if (!options.idempotent()) {
+            return first;
+        }
+        return first.exceptionallyCompose(failure -> {
+            VnetException error = Errors.toException(failure);
+            boolean undelivered = error.code() == Status.Code.UNAVAILABLE && !error.fromContainer();
+            return undelivered && System.nanoTime() - deadline < 0 ? routed(request, deadline)
+                    : CompletableFuture.failedFuture(error);
+        });
+    }
+
+    private CompletableFuture<Payload> routed(ContainerRequest request, long deadline) {
+        return session.call(ClientFrame.newBuilder().setRequest(request), deadline)
                 .thenApply(frame -> answerOf(frame).getReply().getPayload());
     }
 
@@ -232,6 +256,35 @@ public final class VnetClient implements AutoCloseable {
     /** Who leads the network, with which fencing epoch. */
     public LeaderInfo leader() {
         return unary(() -> admin().getLeader(GetLeaderRequest.getDefaultInstance()));
+    }
+
+    /**
+     * Moves an ha container to another agent ({@code targetAgent}, or the network's choice when null) and answers
+     * when the move is over: completed, or failed with the reason.
+     */
+    public MigrationInfo migrate(String uuid, String targetAgent) {
+        return unary(() -> admin().migrate(MigrateRequest.newBuilder().setUuid(uuid)
+                .setTargetAgent(targetAgent == null ? "" : targetAgent).build()));
+    }
+
+    /** The moves of a container, newest first. */
+    public List<MigrationInfo> history(String uuid, int limit) {
+        return unary(() -> admin().history(HistoryRequest.newBuilder().setUuid(uuid).setLimit(limit).build())
+                .getMigrationsList());
+    }
+
+    /**
+     * Drains an agent: its stateless and ha containers move away, its standard ones stop when released or after
+     * {@code deadline} (the network's default when null).
+     */
+    public AgentInfo drain(String agentId, Duration deadline) {
+        return unary(() -> admin().drain(DrainAgentRequest.newBuilder().setAgentId(agentId)
+                .setDeadlineMs(deadline == null ? 0 : deadline.toMillis()).build()).getAgent());
+    }
+
+    /** Stops and forgets a container, whoever holds it. */
+    public void delete(String uuid) {
+        unary(() -> admin().deleteContainer(DeleteContainerRequest.newBuilder().setUuid(uuid).build()));
     }
 
     private AdminGrpc.AdminBlockingStub admin() {

@@ -44,6 +44,16 @@ public interface AgentConfig {
     /** Only these kinds from the class path are served; all when not set. */
     Optional<List<String>> kinds();
 
+    /**
+     * Stateless containers this agent offers, as KIND:UUID (several, comma-separated), e.g. {@code echo:leader-1}.
+     * The first agent the network accepts for a uuid runs it; the others stand by and take over at once.
+     */
+    Optional<List<String>> stateless();
+
+    /** On shutdown (SIGTERM), how long the network may take to move this agent's containers away first. */
+    @WithDefault("30s")
+    Duration drainTimeout();
+
     /** Capacity declared to the network; 0 means not limited. */
     Capacity capacity();
 

@@ -11,6 +11,7 @@ import dev.vnet.network.registry.StoredHealth;
 import dev.vnet.proto.v1.Capacity;
 import dev.vnet.proto.v1.ContainerType;
 import dev.vnet.proto.v1.Load;
+import dev.vnet.proto.v1.MigrationInfo;
 import dev.vnet.proto.v1.MigrationStatus;
 import dev.vnet.proto.v1.NodeInfo;
 import dev.vnet.proto.v1.NodeStatus;
@@ -101,6 +102,25 @@ class StoreTest {
         coordinator.writer().containerRemoved("store-c1");
         await().atMost(WRITTEN).untilAsserted(() -> assertThat(reader.load(0).containers())
                 .extracting(StoredContainer::uuid).doesNotContain("store-c1"));
+    }
+
+    @Test
+    void migrationsAreAppendedToTheHistoryAndReadNewestFirst() {
+        MigrationInfo failed = MigrationInfo.newBuilder().setContainerUuid("store-m1").setFromAgent("a1")
+                .setTrigger("automatic").setStatus(MigrationStatus.MIGRATION_STATUS_FAILED)
+                .setStartedAtMs(1_700_000_000_000L).setFinishedAtMs(1_700_000_000_020L).setDurationMs(20)
+                .setError("no room").build();
+        MigrationInfo completed = failed.toBuilder().setToAgent("a2").setStatus(MigrationStatus.MIGRATION_STATUS_COMPLETED)
+                .setStartedAtMs(1_700_000_001_000L).setFinishedAtMs(1_700_000_001_300L).setDurationMs(300).setError("")
+                .build();
+        coordinator.writer().migration(failed);
+        coordinator.writer().migration(completed);
+
+        await().atMost(WRITTEN).untilAsserted(() -> assertThat(reader.history("store-m1", 10))
+                .usingRecursiveFieldByFieldElementComparatorIgnoringFields("id_")
+                .extracting(m -> m.toBuilder().clearId().build())
+                .containsExactly(completed, failed));
+        assertThat(reader.history("store-m1", 1)).hasSize(1);
     }
 
     @Test
