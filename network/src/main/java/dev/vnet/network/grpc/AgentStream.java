@@ -3,6 +3,7 @@ package dev.vnet.network.grpc;
 import dev.vnet.network.registry.RegistryLoop;
 import dev.vnet.network.routing.AgentLink;
 import dev.vnet.network.routing.ConnectionSink;
+import dev.vnet.network.routing.Forwarded;
 import dev.vnet.network.routing.ReplySink;
 import dev.vnet.network.routing.Route;
 import dev.vnet.network.routing.RouteTable;
@@ -224,25 +225,32 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame> {
     }
 
     @Override
-    public boolean forward(RouteRequest.Builder request, long epoch, long deadlineNanos, ReplySink sink) {
+    public Forwarded forward(RouteRequest.Builder request, long epoch, long deadlineNanos, ReplySink sink) {
         if (ended) {
-            return false;
+            return Forwarded.GONE;
         }
         long routeId = routeIds.incrementAndGet();
         pending.put(routeId, new PendingRoute(sink, epoch), deadlineNanos);
         request.setRouteId(routeId).setTimeoutMs(Deadlines.remainingMillis(deadlineNanos)).setEpoch(epoch);
         if (!out.send(NetworkFrame.newBuilder().setRequest(request).build())) {
-            return pending.take(routeId) == null;
+            if (pending.take(routeId) == null) {
+                return Forwarded.SENT; // someone already completed it (the stream ended meanwhile)
+            }
+            return ended ? Forwarded.GONE : Forwarded.BEHIND;
         }
         if (ended && pending.take(routeId) != null) {
-            sink.fail(Errors.error(Status.Code.UNAVAILABLE, "agent " + agentId + " went away before answering"));
+            return Forwarded.GONE;
         }
-        return true;
+        return Forwarded.SENT;
     }
 
     @Override
-    public boolean send(RouteSend message) {
-        return !ended && out.send(NetworkFrame.newBuilder().setSend(message).build());
+    public Forwarded send(RouteSend message) {
+        if (ended) {
+            return Forwarded.GONE;
+        }
+        return out.send(NetworkFrame.newBuilder().setSend(message).build()) ? Forwarded.SENT
+                : ended ? Forwarded.GONE : Forwarded.BEHIND;
     }
 
     @Override

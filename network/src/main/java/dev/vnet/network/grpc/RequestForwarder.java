@@ -1,6 +1,8 @@
 package dev.vnet.network.grpc;
 
 import dev.vnet.network.registry.RegistryLoop;
+import dev.vnet.network.routing.AgentLink;
+import dev.vnet.network.routing.Forwarded;
 import dev.vnet.network.routing.ReplySink;
 import dev.vnet.network.routing.Route;
 import dev.vnet.network.routing.RouteTable;
@@ -12,11 +14,13 @@ import dev.vnet.wire.Errors;
 import io.grpc.Status;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Routes calls to containers. The fast path reads the route table and forwards on the agent's stream from the
- * transport thread that received the call; only a call for a container without a route (starting, moving,
- * unknown) goes through the registry, which answers when the container runs, or with why it will not.
+ * transport thread that received the call. A call for a container without a route (starting, moving, unknown), or
+ * whose route leads to an agent that has just gone away, asks the registry, which answers when the container runs
+ * (again), or with why it will not: a container that moves is waited for, within the call's deadline.
  */
 final class RequestForwarder {
 
@@ -30,56 +34,63 @@ final class RequestForwarder {
 
     /** A request: its answer, or why there is none, goes to {@code sink} before the deadline. */
     void request(ContainerRequest request, String clientId, long deadlineNanos, ReplySink sink) {
-        withRoute(request.getUuid(), deadlineNanos, route -> {
+        route(request.getUuid(), deadlineNanos, route -> {
             RouteRequest.Builder routed = RouteRequest.newBuilder()
                     .setUuid(request.getUuid())
                     .setOperation(request.getOperation())
                     .setPayload(request.getPayload())
                     .setClientId(clientId);
-            if (!route.agent().forward(routed, route.epoch(), deadlineNanos, sink)) {
-                sink.fail(behind(route));
-            }
-        }, failure -> sink.fail(Failures.toError(failure)));
+            return route.agent().forward(routed, route.epoch(), deadlineNanos, sink);
+        }, failure -> sink.fail(Failures.toError(failure)), null);
     }
 
     /** A one-way message: completes when handed to the agent, or fails with why it could not be. */
     CompletableFuture<Void> send(ContainerRequest request, String clientId, long deadlineNanos) {
         CompletableFuture<Void> sent = new CompletableFuture<>();
-        withRoute(request.getUuid(), deadlineNanos, route -> {
-            RouteSend message = RouteSend.newBuilder()
+        route(request.getUuid(), deadlineNanos, route -> {
+            Forwarded outcome = route.agent().send(RouteSend.newBuilder()
                     .setUuid(request.getUuid())
                     .setOperation(request.getOperation())
                     .setPayload(request.getPayload())
                     .setClientId(clientId)
                     .setEpoch(route.epoch())
-                    .build();
-            if (route.agent().send(message)) {
+                    .build());
+            if (outcome == Forwarded.SENT) {
                 sent.complete(null);
-            } else {
-                sent.completeExceptionally(Errors.toException(behind(route)));
             }
-        }, sent::completeExceptionally);
+            return outcome;
+        }, sent::completeExceptionally, null);
         return sent;
     }
 
-    private void withRoute(String uuid, long deadlineNanos, Consumer<Route> forward, Consumer<Throwable> fail) {
-        Route route = routes.get(uuid);
+    /**
+     * Finds the container's route and hands the call to it; when none is known, or its agent turns out to be gone,
+     * waits (through the registry) for a route that does not lead to {@code gone}.
+     */
+    private void route(String uuid, long deadlineNanos, Function<Route, Forwarded> forward, Consumer<Throwable> fail,
+            AgentLink gone) {
+        Route route = gone == null ? routes.get(uuid) : null;
         if (route != null) {
-            forward.accept(route);
+            deliver(uuid, route, deadlineNanos, forward, fail);
             return;
         }
         long deadlineMs = System.currentTimeMillis() + Deadlines.remainingMillis(deadlineNanos);
-        loop.compose(registry -> registry.awaitRoute(uuid, deadlineMs)).whenComplete((found, failure) -> {
+        loop.compose(registry -> registry.awaitRoute(uuid, deadlineMs, gone)).whenComplete((found, failure) -> {
             if (failure != null) {
                 fail.accept(failure);
             } else {
-                forward.accept(found);
+                deliver(uuid, found, deadlineNanos, forward, fail);
             }
         });
     }
 
-    private static dev.vnet.proto.v1.Error behind(Route route) {
-        return Errors.error(Status.Code.RESOURCE_EXHAUSTED, "agent " + route.agent().agentId()
-                + " is not keeping up with the calls routed to it; try again shortly");
+    private void deliver(String uuid, Route route, long deadlineNanos, Function<Route, Forwarded> forward,
+            Consumer<Throwable> fail) {
+        switch (forward.apply(route)) {
+            case SENT -> { }
+            case GONE -> route(uuid, deadlineNanos, forward, fail, route.agent());
+            case BEHIND -> fail.accept(Errors.toException(Errors.error(Status.Code.RESOURCE_EXHAUSTED, "agent "
+                    + route.agent().agentId() + " is not keeping up with the calls routed to it; try again shortly")));
+        }
     }
 }

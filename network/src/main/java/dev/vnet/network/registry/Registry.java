@@ -85,6 +85,8 @@ public final class Registry {
     private final Map<String, Set<ContainerRecord>> containersByKind = new HashMap<>();
     private final Map<String, SessionRecord> sessions = new HashMap<>();
     private final Set<ContainerRecord> starting = new LinkedHashSet<>();
+    /** Containers that calls wait for (starting, moving, recovering): their waits expire at their deadlines. */
+    private final Set<ContainerRecord> awaitingRoutes = new LinkedHashSet<>();
     /** Containers known from the store whose agent has not re-registered them yet. */
     private final Set<ContainerRecord> recovering = new LinkedHashSet<>();
     /** Agents known from the store that have not come back yet, with when they are given up. */
@@ -669,16 +671,25 @@ public final class Registry {
      * {@code deadlineMs} or when it is removed. NOT_FOUND at once for an unknown uuid.
      */
     public CompletableFuture<Route> awaitRoute(String uuid, long deadlineMs) {
+        return awaitRoute(uuid, deadlineMs, null);
+    }
+
+    /**
+     * Like {@link #awaitRoute(String, long)}, for a caller that found the route's agent gone: a route that still
+     * leads to {@code gone} (this thread has not heard of its end yet) is not an answer; the next one is.
+     */
+    public CompletableFuture<Route> awaitRoute(String uuid, long deadlineMs, AgentLink gone) {
         ContainerRecord container = containers.get(uuid);
         if (container == null) {
             return CompletableFuture.failedFuture(new RegistryException(Failure.NOT_FOUND,
                     "container " + uuid + " does not exist; get it first"));
         }
-        if (container.state == ContainerState.CONTAINER_STATE_RUNNING) {
+        if (container.state == ContainerState.CONTAINER_STATE_RUNNING && container.route.agent() != gone) {
             return CompletableFuture.completedFuture(container.route);
         }
         CompletableFuture<Route> result = new CompletableFuture<>();
         container.pendingRoutes.add(new ContainerRecord.PendingRoute(result, deadlineMs));
+        awaitingRoutes.add(container);
         return result;
     }
 
@@ -940,8 +951,12 @@ public final class Registry {
         if (!awaitedAgents.isEmpty() && now >= awaitedUntilMs) {
             giveUpAwaitedAgents();
         }
-        for (ContainerRecord container : recovering) {
+        for (Iterator<ContainerRecord> it = awaitingRoutes.iterator(); it.hasNext(); ) {
+            ContainerRecord container = it.next();
             expireRouteWaits(container, now);
+            if (container.pendingRoutes.isEmpty()) {
+                it.remove();
+            }
         }
         for (ContainerRecord container : List.copyOf(starting)) {
             if (now > container.startDeadlineMs) {
@@ -950,8 +965,6 @@ public final class Registry {
                 failStart(container, new RegistryException(Failure.DEADLINE_EXCEEDED, "agent "
                         + container.agent.agentId + " did not start container " + container.uuid + " within "
                         + settings.startTimeoutMs() + " ms"));
-            } else {
-                expireRouteWaits(container, now);
             }
         }
         while (!idle.isEmpty() && idle.peek().expiresAtMs() <= now) {

@@ -34,12 +34,12 @@ public interface AgentLink {
      * the deadline passes.
      *
      * @param request the request; the link sets its route id and timeout
-     * @return false when the link cannot take it now (closed or too far behind); {@code sink} was not used
+     * @return SENT, or why not (then {@code sink} was not used)
      */
-    boolean forward(RouteRequest.Builder request, long epoch, long deadlineNanos, ReplySink sink);
+    Forwarded forward(RouteRequest.Builder request, long epoch, long deadlineNanos, ReplySink sink);
 
-    /** Forwards a one-way message. @return false when the link cannot take it now */
-    boolean send(RouteSend message);
+    /** Forwards a one-way message. */
+    Forwarded send(RouteSend message);
 
     /** Ends the link: the agent is considered dead or replaced. */
     void close(String reason);

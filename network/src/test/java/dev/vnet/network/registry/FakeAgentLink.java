@@ -1,6 +1,7 @@
 package dev.vnet.network.registry;
 
 import dev.vnet.network.routing.AgentLink;
+import dev.vnet.network.routing.Forwarded;
 import dev.vnet.network.routing.ReplySink;
 import dev.vnet.proto.v1.ClientConnect;
 import dev.vnet.proto.v1.ClientDisconnect;
@@ -72,12 +73,12 @@ final class FakeAgentLink implements AgentLink {
     }
 
     @Override
-    public boolean forward(RouteRequest.Builder request, long epoch, long deadlineNanos, ReplySink sink) {
+    public Forwarded forward(RouteRequest.Builder request, long epoch, long deadlineNanos, ReplySink sink) {
         throw new AssertionError("the registry never forwards requests");
     }
 
     @Override
-    public boolean send(RouteSend message) {
+    public Forwarded send(RouteSend message) {
         throw new AssertionError("the registry never forwards sends");
     }
 

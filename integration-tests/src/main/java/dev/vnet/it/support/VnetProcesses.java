@@ -19,14 +19,22 @@ public final class VnetProcesses implements AutoCloseable {
     private static final Path ROOT = Path.of(System.getProperty("vnet.root", "..")).toAbsolutePath().normalize();
     private static final Path LOGS = Path.of(System.getProperty("vnet.logs", "target/it-logs"));
     private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
-    /** Small, quick-starting JVMs: these processes carry test traffic, not benchmarks. */
-    private static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    /** Small, quick-starting JVMs: for processes that carry test traffic, not benchmarks. */
+    public static final List<String> QUICK_JVMS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private final List<VnetProcess> started = new CopyOnWriteArrayList<>();
     private final Thread cleanup = new Thread(this::stopAll, "vnet-it-cleanup");
     private final TestDatabase database = new TestDatabase();
+    private final List<String> jvmOptions;
 
+    /** Processes in small, quick-starting JVMs, as tests want them. */
     public VnetProcesses() {
+        this(QUICK_JVMS);
+    }
+
+    /** Processes with these JVM options (none: the JVM's defaults, as in production). */
+    public VnetProcesses(List<String> jvmOptions) {
+        this.jvmOptions = List.copyOf(jvmOptions);
         Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
@@ -72,7 +80,7 @@ public final class VnetProcesses implements AutoCloseable {
         }
         List<String> command = new ArrayList<>();
         command.add(JAVA);
-        command.addAll(JVM_OPTIONS);
+        command.addAll(jvmOptions);
         props.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar.toString());

@@ -133,6 +133,25 @@ public final class VnetProcess {
         return log;
     }
 
+    /** CPU time the process has used so far (user and system), in seconds. */
+    public double cpuSeconds() {
+        return process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+    }
+
+    /** The most memory the process has had resident (VmHWM), in bytes; 0 when the platform does not say. */
+    public long peakRssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
     /** The last lines of its output, for failure messages. */
     public String logTail(int lines) {
         try {

@@ -1,0 +1,94 @@
+package dev.vnet.bench;
+
+import dev.vnet.it.support.VnetProcess;
+import dev.vnet.it.support.VnetProcesses;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The network a scenario measures: one it started itself (--spawn: a coordinator and agents as separate processes
+ * on 127.0.0.1, with the JVM's default settings, as in production) or one that already runs (--network).
+ */
+final class Cluster implements AutoCloseable {
+
+    private static final Duration READY = Duration.ofSeconds(60);
+
+    private final String endpoint;
+    private final VnetProcesses processes;
+    private final Map<String, VnetProcess> spawned = new LinkedHashMap<>();
+    private final Map<String, Double> cpuAtStart = new LinkedHashMap<>();
+
+    private Cluster(String endpoint, VnetProcesses processes) {
+        this.endpoint = endpoint;
+        this.processes = processes;
+    }
+
+    /** A network that already runs at {@code endpoint}; nothing is started, nothing is measured but the client. */
+    static Cluster existing(String endpoint) {
+        return new Cluster(endpoint, null);
+    }
+
+    /** Starts a coordinator and the given agents (id to extra settings), and waits until all are ready. */
+    static Cluster spawn(Map<String, Map<String, String>> agents) {
+        VnetProcesses processes = new VnetProcesses(List.of());
+        VnetProcess network = processes.network("network", Map.of()).awaitReady(READY);
+        Cluster cluster = new Cluster(network.endpoint(), processes);
+        cluster.spawned.put("network", network);
+        agents.forEach((id, settings) -> cluster.spawned.put(id, processes.agent(id, network.endpoint(), settings)));
+        cluster.spawned.values().forEach(process -> process.awaitReady(READY));
+        return cluster;
+    }
+
+    String endpoint() {
+        return endpoint;
+    }
+
+    boolean isSpawned() {
+        return processes != null;
+    }
+
+    VnetProcess process(String name) {
+        VnetProcess process = spawned.get(name);
+        if (process == null) {
+            throw new IllegalStateException("this scenario needs --spawn (it starts and kills processes itself)");
+        }
+        return process;
+    }
+
+    /** Starts one more agent on the spawned network. */
+    VnetProcess addAgent(String id, Map<String, String> settings) {
+        VnetProcess agent = processes.agent(id, endpoint, settings).awaitReady(READY);
+        spawned.put(id, agent);
+        return agent;
+    }
+
+    VnetProcesses processes() {
+        return processes;
+    }
+
+    /** Marks the start of the measured phase for CPU accounting. */
+    void startMeasuring() {
+        spawned.forEach((name, process) -> cpuAtStart.put(name, process.cpuSeconds()));
+    }
+
+    /** CPU used by each spawned process since {@link #startMeasuring}, and its peak resident memory. */
+    Map<String, Measurement.ProcessUse> use() {
+        Map<String, Measurement.ProcessUse> use = new LinkedHashMap<>();
+        spawned.forEach((name, process) -> {
+            if (process.isAlive()) {
+                use.put(name, new Measurement.ProcessUse(process.cpuSeconds() - cpuAtStart.getOrDefault(name, 0.0),
+                        process.peakRssBytes()));
+            }
+        });
+        return use;
+    }
+
+    @Override
+    public void close() {
+        if (processes != null) {
+            processes.close();
+        }
+    }
+}

@@ -1,0 +1,352 @@
+package dev.vnet.bench;
+
+import com.google.protobuf.ByteString;
+import dev.vnet.client.CallOptions;
+import dev.vnet.client.Connection;
+import dev.vnet.client.ContainerRef;
+import dev.vnet.client.GetOptions;
+import dev.vnet.client.Json;
+import dev.vnet.client.VnetClient;
+import dev.vnet.it.support.VnetProcess;
+import dev.vnet.proto.v1.ContainerInfo;
+import dev.vnet.proto.v1.ContainerReply;
+import dev.vnet.proto.v1.ContainerRequest;
+import dev.vnet.proto.v1.ContainerState;
+import dev.vnet.proto.v1.ContainerType;
+import dev.vnet.proto.v1.NetworkGrpc;
+import dev.vnet.proto.v1.Payload;
+import dev.vnet.wire.Endpoint;
+import dev.vnet.wire.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The benchmark's scenarios; each answers one list of runs per variant (e.g. per number of calls in flight). The
+ * request and event scenarios share one cluster (spawned on first use, closed at the end); the scenarios that kill,
+ * freeze or fill processes spawn their own.
+ */
+final class Scenarios implements AutoCloseable {
+
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Bench options;
+    private Cluster shared;
+
+    Scenarios(Bench options) {
+        this.options = options;
+    }
+
+    /** The network with one agent that the request and event scenarios measure. */
+    private Cluster shared() {
+        if (shared == null) {
+            shared = options.spawn ? Cluster.spawn(Map.of("agent-1", Map.of())) : Cluster.existing(options.network);
+        }
+        return shared;
+    }
+
+    @Override
+    public void close() {
+        if (shared != null) {
+            shared.close();
+        }
+    }
+
+    List<List<Measurement>> measure(String scenario) throws Exception {
+        return switch (scenario) {
+            case "routed", "direct", "unary", "create", "get-existing" -> requests(scenario);
+            case "events" -> List.of(repeat(() -> events()));
+            case "registry" -> List.of(repeat(() -> registry()));
+            case "failover" -> List.of(repeat(() -> failover()));
+            case "migration" -> List.of(repeat(() -> migration()));
+            case "store-writes" -> List.of(repeat(() -> StoreWrites.measure(options)));
+            default -> throw new IllegalArgumentException(scenario);
+        };
+    }
+
+    private interface Run {
+        Measurement once() throws Exception;
+    }
+
+    private List<Measurement> repeat(Run run) throws Exception {
+        List<Measurement> runs = new ArrayList<>();
+        for (int i = 0; i < options.runs; i++) {
+            runs.add(run.once());
+        }
+        return runs;
+    }
+
+    private VnetClient client(Cluster cluster) {
+        return VnetClient.builder().network(cluster.endpoint()).name("vnet-bench").timeout(CALL_TIMEOUT).build()
+                .awaitConnected(Duration.ofSeconds(30));
+    }
+
+    // ---- request/response: one cluster, every in-flight variant and run on it ----
+
+    private List<List<Measurement>> requests(String scenario) throws Exception {
+        List<List<Measurement>> variants = new ArrayList<>();
+        Cluster cluster = shared();
+        try (VnetClient client = client(cluster)) {
+            ContainerRef echo = client.get(GetOptions.kind("echo").uuid("bench-echo"));
+            Payload payload = Payload.newBuilder().setData(ByteString.copyFrom(new byte[options.payload]))
+                    .setContentType("application/octet-stream").build();
+            ManagedChannel unary = Grpc.channel(Endpoint.parse(cluster.endpoint()), Grpc.maxMessageBytes(8 << 20));
+            try {
+                Supplier<CompletableFuture<?>> call = switch (scenario) {
+                    case "routed" -> () -> client.requestAsync(echo.uuid(), "echo", payload,
+                            CallOptions.timeout(CALL_TIMEOUT));
+                    case "direct" -> () -> echo.requestDirectAsync("echo", payload, CallOptions.timeout(CALL_TIMEOUT));
+                    case "unary" -> unaryRequest(unary, echo.uuid(), payload);
+                    case "create" -> () -> client.getAsync(GetOptions.kind("echo")).thenCompose(ref ->
+                            client.releaseAsync(ref.uuid()));
+                    default -> () -> client.getAsync(GetOptions.kind("echo").uuid("bench-echo"));
+                };
+                for (int inFlight : options.inFlight) {
+                    Map<String, Object> params = new LinkedHashMap<>();
+                    params.put("inFlight", inFlight);
+                    if (!scenario.equals("create") && !scenario.equals("get-existing")) {
+                        params.put("payloadBytes", options.payload);
+                    }
+                    List<Measurement> runs = new ArrayList<>();
+                    for (int run = 0; run < options.runs; run++) {
+                        ClosedLoop.Outcome outcome = ClosedLoop.run(call, inFlight, options.warmup, options.duration,
+                                cluster::startMeasuring);
+                        runs.add(Measurement.of(scenario, params, outcome, cluster.use()));
+                    }
+                    variants.add(runs);
+                }
+            } finally {
+                unary.shutdownNow();
+            }
+        }
+        return variants;
+    }
+
+    /** A routed request through the plain unary RPC, as grpcurl and other languages make it. */
+    private static Supplier<CompletableFuture<?>> unaryRequest(ManagedChannel channel, String uuid, Payload payload) {
+        NetworkGrpc.NetworkStub stub = NetworkGrpc.newStub(channel);
+        ContainerRequest request = ContainerRequest.newBuilder().setUuid(uuid).setOperation("echo").setPayload(payload)
+                .setTimeoutMs(CALL_TIMEOUT.toMillis()).build();
+        return () -> {
+            CompletableFuture<ContainerReply> reply = new CompletableFuture<>();
+            stub.request(request, new StreamObserver<>() {
+                @Override
+                public void onNext(ContainerReply value) {
+                    reply.complete(value);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    reply.completeExceptionally(t);
+                }
+
+                @Override
+                public void onCompleted() {}
+            });
+            return reply;
+        };
+    }
+
+    // ---- events: one publisher, K connected clients ----
+
+    private Measurement events() throws Exception {
+        Cluster cluster = shared();
+        try (VnetClient publisher = client(cluster)) {
+            ContainerRef room = publisher.get(GetOptions.kind("chat").uuid("bench-room"));
+            Recorder deliveries = new Recorder(3);
+            AtomicLong received = new AtomicLong();
+            List<VnetClient> subscribers = new ArrayList<>();
+            List<Connection> connections = new ArrayList<>();
+            try {
+                for (int i = 0; i < options.clients; i++) {
+                    VnetClient subscriber = client(cluster);
+                    subscribers.add(subscriber);
+                    connections.add(subscriber.connect(room.uuid(), message -> {
+                        Map<?, ?> event = Json.decode(message, Map.class);
+                        if ("message".equals(event.get("type"))) {
+                            deliveries.recordValue(System.nanoTime() - Long.parseLong((String) event.get("text")));
+                            received.incrementAndGet();
+                        }
+                    }));
+                }
+                int inFlight = options.inFlight.get(0);
+                Map<String, Object> params = new LinkedHashMap<>();
+                params.put("clients", options.clients);
+                params.put("inFlight", inFlight);
+                ClosedLoop.Outcome posts = ClosedLoop.run(() -> room.requestAsync("post",
+                        Map.of("text", Long.toString(System.nanoTime())), CallOptions.timeout(CALL_TIMEOUT)), inFlight,
+                        options.warmup, options.duration, () -> {
+                            cluster.startMeasuring();
+                            deliveries.reset();
+                            received.set(0);
+                        });
+                Histogram delivered = deliveries.getIntervalHistogram();
+                Measurement measurement = new Measurement("events", params, delivered.getTotalCount() / posts.seconds(),
+                        delivered, posts.errors(), posts.firstError(), cluster.use(), new LinkedHashMap<>());
+                measurement.extra().put("postsPerSecond", posts.throughput());
+                return measurement;
+            } finally {
+                connections.forEach(Connection::close);
+                subscribers.forEach(VnetClient::close);
+            }
+        }
+    }
+
+    // ---- registry: many containers, the coordinator's heap ----
+
+    private Measurement registry() throws Exception {
+        requireSpawn("registry");
+        try (Cluster cluster = Cluster.spawn(Map.of())) {
+            VnetProcess network = cluster.process("network");
+            long before = Heap.usedAfterGc(network.pid());
+            long started = System.nanoTime();
+            try (FakeAgents agents = FakeAgents.register(cluster.endpoint(), options.containers, 10_000)) {
+                double seconds = (System.nanoTime() - started) / 1e9;
+                try (VnetClient client = client(cluster)) {
+                    long listed = client.kinds().stream().mapToLong(k -> k.getContainers()).sum();
+                    if (listed != options.containers) {
+                        throw new IllegalStateException("the coordinator lists " + listed + " containers, not "
+                                + options.containers);
+                    }
+                }
+                Heap.awaitStoreCaughtUp(network, Duration.ofMinutes(2));
+                long after = Heap.usedAfterGc(network.pid());
+                Map<String, Double> figures = new LinkedHashMap<>();
+                figures.put("containers", (double) options.containers);
+                figures.put("registerSeconds", seconds);
+                figures.put("heapBeforeMb", before / 1048576.0);
+                figures.put("heapAfterMb", after / 1048576.0);
+                figures.put("bytesPerContainer", (after - before) / (double) options.containers);
+                return Measurement.figures("registry", Map.of("containers", options.containers), figures, cluster.use());
+            }
+        }
+    }
+
+    // ---- failover: kill -9 the active agent of a stateless container under load ----
+
+    private Measurement failover() throws Exception {
+        requireSpawn("failover");
+        Map<String, String> offer = Map.of("vnet.agent.stateless", "echo:bench-leader");
+        try (Cluster cluster = Cluster.spawn(Map.of("agent-a", offer, "agent-b", offer));
+                VnetClient client = client(cluster)) {
+            ContainerRef leader = client.get(GetOptions.kind("echo").uuid("bench-leader"));
+            String active = whoami(client, leader.uuid());
+            String survivor = active.equals("agent-a") ? "agent-b" : "agent-a";
+            Map<String, Long> lastAnswer = new ConcurrentHashMap<>();
+            Map<String, Long> firstAnswer = new ConcurrentHashMap<>();
+            Supplier<CompletableFuture<?>> call = () -> client.requestAsync(leader.uuid(), "whoami", null,
+                    CallOptions.timeout(CALL_TIMEOUT).withIdempotent()).thenAccept(payload -> {
+                        String agent = (String) Json.decode(payload, Map.class).get("agent");
+                        long now = System.nanoTime();
+                        lastAnswer.put(agent, now);
+                        firstAnswer.putIfAbsent(agent, now);
+                    });
+            int inFlight = options.inFlight.get(0);
+            long[] killedAt = new long[1];
+            ClosedLoop.Outcome outcome = ClosedLoop.run(call, inFlight, options.warmup, options.duration, () -> {
+                cluster.startMeasuring();
+                Thread killer = new Thread(() -> {
+                    sleep(options.duration.toMillis() / 3);
+                    killedAt[0] = System.nanoTime();
+                    cluster.process(active).kill();
+                });
+                killer.setDaemon(true);
+                killer.start();
+            });
+            Long dead = lastAnswer.get(active);
+            Long taken = firstAnswer.get(survivor);
+            if (dead == null || taken == null || killedAt[0] == 0) {
+                throw new IllegalStateException("the standby never answered (" + outcome.firstError() + ")");
+            }
+            Measurement measurement = Measurement.of("failover", Map.of("inFlight", inFlight), outcome, cluster.use());
+            measurement.extra().put("gapMs", (taken - dead) / 1e6);
+            measurement.extra().put("sinceKillMs", (taken - killedAt[0]) / 1e6);
+            return measurement;
+        }
+    }
+
+    // ---- migration: SIGSTOP the agent of an ha container ----
+
+    private Measurement migration() throws Exception {
+        requireSpawn("migration");
+        try (Cluster cluster = Cluster.spawn(Map.of("agent-1", Map.of(), "agent-2", Map.of()));
+                VnetClient client = client(cluster)) {
+            ContainerRef ha = client.get(GetOptions.kind("kv").uuid("bench-ha").type(ContainerType.CONTAINER_TYPE_HA)
+                    .spec(Map.of("data", Map.of("seed", 1))));
+            String host = ha.info().getAgentId();
+            String other = host.equals("agent-1") ? "agent-2" : "agent-1";
+            VnetProcess frozen = cluster.process(host);
+            Thread.sleep(options.warmup.toMillis() / 5);
+            cluster.startMeasuring();
+            long stoppedAt = System.nanoTime();
+            frozen.signal("STOP");
+            try {
+                long deadline = stoppedAt + Duration.ofSeconds(30).toNanos();
+                while (!runningOn(client, ha.uuid(), other)) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the ha container was not re-created within 30 s");
+                    }
+                    Thread.sleep(5);
+                }
+                double recreatedMs = (System.nanoTime() - stoppedAt) / 1e6;
+                Map<String, Double> figures = new LinkedHashMap<>();
+                figures.put("runningElsewhereMs", recreatedMs);
+                figures.put("moveMs", (double) recordedMove(client, ha.uuid()).getDurationMs());
+                return Measurement.figures("migration", Map.of("aliveTimeoutMs", 3000), figures, cluster.use());
+            } finally {
+                frozen.signal("CONT");
+            }
+        }
+    }
+
+    /** The move's history row (written behind the move, so it may take a flush to appear). */
+    private static dev.vnet.proto.v1.MigrationInfo recordedMove(VnetClient client, String uuid)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<dev.vnet.proto.v1.MigrationInfo> history = client.history(uuid, 1);
+            if (!history.isEmpty()) {
+                return history.get(0);
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the move of " + uuid + " was not recorded within 10 s");
+    }
+
+    private static boolean runningOn(VnetClient client, String uuid, String agent) {
+        for (ContainerInfo info : client.containers("kv", null, agent)) {
+            if (info.getUuid().equals(uuid) && info.getState() == ContainerState.CONTAINER_STATE_RUNNING) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String whoami(VnetClient client, String uuid) {
+        return (String) client.request(uuid, "whoami", null, Map.class).get("agent");
+    }
+
+    private void requireSpawn(String scenario) {
+        if (!options.spawn) {
+            throw new IllegalArgumentException(scenario + " starts and stops processes itself: run it with --spawn");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
