@@ -2,7 +2,9 @@ package dev.vnet.client;
 
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Grpc;
+import dev.vnet.wire.NetworkEndpoints;
 import io.grpc.ManagedChannel;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,28 +15,18 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ClientChannels implements AutoCloseable {
 
-    private final List<Endpoint> network;
+    private final NetworkEndpoints endpoints;
     private final int maxMessageBytes;
     private final Map<Endpoint, ManagedChannel> channels = new ConcurrentHashMap<>();
-    private volatile int index;
 
     ClientChannels(List<Endpoint> network, int maxMessageBytes) {
-        this.network = List.copyOf(network);
+        this.endpoints = new NetworkEndpoints(network, Duration.ofSeconds(2));
         this.maxMessageBytes = maxMessageBytes;
     }
 
-    /** The network endpoint to use now. */
-    Endpoint currentEndpoint() {
-        return network.get(Math.floorMod(index, network.size()));
-    }
-
-    /** Moves on to the next network endpoint, after the current one failed. */
-    void rotate() {
-        index++;
-    }
-
-    List<Endpoint> networkEndpoints() {
-        return network;
+    /** Which network endpoint to use now; the session keeps it up to date. */
+    NetworkEndpoints endpoints() {
+        return endpoints;
     }
 
     ManagedChannel channel(Endpoint endpoint) {

@@ -10,6 +10,7 @@ import io.grpc.stub.StreamObserver;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -26,7 +27,7 @@ final class EventWatch implements Subscription {
     private final ScheduledExecutorService scheduler;
     private final WatchEventsRequest request;
     private final Consumer<Event> listener;
-    private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
+    private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
     private volatile Context.CancellableContext context;
     private volatile boolean closed;
 
@@ -44,7 +45,7 @@ final class EventWatch implements Subscription {
         }
         Context.CancellableContext ctx = Context.current().withCancellation();
         context = ctx;
-        ctx.run(() -> NetworkGrpc.newStub(channels.channelForReconnect(channels.currentEndpoint())).watchEvents(request,
+        ctx.run(() -> NetworkGrpc.newStub(channels.channelForReconnect(channels.endpoints().current())).watchEvents(request,
                 new StreamObserver<>() {
                     @Override
                     public void onNext(Event event) {
@@ -70,7 +71,11 @@ final class EventWatch implements Subscription {
         }
         long delay = backoff.nextDelayMillis();
         LOG.log(Level.DEBUG, () -> "event watch ended (" + why + "); watching again in " + delay + " ms");
-        scheduler.schedule(this::start, delay, TimeUnit.MILLISECONDS);
+        try {
+            scheduler.schedule(this::start, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException clientClosed) {
+            closed = true;
+        }
     }
 
     @Override

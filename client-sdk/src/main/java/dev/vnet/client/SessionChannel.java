@@ -9,7 +9,6 @@ import dev.vnet.proto.v1.Ping;
 import dev.vnet.proto.v1.ServerFrame;
 import dev.vnet.proto.v1.SessionHello;
 import dev.vnet.proto.v1.SessionWelcome;
-import dev.vnet.wire.Backoff;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Errors;
 import dev.vnet.wire.OutboundStream;
@@ -51,7 +50,6 @@ final class SessionChannel implements AutoCloseable {
     private final Duration connectTimeout;
     private final ScheduledExecutorService scheduler;
     private final Consumer<Event> sessionEvents;
-    private final Backoff backoff = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2));
     private final AtomicLong callIds = new AtomicLong();
     /** References this client holds, by uuid, with the get that took each: replayed after a reconnect. */
     private final Map<String, GetRequest> held = new ConcurrentHashMap<>();
@@ -144,7 +142,7 @@ final class SessionChannel implements AutoCloseable {
         if (closed) {
             return;
         }
-        Endpoint endpoint = channels.currentEndpoint();
+        Endpoint endpoint = channels.endpoints().current();
         Attempt attempt = new Attempt(endpoint);
         current = attempt;
         NetworkGrpc.newStub(channels.channelForReconnect(endpoint)).session(attempt);
@@ -163,7 +161,7 @@ final class SessionChannel implements AutoCloseable {
                 return;
             }
             attempt.welcome = welcome;
-            backoff.reset();
+            channels.endpoints().established(attempt.endpoint);
             for (GetRequest request : held.values()) {
                 reacquire(attempt, request, 0);
             }
@@ -206,7 +204,7 @@ final class SessionChannel implements AutoCloseable {
         });
     }
 
-    private void ended(Attempt attempt, Status status) {
+    private void ended(Attempt attempt, Status status, Throwable failure) {
         if (current != attempt) {
             return;
         }
@@ -215,12 +213,10 @@ final class SessionChannel implements AutoCloseable {
         if (closed) {
             return;
         }
-        if (attempt.welcome == null) {
-            channels.rotate();
-        }
-        long delay = backoff.nextDelayMillis();
+        long delay = channels.endpoints().failed(attempt.endpoint, failure, attempt.welcome != null);
         LOG.log(attempt.welcome != null ? Level.WARNING : Level.DEBUG, () -> "session with the network at "
-                + attempt.endpoint + " ended (" + lastProblem + "); reconnecting in " + delay + " ms");
+                + attempt.endpoint + " ended (" + lastProblem + "); reconnecting to " + channels.endpoints().current()
+                + " in " + delay + " ms");
         scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
 
@@ -281,8 +277,8 @@ final class SessionChannel implements AutoCloseable {
         void ping(long aliveTimeoutMs) {
             long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeardNanos);
             if (aliveTimeoutMs > 0 && silentMs > aliveTimeoutMs) {
-                end(Status.UNAVAILABLE.withDescription("the network at " + endpoint + " was silent for " + silentMs
-                        + " ms"), true);
+                end(Status.DEADLINE_EXCEEDED.withDescription("the network at " + endpoint + " was silent for "
+                        + silentMs + " ms"), true);
                 return;
             }
             out.send(ClientFrame.newBuilder().setPing(Ping.newBuilder().setSentAtMs(System.currentTimeMillis()))
@@ -314,16 +310,21 @@ final class SessionChannel implements AutoCloseable {
 
         @Override
         public void onError(Throwable failure) {
-            end(Status.fromThrowable(failure), false);
+            end(Status.fromThrowable(failure), false, failure);
         }
 
         @Override
         public void onCompleted() {
-            end(Status.UNAVAILABLE.withDescription("the network ended the session"), false);
+            Status status = Status.UNAVAILABLE.withDescription("the network ended the session");
+            end(status, false, status.asRuntimeException());
+        }
+
+        void end(Status status, boolean cancelStream) {
+            end(status, cancelStream, status.asRuntimeException());
         }
 
         /** Ends this attempt: fails its calls in flight and, unless the client is closing, reconnects. */
-        void end(Status status, boolean cancelStream) {
+        void end(Status status, boolean cancelStream, Throwable failure) {
             synchronized (this) {
                 if (ended) {
                     return;
@@ -341,7 +342,7 @@ final class SessionChannel implements AutoCloseable {
             }
             VnetException lost = lostConnection(status);
             pending.drain(result -> result.completeExceptionally(lost));
-            ended(this, status);
+            ended(this, status, failure);
         }
 
         private VnetException lostConnection() {
@@ -357,7 +358,7 @@ final class SessionChannel implements AutoCloseable {
 
     /** Exposed for the channel-level helpers (listings, watches) that should use the session's endpoint. */
     ManagedChannel channel() {
-        return channels.channel(channels.currentEndpoint());
+        return channels.channel(channels.endpoints().current());
     }
 
     static VnetException toException(ServerFrame frame) {

@@ -37,7 +37,9 @@ import io.grpc.Status;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +69,7 @@ public final class VnetClient implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final SessionChannel session;
     private final DirectCalls direct;
+    private final Set<EventWatch> watches = ConcurrentHashMap.newKeySet();
 
     private VnetClient(Builder config) {
         this.config = config;
@@ -90,7 +93,7 @@ public final class VnetClient implements AutoCloseable {
             return this;
         } catch (TimeoutException e) {
             throw new VnetException(Status.Code.UNAVAILABLE, "could not open a session with the network at "
-                    + channels.networkEndpoints() + " within " + timeout.toMillis() + " ms");
+                    + channels.endpoints().configured() + " within " + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
             throw Errors.toException(e);
         } catch (InterruptedException e) {
@@ -219,8 +222,12 @@ public final class VnetClient implements AutoCloseable {
      */
     public Subscription watch(Consumer<Event> listener, boolean snapshot, EventKind... kinds) {
         EventWatch watch = new EventWatch(channels, scheduler, snapshot, List.of(kinds), listener);
+        watches.add(watch);
         watch.start();
-        return watch;
+        return () -> {
+            watches.remove(watch);
+            watch.close();
+        };
     }
 
     // ---- listings ----
@@ -307,6 +314,7 @@ public final class VnetClient implements AutoCloseable {
 
     @Override
     public void close() {
+        watches.forEach(EventWatch::close);
         session.close();
         direct.close();
         scheduler.shutdownNow();

@@ -21,10 +21,10 @@ import dev.vnet.proto.v1.RouteRequest;
 import dev.vnet.proto.v1.RouteSend;
 import dev.vnet.proto.v1.StartContainer;
 import dev.vnet.proto.v1.TerminateContainer;
-import dev.vnet.wire.Backoff;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Errors;
 import dev.vnet.wire.Grpc;
+import dev.vnet.wire.NetworkEndpoints;
 import dev.vnet.wire.OutboundStream;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -51,12 +51,11 @@ final class NetworkLink implements AutoCloseable {
     private static final int MAX_QUEUED_FRAMES = 65_536;
 
     private final AgentIdentity identity;
-    private final List<Endpoint> endpoints;
+    private final NetworkEndpoints endpoints;
     private final ContainerHost host;
     private final ScheduledExecutorService scheduler;
     private final int maxMessageBytes;
     private final LoadProbe loadProbe = new LoadProbe();
-    private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
     private final Map<Endpoint, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> firstRegistration = new CompletableFuture<>();
 
@@ -69,12 +68,11 @@ final class NetworkLink implements AutoCloseable {
     /** The newest leader epoch seen: commands from an older (deposed) coordinator are ignored. */
     private volatile long leaderEpoch;
     private volatile AgentState state = AgentState.AGENT_STATE_UNSPECIFIED;
-    private int endpointIndex;
 
     NetworkLink(AgentIdentity identity, List<Endpoint> endpoints, ContainerHost host,
             ScheduledExecutorService scheduler, int maxMessageBytes) {
         this.identity = identity;
-        this.endpoints = List.copyOf(endpoints);
+        this.endpoints = new NetworkEndpoints(endpoints, Duration.ofSeconds(2));
         this.host = host;
         this.scheduler = scheduler;
         this.maxMessageBytes = maxMessageBytes;
@@ -147,7 +145,7 @@ final class NetworkLink implements AutoCloseable {
         if (closed) {
             return;
         }
-        Endpoint endpoint = endpoints.get(endpointIndex % endpoints.size());
+        Endpoint endpoint = endpoints.current();
         ManagedChannel channel = channels.computeIfAbsent(endpoint, e -> Grpc.channel(e, maxMessageBytes));
         // Our backoff decided it is time to try: skip what is left of gRPC's own reconnect backoff.
         channel.resetConnectBackoff();
@@ -155,6 +153,13 @@ final class NetworkLink implements AutoCloseable {
         current = session;
         AgentChannelGrpc.newStub(channel).connect(session);
         session.send(AgentFrame.newBuilder().setRegister(registration()).build());
+        long answerWithin = aliveTimeoutMillis;
+        scheduler.schedule(() -> {
+            if (!session.registered) {
+                session.abandon(Status.DEADLINE_EXCEEDED.withDescription("no answer to the registration within "
+                        + answerWithin + " ms"));
+            }
+        }, answerWithin, TimeUnit.MILLISECONDS);
     }
 
     private AgentRegister registration() {
@@ -178,7 +183,10 @@ final class NetworkLink implements AutoCloseable {
         }
         try {
             Session session = current;
-            if (session != null && session.registered) {
+            if (session != null && session.registered && lostTheNetwork()) {
+                session.abandon(Status.DEADLINE_EXCEEDED.withDescription("the network was silent for "
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastContactNanos) + " ms"));
+            } else if (session != null && session.registered) {
                 session.send(AgentFrame.newBuilder().setHeartbeat(AgentHeartbeat.newBuilder()
                         .setLoad(loadProbe.sample(host.count()))
                         .setSentAtMs(System.currentTimeMillis())).build());
@@ -205,16 +213,14 @@ final class NetworkLink implements AutoCloseable {
         if (closed) {
             return;
         }
-        if (!session.registered) {
-            endpointIndex++;
-        }
-        long delay = backoff.nextDelayMillis();
-        Status status = Status.fromThrowable(failure == null ? Status.UNAVAILABLE
-                .withDescription("the network ended the stream").asRuntimeException() : failure);
+        Throwable cause = failure != null ? failure
+                : Status.UNAVAILABLE.withDescription("the network ended the stream").asRuntimeException();
+        long delay = endpoints.failed(session.endpoint, cause, session.registered);
+        Status status = Status.fromThrowable(cause);
         LOG.log(session.registered ? Level.WARNING : Level.INFO, () -> "agent " + identity.agentId()
                 + (session.registered ? " lost the network at " : " could not register with the network at ")
                 + session.endpoint + ": " + status.getCode() + " " + status.getDescription()
-                + "; retrying in " + delay + " ms");
+                + "; trying " + endpoints.current() + " in " + delay + " ms");
         scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
 
@@ -236,6 +242,12 @@ final class NetworkLink implements AutoCloseable {
 
         boolean send(AgentFrame frame) {
             return out.send(frame);
+        }
+
+        /** Gives up on this stream (cancelling it) and moves on as if it had failed with {@code status}. */
+        void abandon(Status status) {
+            out.fail(Status.CANCELLED.withDescription(status.getDescription()));
+            ended(this, status.asRuntimeException());
         }
 
         @Override
@@ -270,9 +282,7 @@ final class NetworkLink implements AutoCloseable {
             if (ack.getLeaderEpoch() < leaderEpoch) {
                 LOG.log(Level.WARNING, () -> "the network at " + endpoint + " leads with epoch " + ack.getLeaderEpoch()
                         + ", older than " + leaderEpoch + ": it is not the leader any more; trying the next endpoint");
-                out.fail(Status.CANCELLED.withDescription("stale leader"));
-                ended(this, Status.UNAVAILABLE.withDescription("stale leader epoch " + ack.getLeaderEpoch())
-                        .asRuntimeException());
+                abandon(Status.UNAVAILABLE.withDescription("stale leader epoch " + ack.getLeaderEpoch()));
                 return;
             }
             leaderEpoch = ack.getLeaderEpoch();
@@ -289,7 +299,7 @@ final class NetworkLink implements AutoCloseable {
             state = ack.getState();
             boolean first = !registered;
             registered = true;
-            backoff.reset();
+            endpoints.established(endpoint);
             if (first) {
                 LOG.log(Level.INFO, () -> "agent " + identity.agentId() + " registered with the network at " + endpoint
                         + " as " + ack.getState() + " with " + host.count() + " running containers");

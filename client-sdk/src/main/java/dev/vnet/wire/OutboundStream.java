@@ -1,5 +1,6 @@
 package dev.vnet.wire;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.CallStreamObserver;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -24,6 +25,7 @@ public final class OutboundStream<T> {
     private final ArrayDeque<T> queue = new ArrayDeque<>();
     private boolean closed;
     private boolean completeWhenDrained;
+    private Runnable onEnd;
 
     public OutboundStream(CallStreamObserver<T> observer, int maxQueued) {
         this.observer = observer;
@@ -65,19 +67,43 @@ public final class OutboundStream<T> {
     }
 
     /** Ends the stream at once with an error status; queued messages are dropped. */
-    public synchronized void fail(Status status) {
+    public void fail(Status status) {
+        fail(status, null);
+    }
+
+    /** Ends the stream at once with an error status and trailers (e.g. a leader hint). */
+    public synchronized void fail(Status status, Metadata trailers) {
         if (closed) {
             return;
         }
         closed = true;
         queue.clear();
-        observer.onError(status.asRuntimeException());
+        observer.onError(trailers == null ? status.asRuntimeException() : status.asRuntimeException(trailers));
+        ended();
     }
 
     /** Marks the stream closed without writing to it: the peer or the transport already ended it. */
     public synchronized void abandon() {
         closed = true;
         queue.clear();
+        ended();
+    }
+
+    /** Runs {@code action} once, when the stream ends in any way (completed, failed, cancelled by the peer). */
+    public synchronized void whenEnded(Runnable action) {
+        if (closed) {
+            action.run();
+        } else {
+            onEnd = action;
+        }
+    }
+
+    private void ended() {
+        Runnable action = onEnd;
+        onEnd = null;
+        if (action != null) {
+            action.run();
+        }
     }
 
     public synchronized boolean isOpen() {
@@ -100,6 +126,7 @@ public final class OutboundStream<T> {
         if (!closed && completeWhenDrained && queue.isEmpty()) {
             closed = true;
             observer.onCompleted();
+            ended();
         }
     }
 }

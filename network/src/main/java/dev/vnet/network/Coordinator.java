@@ -4,6 +4,8 @@ import dev.vnet.network.config.NetworkConfig;
 import dev.vnet.network.events.EventHub;
 import dev.vnet.network.grpc.NetworkServer;
 import dev.vnet.network.grpc.ServingGate;
+import dev.vnet.network.leader.LeaderElection;
+import dev.vnet.network.leader.LeaderListener;
 import dev.vnet.network.registry.Registry;
 import dev.vnet.network.registry.RegistryLoop;
 import dev.vnet.network.registry.RegistrySettings;
@@ -11,8 +13,9 @@ import dev.vnet.network.registry.StoredState;
 import dev.vnet.network.routing.RouteTable;
 import dev.vnet.network.store.StoreConfig;
 import dev.vnet.network.store.StoreReader;
-import dev.vnet.network.store.StoreStartup;
 import dev.vnet.network.store.StoreWriter;
+import dev.vnet.proto.v1.LeaderInfo;
+import io.grpc.Status;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -23,87 +26,96 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.flywaydb.core.Flyway;
 import org.jboss.logging.Logger;
 
 /**
- * The coordinator, assembled: the registry and its thread, the route table, the event hub, the store writer and
- * the gRPC server, and the order they come up in.
+ * The coordinator, assembled: the registry and its thread, the route table, the event hub, the store writer, the
+ * gRPC server and the leader election, and the order they come up in.
  *
- * <p>The gRPC port opens at once, but its gate stays closed (callers get UNAVAILABLE with the reason) until the
- * store has answered: schema migrated, leader epoch taken, registry restored. While PostgreSQL is unreachable the
- * coordinator says so and keeps trying; readiness stays DOWN until then.
+ * <p>The gRPC port opens at once, with its gate closed: callers get UNAVAILABLE, with the leader's endpoint when it
+ * is known. Once PostgreSQL answers, the schema is migrated and this replica joins the election. When it is
+ * elected it restores its registry from the store and opens the gate. When it is deposed it ends every client and
+ * agent stream (they go to the new leader), forgets its registry and stands by again.
  */
 @Singleton
-public class Coordinator {
+public class Coordinator implements LeaderListener {
 
     private static final Logger LOG = Logger.getLogger(Coordinator.class);
 
     private final NetworkConfig config;
     private final StoreConfig storeConfig;
-    private final StoreStartup storeStartup;
+    private final Flyway flyway;
     private final StoreReader storeReader;
     private final String databaseUrl;
+    private final String databaseUser;
+    private final Optional<String> databasePassword;
     private final RouteTable routes = new RouteTable();
     private final EventHub events = new EventHub();
-    private final ServingGate gate = new ServingGate("the coordinator is starting: waiting for its store (PostgreSQL)");
+    private final ServingGate gate = new ServingGate("this coordinator is starting: waiting for its store (PostgreSQL)");
     private final StoreWriter writer;
     private final RegistryLoop loop;
     private final RegistrySettings settings;
     private volatile NetworkServer server;
+    private volatile LeaderElection election;
     private volatile Thread startup;
     private volatile long leaderEpoch;
 
-    public Coordinator(NetworkConfig config, StoreConfig storeConfig, StoreStartup storeStartup,
-            StoreReader storeReader, Pool pool, @ConfigProperty(name = "vnet.db.url") String databaseUrl) {
+    public Coordinator(NetworkConfig config, StoreConfig storeConfig, Flyway flyway, StoreReader storeReader, Pool pool,
+            @ConfigProperty(name = "vnet.db.url") String databaseUrl,
+            @ConfigProperty(name = "vnet.db.user") String databaseUser,
+            @ConfigProperty(name = "vnet.db.password") Optional<String> databasePassword) {
         this.config = config;
         this.storeConfig = storeConfig;
-        this.storeStartup = storeStartup;
+        this.flyway = flyway;
         this.storeReader = storeReader;
         this.databaseUrl = databaseUrl;
+        this.databaseUser = databaseUser;
+        this.databasePassword = databasePassword;
         Map<String, Long> idleByKind = config.idleTimeoutByKind().entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().toMillis()));
         this.settings = new RegistrySettings(config.heartbeatInterval().toMillis(), config.aliveTimeout().toMillis(),
                 config.idleTimeout().toMillis(), idleByKind, config.startTimeout().toMillis(),
                 config.recoveryWindow().toMillis(), config.maxConcurrentMigrations(), config.drainTimeout().toMillis());
         this.writer = new StoreWriter(pool, storeConfig);
-        this.loop = new RegistryLoop(new Registry(settings, Clock.systemUTC(), events, routes, writer));
+        this.loop = new RegistryLoop(newRegistry());
+    }
+
+    private Registry newRegistry() {
+        return new Registry(settings, Clock.systemUTC(), events, routes, writer);
     }
 
     void start(@Observes StartupEvent event) {
         server = new NetworkServer(config, settings, loop, routes, events, storeReader, gate);
-        LOG.infof("vnet network listening for gRPC on %s:%d; connecting to its store at %s", config.host(),
+        LOG.infof("vnet network %s listening for gRPC on %s:%d; its store is %s", replicaId(), config.host(),
                 server.port(), databaseUrl);
-        startup = new Thread(this::bringUp, "vnet-startup");
+        loop.start(config.tickInterval().toMillis());
+        startup = new Thread(this::joinElection, "vnet-startup");
         startup.setDaemon(true);
         startup.start();
     }
 
-    /** Store first, then the registry from it, then the gate: retried until PostgreSQL answers. */
-    private void bringUp() {
+    /** Migrates the schema (retrying until PostgreSQL answers), then stands for election. */
+    private void joinElection() {
         String lastProblem = null;
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                storeStartup.migrate();
-                long epoch = storeStartup.takeLeaderEpoch(replicaId(), advertisedEndpoint());
-                StoredState state = storeReader.load(epoch);
-                loop.call(registry -> {
-                    registry.restore(state);
-                    return null;
-                }).get(storeConfig.timeout().toMillis(), TimeUnit.MILLISECONDS);
-                writer.start(epoch, newer -> LOG.errorf("deposed by a coordinator with epoch %d", newer));
-                loop.start(config.tickInterval().toMillis());
-                leaderEpoch = epoch;
-                gate.open();
-                server.serving(true);
-                LOG.infof("vnet network serving with leader epoch %d: restored %d agents and %d containers; "
-                        + "%d ms after the process started", epoch, state.agents().size(), state.containers().size(),
-                        System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime());
+                flyway.migrate();
+                // The first read through Hibernate Reactive builds its session factory: do it now, not during a
+                // takeover, where it would add hundreds of milliseconds.
+                storeReader.leader();
+                gate.close("this coordinator stands by: it does not lead");
+                election = new LeaderElection("jdbc:" + databaseUrl, databaseUser, databasePassword.orElse(""),
+                        replicaId(), advertisedEndpoint(), config.leader().retryInterval(), config.leader().lease(),
+                        this);
+                election.start();
                 return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             } catch (Exception e) {
                 String problem = rootCause(e);
                 if (!problem.equals(lastProblem)) {
@@ -116,12 +128,84 @@ public class Coordinator {
         }
     }
 
+    // ---- leadership ----
+
+    @Override
+    public boolean elected(long epoch, boolean continuing) {
+        try {
+            if (continuing) {
+                loop.call(registry -> {
+                    registry.newTerm(epoch);
+                    return null;
+                }).get(storeConfig.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                StoredState state = storeReader.load(epoch);
+                loop.call(registry -> {
+                    registry.restore(state);
+                    return null;
+                }).get(storeConfig.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                LOG.infof("restored %d agents and %d containers from the store", state.agents().size(),
+                        state.containers().size());
+            }
+            writer.start(epoch, newer -> election.stepDown("the store's leader epoch is " + newer + ", not " + epoch));
+            leaderEpoch = epoch;
+            gate.pointAt(advertisedEndpoint());
+            gate.open();
+            server.serving(true);
+            LeaderInfo leader = LeaderInfo.newBuilder().setEpoch(epoch).setHolder(replicaId())
+                    .setEndpoint(advertisedEndpoint()).setSinceMs(System.currentTimeMillis()).build();
+            loop.run(registry -> registry.leaderChanged(leader));
+            LOG.infof("vnet network %s leads with epoch %d and serves, %d ms after the process started", replicaId(),
+                    epoch, System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            LOG.warnf("cannot take up leadership with epoch %d: %s", epoch, rootCause(e));
+            deposed("it could not restore its registry");
+            return false;
+        }
+    }
+
+    @Override
+    public void deposed(String reason) {
+        leaderEpoch = 0;
+        // It pointed at itself; who leads now, the election finds out at its next look.
+        gate.pointAt(null);
+        gate.close("this coordinator no longer leads (" + reason + ")");
+        server.serving(false);
+        server.endStreams(Status.UNAVAILABLE.withDescription("this coordinator no longer leads: " + reason),
+                gate.leaderEndpoint());
+        try {
+            // Once the old registry is gone nothing can feed the writer or the route table any more.
+            loop.replace(newRegistry()).get(storeConfig.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.errorf("the registry thread did not take its fresh registry in time (%s)", e);
+        }
+        routes.clear();
+        events.clear();
+        writer.stop();
+    }
+
+    @Override
+    public void leaderIs(LeaderInfo leader) {
+        gate.pointAt(leader.getEndpoint());
+    }
+
     void stop(@Observes ShutdownEvent event) {
         Thread running = startup;
         if (running != null) {
             running.interrupt();
         }
-        gate.close("the coordinator is shutting down");
+        gate.close("this coordinator is shutting down");
+        LeaderElection elected = election;
+        if (elected != null) {
+            // Closing the session releases the lock: a standby takes over at its next try.
+            elected.close();
+        }
         NetworkServer grpc = server;
         if (grpc != null) {
             grpc.close();
@@ -130,7 +214,9 @@ public class Coordinator {
         writer.close();
     }
 
-    /** Whether clients and agents are let in: the store answered and the registry is restored. */
+    // ---- state, for health checks and tests ----
+
+    /** Whether clients and agents are let in: this replica leads and its registry is restored. */
     public boolean isReady() {
         return gate.isOpen();
     }
@@ -152,6 +238,7 @@ public class Coordinator {
         return writer;
     }
 
+    /** The epoch this replica leads with; 0 while it does not lead. */
     public long leaderEpoch() {
         return leaderEpoch;
     }

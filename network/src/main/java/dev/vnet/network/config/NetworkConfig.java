@@ -88,4 +88,20 @@ public interface NetworkConfig {
     /** How long shutdown waits for calls in flight before cancelling them. */
     @WithDefault("5s")
     Duration shutdownGrace();
+
+    /** Leader election among coordinator replicas sharing one PostgreSQL. */
+    Leader leader();
+
+    interface Leader {
+        /** How often a standby tries to take the lock, and the leader checks and renews it. */
+        @WithDefault("1s")
+        Duration retryInterval();
+
+        /**
+         * A leader that has not renewed its lease (coordinator_leader.renewed_at, on the database's clock) for this
+         * long is taken to be frozen: a standby ends its database session and takes over.
+         */
+        @WithDefault("5s")
+        Duration lease();
+    }
 }

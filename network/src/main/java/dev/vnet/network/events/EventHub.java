@@ -34,6 +34,11 @@ public final class EventHub implements EventSink {
         watchers.add(watcher);
     }
 
+    /** Forgets every watcher: the coordinator no longer leads, and their streams were ended. */
+    public void clear() {
+        watchers.clear();
+    }
+
     public int size() {
         return watchers.size();
     }

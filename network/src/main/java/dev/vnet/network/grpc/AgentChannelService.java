@@ -17,9 +17,11 @@ public final class AgentChannelService extends AgentChannelGrpc.AgentChannelImpl
     private final Validation validation;
     private final AgentStreams streams;
     private final int maxQueuedFrames;
+    private final OpenStreams open;
 
     AgentChannelService(RegistryLoop loop, RouteTable routes, Validation validation, AgentStreams streams,
-            int maxQueuedFrames) {
+            int maxQueuedFrames, OpenStreams open) {
+        this.open = open;
         this.loop = loop;
         this.routes = routes;
         this.validation = validation;
@@ -29,7 +31,10 @@ public final class AgentChannelService extends AgentChannelGrpc.AgentChannelImpl
 
     @Override
     public StreamObserver<AgentFrame> connect(StreamObserver<NetworkFrame> responses) {
-        return new AgentStream(loop, routes, validation, streams,
-                new OutboundStream<>((CallStreamObserver<NetworkFrame>) responses, maxQueuedFrames));
+        OutboundStream<NetworkFrame> out = new OutboundStream<>((CallStreamObserver<NetworkFrame>) responses,
+                maxQueuedFrames);
+        AgentStream agent = new AgentStream(loop, routes, validation, streams, out);
+        open.track(agent, out);
+        return agent;
     }
 }

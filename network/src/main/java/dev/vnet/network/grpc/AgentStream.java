@@ -25,6 +25,7 @@ import dev.vnet.wire.Deadlines;
 import dev.vnet.wire.Errors;
 import dev.vnet.wire.OutboundStream;
 import dev.vnet.wire.PendingCalls;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.lang.System.Logger.Level;
@@ -35,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * that agent, and it carries the hot path without the registry: routed requests go out with an id, and the
  * agent's replies come back to whoever waits for that id.
  */
-final class AgentStream implements AgentLink, StreamObserver<AgentFrame> {
+final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenStreams.Endable {
 
     private static final System.Logger LOG = System.getLogger(AgentStream.class.getName());
 
@@ -251,6 +252,14 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame> {
         }
         return out.send(NetworkFrame.newBuilder().setSend(message).build()) ? Forwarded.SENT
                 : ended ? Forwarded.GONE : Forwarded.BEHIND;
+    }
+
+    @Override
+    public void end(Status status, Metadata trailers) {
+        if (!ended) {
+            out.fail(status, trailers);
+            ended(status.getDescription());
+        }
     }
 
     @Override

@@ -61,10 +61,12 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
     private final long defaultTimeoutMs;
     private final long defaultLeaseMs;
     private final int maxQueuedFrames;
+    private final OpenStreams streams;
 
     ClientService(RegistryLoop loop, EventHub events, RequestForwarder forwarder, Validation validation,
             RegistrySettings settings, ScheduledExecutorService timers, long defaultTimeoutMs, long defaultLeaseMs,
-            int maxQueuedFrames) {
+            int maxQueuedFrames, OpenStreams streams) {
+        this.streams = streams;
         this.loop = loop;
         this.events = events;
         this.forwarder = forwarder;
@@ -80,20 +82,27 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
 
     @Override
     public StreamObserver<ClientFrame> session(StreamObserver<ServerFrame> responses) {
-        return new SessionStream(loop, forwarder, validation, settings, defaultTimeoutMs,
-                new OutboundStream<>((CallStreamObserver<ServerFrame>) responses, maxQueuedFrames));
+        OutboundStream<ServerFrame> out = new OutboundStream<>((CallStreamObserver<ServerFrame>) responses,
+                maxQueuedFrames);
+        SessionStream session = new SessionStream(loop, forwarder, validation, settings, defaultTimeoutMs, out);
+        streams.track(session, out);
+        return session;
     }
 
     @Override
     public StreamObserver<ConnectFrame> connect(StreamObserver<ConnectEvent> responses) {
-        return new ConnectionStream(loop, timers, defaultTimeoutMs,
-                new OutboundStream<>((CallStreamObserver<ConnectEvent>) responses, maxQueuedFrames));
+        OutboundStream<ConnectEvent> out = new OutboundStream<>((CallStreamObserver<ConnectEvent>) responses,
+                maxQueuedFrames);
+        ConnectionStream connection = new ConnectionStream(loop, timers, defaultTimeoutMs, out);
+        streams.track(connection, out);
+        return connection;
     }
 
     @Override
     public void watchEvents(WatchEventsRequest request, StreamObserver<Event> responses) {
-        WatchStream watcher = new WatchStream(
-                new OutboundStream<>((CallStreamObserver<Event>) responses, maxQueuedFrames), request.getKindsList());
+        OutboundStream<Event> out = new OutboundStream<>((CallStreamObserver<Event>) responses, maxQueuedFrames);
+        WatchStream watcher = new WatchStream(out, request.getKindsList());
+        streams.track(watcher, out);
         loop.run(registry -> {
             if (request.getSnapshot()) {
                 for (Event event : registry.snapshot()) {

@@ -10,6 +10,7 @@ import dev.vnet.proto.v1.ContainerInfo;
 import dev.vnet.proto.v1.Payload;
 import dev.vnet.wire.ConnectFrames;
 import dev.vnet.wire.OutboundStream;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * client, then relays the container's broadcasts. Broadcasts the container sends while accepting the client
  * (a welcome, say) are held until {@code ready} has gone out, so the client sees them in order.
  */
-final class ConnectionStream implements ConnectionSink, StreamObserver<ConnectFrame> {
+final class ConnectionStream implements ConnectionSink, StreamObserver<ConnectFrame>, OpenStreams.Endable {
 
     private final RegistryLoop loop;
     private final ScheduledExecutorService timers;
@@ -119,16 +120,22 @@ final class ConnectionStream implements ConnectionSink, StreamObserver<ConnectFr
     @Override
     public void onError(Throwable failure) {
         out.abandon();
-        end();
+        disconnect();
     }
 
     @Override
     public void onCompleted() {
         out.complete();
-        end();
+        disconnect();
     }
 
-    private void end() {
+    @Override
+    public void end(Status status, Metadata trailers) {
+        out.fail(status, trailers);
+        disconnect();
+    }
+
+    private void disconnect() {
         String connectedTo;
         synchronized (this) {
             over = true;

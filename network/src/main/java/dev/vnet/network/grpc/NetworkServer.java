@@ -9,7 +9,9 @@ import dev.vnet.network.store.StoreReader;
 import dev.vnet.wire.DaemonThreads;
 import dev.vnet.wire.Grpc;
 import io.grpc.BindableService;
+import dev.vnet.wire.LeaderHints;
 import io.grpc.Server;
+import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.util.List;
@@ -30,6 +32,7 @@ public final class NetworkServer implements AutoCloseable {
 
     private final NetworkConfig config;
     private final AgentStreams agentStreams = new AgentStreams();
+    private final OpenStreams openStreams = new OpenStreams();
     private final HealthStatusManager health = new HealthStatusManager();
     private final ScheduledExecutorService timers = DaemonThreads.scheduler("vnet-timers");
     private final ExecutorService adminReaders = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS,
@@ -44,8 +47,8 @@ public final class NetworkServer implements AutoCloseable {
         List<BindableService> services = List.of(
                 new ClientService(loop, events, forwarder, validation, settings, timers,
                         config.defaultRequestTimeout().toMillis(), config.sessionLease().toMillis(),
-                        config.maxQueuedFrames()),
-                new AgentChannelService(loop, routes, validation, agentStreams, config.maxQueuedFrames()),
+                        config.maxQueuedFrames(), openStreams),
+                new AgentChannelService(loop, routes, validation, agentStreams, config.maxQueuedFrames(), openStreams),
                 new AdminService(store, adminReaders, loop));
         timers.scheduleWithFixedDelay(() -> agentStreams.sweep(System.nanoTime()), 10, 10, TimeUnit.MILLISECONDS);
         this.server = Grpc.startServer(config.host(), config.port(), Grpc.maxMessageBytes(config.maxPayloadBytes()),
@@ -56,6 +59,11 @@ public final class NetworkServer implements AutoCloseable {
     /** What the standard gRPC health service answers: SERVING once clients and agents are let in. */
     public void serving(boolean serving) {
         health.setStatus("", serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+    }
+
+    /** Ends every client and agent stream, telling the peers why and where the leader is (when known). */
+    public void endStreams(Status status, String leaderEndpoint) {
+        openStreams.endAll(status, LeaderHints.trailers(leaderEndpoint));
     }
 
     public int port() {

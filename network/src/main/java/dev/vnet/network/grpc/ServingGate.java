@@ -1,5 +1,6 @@
 package dev.vnet.network.grpc;
 
+import dev.vnet.wire.LeaderHints;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -7,13 +8,17 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 
 /**
- * Keeps clients and agents out while the coordinator cannot serve them (it is still loading its state from the
- * store): every vnet call is answered UNAVAILABLE with the reason, so they retry elsewhere or later. The standard
- * health and reflection services stay open.
+ * Keeps clients and agents out while the coordinator cannot serve them (it does not lead, or is still loading its
+ * state): every vnet call is answered UNAVAILABLE with the reason and, when known, the leader's endpoint in the
+ * trailers, so that they go there. The standard health and reflection services stay open, and so does the question
+ * of who leads.
  */
 public final class ServingGate implements ServerInterceptor {
 
+    private static final String WHO_LEADS = "vnet.v1.Admin/GetLeader";
+
     private volatile String closedBecause;
+    private volatile String leaderEndpoint = "";
 
     public ServingGate(String closedBecause) {
         this.closedBecause = closedBecause;
@@ -27,6 +32,15 @@ public final class ServingGate implements ServerInterceptor {
         closedBecause = reason;
     }
 
+    /** Where callers turned away should go (the leader's host:port), empty when unknown. */
+    public void pointAt(String leader) {
+        leaderEndpoint = leader == null ? "" : leader;
+    }
+
+    public String leaderEndpoint() {
+        return leaderEndpoint;
+    }
+
     public boolean isOpen() {
         return closedBecause == null;
     }
@@ -35,8 +49,11 @@ public final class ServingGate implements ServerInterceptor {
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
         String reason = closedBecause;
-        if (reason != null && call.getMethodDescriptor().getServiceName().startsWith("vnet.")) {
-            call.close(Status.UNAVAILABLE.withDescription(reason), new Metadata());
+        String method = call.getMethodDescriptor().getFullMethodName();
+        if (reason != null && method.startsWith("vnet.") && !method.equals(WHO_LEADS)) {
+            String leader = leaderEndpoint;
+            call.close(Status.UNAVAILABLE.withDescription(reason + (leader.isEmpty() ? "" : "; the leader is " + leader)),
+                    LeaderHints.trailers(leader));
             return new ServerCall.Listener<>() { };
         }
         return next.startCall(call, headers);

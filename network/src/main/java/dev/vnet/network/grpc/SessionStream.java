@@ -16,6 +16,7 @@ import dev.vnet.proto.v1.ServerFrame;
 import dev.vnet.proto.v1.SessionWelcome;
 import dev.vnet.wire.Errors;
 import dev.vnet.wire.OutboundStream;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * One client's {@code Session} stream: the session itself (its references end with it) and a multiplexed channel
  * for its calls. Each call is answered by one frame with the same call id, in whatever order answers come.
  */
-final class SessionStream implements SessionLink, StreamObserver<ClientFrame> {
+final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, OpenStreams.Endable {
 
     private final RegistryLoop loop;
     private final RequestForwarder forwarder;
@@ -205,16 +206,22 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame> {
     @Override
     public void onError(Throwable failure) {
         out.abandon();
-        end("the client's stream broke");
+        finish("the client's stream broke");
     }
 
     @Override
     public void onCompleted() {
         out.complete();
-        end("the client closed its stream");
+        finish("the client closed its stream");
     }
 
-    private void end(String reason) {
+    @Override
+    public void end(Status status, Metadata trailers) {
+        out.fail(status, trailers);
+        finish(status.getDescription());
+    }
+
+    private void finish(String reason) {
         ended = true;
         String id = sessionId;
         if (id != null) {

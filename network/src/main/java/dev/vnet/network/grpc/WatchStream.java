@@ -4,13 +4,14 @@ import dev.vnet.network.events.EventHub;
 import dev.vnet.proto.v1.Event;
 import dev.vnet.proto.v1.EventKind;
 import dev.vnet.wire.OutboundStream;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 /** One {@code WatchEvents} stream: forwards the events it asked for, and is dropped when it falls behind. */
-final class WatchStream implements EventHub.Watcher {
+final class WatchStream implements EventHub.Watcher, OpenStreams.Endable {
 
     private final OutboundStream<Event> out;
     private final Set<EventKind> kinds;
@@ -18,6 +19,11 @@ final class WatchStream implements EventHub.Watcher {
     WatchStream(OutboundStream<Event> out, List<EventKind> kinds) {
         this.out = out;
         this.kinds = kinds.isEmpty() ? EnumSet.allOf(EventKind.class) : EnumSet.copyOf(kinds);
+    }
+
+    @Override
+    public void end(Status status, Metadata trailers) {
+        out.fail(status, trailers);
     }
 
     @Override

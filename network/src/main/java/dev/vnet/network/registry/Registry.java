@@ -22,6 +22,7 @@ import dev.vnet.proto.v1.EventKind;
 import dev.vnet.proto.v1.GetRequest;
 import dev.vnet.proto.v1.GetResponse;
 import dev.vnet.proto.v1.KindInfo;
+import dev.vnet.proto.v1.LeaderInfo;
 import dev.vnet.proto.v1.Load;
 import dev.vnet.proto.v1.MigrationInfo;
 import dev.vnet.proto.v1.NodeStatus;
@@ -91,6 +92,7 @@ public final class Registry {
     private final Set<ContainerRecord> recovering = new LinkedHashSet<>();
     /** Agents known from the store that have not come back yet, with when they are given up. */
     private final Map<String, StoredAgent> awaitedAgents = new HashMap<>();
+    private final UnknownRouteWaits unknownRouteWaits = new UnknownRouteWaits();
     private long awaitedUntilMs;
     private final PriorityQueue<IdleEntry> idle =
             new PriorityQueue<>(Comparator.comparingLong(IdleEntry::expiresAtMs));
@@ -104,6 +106,8 @@ public final class Registry {
     private long recoveryEndsMs;
     private final List<HeldGet> heldGets = new ArrayList<>();
     private long leaderEpoch = 1;
+    /** Who leads (this coordinator, once elected), for watchers' snapshots. */
+    private LeaderInfo leader;
 
     public Registry(RegistrySettings settings, InstantSource clock, EventSink events, RouteTable routes,
             StoreSink store) {
@@ -154,6 +158,22 @@ public final class Registry {
         return leaderEpoch;
     }
 
+    /** This coordinator leads, as {@code info} says: watchers are told, and new watchers find it in snapshots. */
+    public void leaderChanged(LeaderInfo info) {
+        leader = info;
+        events.publish(event(EventKind.EVENT_KIND_LEADER_CHANGED, "elected with epoch " + info.getEpoch())
+                .setLeader(info).build());
+    }
+
+    /**
+     * This coordinator took the lock again (its session had broken) without having stopped serving: it goes on
+     * with what it knows, under its new leader epoch. Activations from now on outrank the earlier ones.
+     */
+    public void newTerm(long epoch) {
+        leaderEpoch = epoch;
+        epochs = new ActivationEpochs(epoch);
+    }
+
     public RegistrySettings settings() {
         return settings;
     }
@@ -192,6 +212,9 @@ public final class Registry {
         link.registered(ack.build());
         afterAck.forEach(Runnable::run);
         acceptOffers(agent, registration.getStatelessList());
+        if (awaitedAgents.isEmpty()) {
+            unknownRouteWaits.notFound();
+        }
         publish(reattached ? EventKind.EVENT_KIND_AGENT_UPDATED : EventKind.EVENT_KIND_AGENT_ADDED, agent.toInfo(),
                 reattached ? "agent reconnected" : "agent registered");
         LOG.log(Level.INFO, () -> "agent " + registration.getAgentId() + (registration.getCluster().isEmpty() ? ""
@@ -680,6 +703,9 @@ public final class Registry {
      */
     public CompletableFuture<Route> awaitRoute(String uuid, long deadlineMs, AgentLink gone) {
         ContainerRecord container = containers.get(uuid);
+        if (container == null && !awaitedAgents.isEmpty()) {
+            return unknownRouteWaits.await(uuid, deadlineMs);
+        }
         if (container == null) {
             return CompletableFuture.failedFuture(new RegistryException(Failure.NOT_FOUND,
                     "container " + uuid + " does not exist; get it first"));
@@ -908,6 +934,11 @@ public final class Registry {
     private void index(ContainerRecord container) {
         containers.put(container.uuid, container);
         containersByKind.computeIfAbsent(container.kind, k -> new LinkedHashSet<>()).add(container);
+        List<ContainerRecord.PendingRoute> waiting = unknownRouteWaits.claim(container.uuid);
+        if (!waiting.isEmpty()) {
+            container.pendingRoutes.addAll(waiting);
+            awaitingRoutes.add(container);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------- time
@@ -951,6 +982,7 @@ public final class Registry {
         if (!awaitedAgents.isEmpty() && now >= awaitedUntilMs) {
             giveUpAwaitedAgents();
         }
+        unknownRouteWaits.expire(now);
         for (Iterator<ContainerRecord> it = awaitingRoutes.iterator(); it.hasNext(); ) {
             ContainerRecord container = it.next();
             expireRouteWaits(container, now);
@@ -996,6 +1028,7 @@ public final class Registry {
                         + "restarted");
             }
         }
+        unknownRouteWaits.notFound();
     }
 
     /** The recovery window has passed: the held gets find what agents re-registered, or create. */
@@ -1220,6 +1253,9 @@ public final class Registry {
     /** The current state as ADDED events: what a new watcher gets before live events. */
     public List<Event> snapshot() {
         List<Event> snapshot = new ArrayList<>();
+        if (leader != null) {
+            snapshot.add(event(EventKind.EVENT_KIND_LEADER_CHANGED, "snapshot").setLeader(leader).build());
+        }
         for (AgentInfo agent : agents()) {
             snapshot.add(event(EventKind.EVENT_KIND_AGENT_ADDED, "snapshot").setAgent(agent).build());
         }

@@ -17,11 +17,19 @@ public final class RegistryLoop implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(RegistryLoop.class.getName());
 
-    private final Registry registry;
+    private volatile Registry registry;
     private final ScheduledExecutorService thread = DaemonThreads.scheduler("vnet-registry");
 
     public RegistryLoop(Registry registry) {
         this.registry = registry;
+    }
+
+    /**
+     * Puts a new registry in place of the current one, after the commands already queued: a coordinator that stops
+     * leading starts from nothing when it leads again.
+     */
+    public CompletableFuture<Void> replace(Registry fresh) {
+        return CompletableFuture.runAsync(() -> registry = fresh, thread);
     }
 
     /** Starts ticking the registry every {@code tickMillis}. */

@@ -23,6 +23,11 @@ public final class RouteTable {
         return routes.remove(route.uuid(), route);
     }
 
+    /** Forgets every route: the coordinator no longer leads. */
+    public void clear() {
+        routes.clear();
+    }
+
     public int size() {
         return routes.size();
     }

@@ -20,7 +20,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -90,6 +93,7 @@ public final class StoreWriter implements StoreSink, AutoCloseable {
     private volatile long epoch;
     private volatile Consumer<Long> onDeposed = newer -> { };
     private volatile boolean deposed;
+    private ScheduledFuture<?> flushing;
     private long failingSinceNanos;
 
     public StoreWriter(Pool pool, StoreConfig config) {
@@ -97,12 +101,51 @@ public final class StoreWriter implements StoreSink, AutoCloseable {
         this.config = config;
     }
 
-    /** Starts flushing, fenced by {@code leaderEpoch}. */
-    public void start(long leaderEpoch, Consumer<Long> deposedListener) {
+    /**
+     * Starts flushing, fenced by {@code leaderEpoch}; or, when already started, goes on under a new leader epoch
+     * (this coordinator took the lock again), keeping what is pending.
+     */
+    public synchronized void start(long leaderEpoch, Consumer<Long> deposedListener) {
         this.epoch = leaderEpoch;
         this.onDeposed = deposedListener;
-        long interval = config.flushInterval().toMillis();
-        thread.scheduleWithFixedDelay(this::flushQuietly, interval, interval, TimeUnit.MILLISECONDS);
+        this.deposed = false;
+        if (flushing == null) {
+            long interval = config.flushInterval().toMillis();
+            flushing = thread.scheduleWithFixedDelay(this::flushQuietly, interval, interval, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Stops writing and drops what is pending: this coordinator no longer leads, its view no longer counts. Runs
+     * on the writer's thread, after a flush in progress, so that a failed flush cannot put changes back afterwards.
+     * Call it once the registry that fed this writer is gone.
+     */
+    public void stop() {
+        synchronized (this) {
+            deposed = true;
+            if (flushing != null) {
+                flushing.cancel(false);
+                flushing = null;
+            }
+        }
+        try {
+            thread.submit(this::dropPending).get(config.timeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warnf("could not drop the pending store writes cleanly (%s); dropping them now", e);
+            dropPending();
+        }
+    }
+
+    private void dropPending() {
+        agents.clear();
+        health.clear();
+        containers.clear();
+        migrations.clear();
+        IllegalStateException notLeading = new IllegalStateException("this coordinator no longer leads");
+        durableWaiters.values().forEach(waiters -> waiters.forEach(w -> w.completeExceptionally(notLeading)));
+        durableWaiters.clear();
     }
 
     // ---- StoreSink: called on the registry thread, never blocks ----

@@ -3,6 +3,7 @@ package dev.vnet.network.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vnet.network.routing.Route;
 import dev.vnet.network.routing.RouteTable;
 import dev.vnet.proto.v1.AgentRegister;
 import dev.vnet.proto.v1.Capacity;
@@ -75,6 +76,43 @@ class RegistryRecoveryTest {
         assertThat(reacquire.join().getContainer().getAgentId()).isEqualTo("a1");
         assertThat(reacquire.join().getContainer().getReferences()).isEqualTo(1);
         assertThat(a1.starts).isEmpty();
+    }
+
+    @Test
+    void aCallForAContainerTheStoreDidNotHaveWaitsForTheAgentsExpectedBack() {
+        // The store is written behind: a container created just before the crash reaches it only via its agent.
+        restore();
+
+        CompletableFuture<Route> route = registry.awaitRoute("fresh", clock.millis() + 10_000);
+        register("a2");
+        assertThat(route).as("a1 may still bring it").isNotDone();
+        FakeAgentLink a1 = register("a1", running("fresh", 3));
+
+        assertThat(route.join().agent()).isSameAs(a1);
+    }
+
+    @Test
+    void aCallForAnUnknownContainerFailsOnceEveryExpectedAgentIsBack() {
+        restore();
+
+        CompletableFuture<Route> route = registry.awaitRoute("nowhere", clock.millis() + 10_000);
+        register("a1");
+        register("a2");
+
+        assertThat(route).isCompletedExceptionally();
+        assertThatThrownBy(route::join).hasMessageContaining("does not exist");
+        assertThat(registry.awaitRoute("nowhere", clock.millis() + 10_000)).isCompletedExceptionally();
+    }
+
+    @Test
+    void aCallForAnUnknownContainerWaitsNoLongerThanItsDeadline() {
+        restore();
+
+        CompletableFuture<Route> route = registry.awaitRoute("late", clock.millis() + 1_000);
+        clock.advance(1_000);
+        registry.tick();
+
+        assertThatThrownBy(route::join).hasMessageContaining("before the call's deadline");
     }
 
     @Test

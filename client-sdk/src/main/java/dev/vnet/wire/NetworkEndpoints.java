@@ -1,0 +1,114 @@
+package dev.vnet.wire;
+
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+
+/**
+ * Which of the network's coordinator endpoints a client or an agent tries next, and how long it waits first.
+ *
+ * <ul>
+ *   <li>A coordinator that does not lead and names the leader is followed almost at once, unless it names an
+ *       endpoint that just refused us (a standby's view lags a dead leader by up to its retry interval).</li>
+ *   <li>Otherwise the configured endpoints are tried in turn, one after the other without waiting; only when a
+ *       whole round has failed does the exponential backoff apply.</li>
+ *   <li>While a standby answers but nobody leads (an election is under way), retries stay short: a new leader is
+ *       moments away.</li>
+ *   <li>A stream that was established and then broke (UNAVAILABLE) is retried on the same endpoint first: a
+ *       restarting coordinator comes back there. One that fell silent (DEADLINE_EXCEEDED) moves on.</li>
+ * </ul>
+ * Thread-safe.
+ */
+public final class NetworkEndpoints {
+
+    /** Delay before following a hint or trying the next endpoint of a round: enough that two confused replicas cannot spin anyone. */
+    public static final long STEP_DELAY_MS = 20;
+    /** Longest wait between tries while standbys answer but none leads. */
+    static final long ELECTION_POLL_MS = 250;
+    /** How long an endpoint that did not answer is not taken as a hint. */
+    static final long UNREACHABLE_MS = 5_000;
+
+    private final List<Endpoint> configured;
+    private final Backoff backoff;
+    private final LongSupplier clockMillis;
+    private final Map<Endpoint, Long> unreachableAtMs = new HashMap<>();
+    private int index;
+    private Endpoint hinted;
+    private int failedInRound;
+
+    public NetworkEndpoints(List<Endpoint> configured, Duration maxBackoff) {
+        this(configured, new Backoff(Duration.ofMillis(100), maxBackoff), System::currentTimeMillis);
+    }
+
+    NetworkEndpoints(List<Endpoint> configured, Backoff backoff, LongSupplier clockMillis) {
+        if (configured.isEmpty()) {
+            throw new IllegalArgumentException("at least one network endpoint is needed");
+        }
+        this.configured = List.copyOf(configured);
+        this.backoff = backoff;
+        this.clockMillis = clockMillis;
+    }
+
+    public List<Endpoint> configured() {
+        return configured;
+    }
+
+    /** The endpoint to try now. */
+    public synchronized Endpoint current() {
+        return hinted != null ? hinted : configured.get(index);
+    }
+
+    /** The attempt at {@code endpoint} succeeded (registered, welcomed): the next failure starts afresh. */
+    public synchronized void established(Endpoint endpoint) {
+        backoff.reset();
+        failedInRound = 0;
+        unreachableAtMs.remove(endpoint);
+    }
+
+    /**
+     * The attempt at {@code endpoint} failed, or its stream ended.
+     *
+     * @param wasEstablished whether it had been established before it ended
+     * @return how long to wait before trying {@link #current()}
+     */
+    public synchronized long failed(Endpoint endpoint, Throwable failure, boolean wasEstablished) {
+        long now = clockMillis.getAsLong();
+        LeaderHints.Hint hint = LeaderHints.from(failure);
+        if (hint == null && Status.fromThrowable(failure).getCode() == Status.Code.UNAVAILABLE && !wasEstablished) {
+            unreachableAtMs.put(endpoint, now);
+        }
+        if (hint != null && hint.leader() != null && !hint.leader().equals(endpoint)
+                && !recentlyUnreachable(hint.leader(), now)) {
+            passOver(endpoint);
+            hinted = hint.leader();
+            return STEP_DELAY_MS;
+        }
+        if (wasEstablished && hint == null && Status.fromThrowable(failure).getCode() == Status.Code.UNAVAILABLE) {
+            return 1 + ThreadLocalRandom.current().nextLong(STEP_DELAY_MS * 5);
+        }
+        if (endpoint.equals(hinted)) {
+            hinted = null;
+        } else {
+            passOver(endpoint);
+        }
+        failedInRound++;
+        long delay = failedInRound % configured.size() != 0 ? STEP_DELAY_MS : backoff.nextDelayMillis();
+        return hint != null ? Math.min(delay, 1 + ThreadLocalRandom.current().nextLong(ELECTION_POLL_MS)) : delay;
+    }
+
+    /** The round goes on past {@code endpoint} when it is the configured one we are at. */
+    private void passOver(Endpoint endpoint) {
+        if (endpoint.equals(configured.get(index))) {
+            index = (index + 1) % configured.size();
+        }
+    }
+
+    private boolean recentlyUnreachable(Endpoint endpoint, long now) {
+        Long at = unreachableAtMs.get(endpoint);
+        return at != null && now - at < UNREACHABLE_MS;
+    }
+}

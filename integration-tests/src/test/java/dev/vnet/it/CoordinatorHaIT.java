@@ -1,0 +1,192 @@
+package dev.vnet.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vnet.client.CallOptions;
+import dev.vnet.client.ContainerRef;
+import dev.vnet.client.GetOptions;
+import dev.vnet.client.Json;
+import dev.vnet.client.VnetClient;
+import dev.vnet.it.support.LocalPostgres;
+import dev.vnet.it.support.VnetProcess;
+import dev.vnet.it.support.VnetProcesses;
+import dev.vnet.proto.v1.ContainerInfo;
+import dev.vnet.proto.v1.Event;
+import dev.vnet.proto.v1.EventKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two coordinator replicas on one PostgreSQL: one leads, the other stands by and takes over when the leader dies,
+ * freezes or loses the database. Agents and clients are given both endpoints and find the leader themselves.
+ */
+class CoordinatorHaIT {
+
+    private static final Duration READY = Duration.ofSeconds(30);
+
+    /** Two replicas, two agents, a client holding a kv container with state, all on 127.0.0.1. */
+    private static final class Pair implements AutoCloseable {
+        final VnetProcesses processes = new VnetProcesses();
+        final VnetProcess first;
+        final VnetProcess second;
+        final String endpoints;
+        final VnetClient client;
+        final ContainerRef kv;
+
+        Pair() {
+            first = processes.network("replica-1", Map.of("vnet.network.replica-id", "replica-1"));
+            second = processes.network("replica-2", Map.of("vnet.network.replica-id", "replica-2"));
+            endpoints = first.endpoint() + "," + second.endpoint();
+            await().atMost(READY).until(() -> leader() != null);
+            processes.agent("agent-1", endpoints, Map.of()).awaitReady(READY);
+            processes.agent("agent-2", endpoints, Map.of()).awaitReady(READY);
+            client = VnetClient.builder().network(endpoints).timeout(Duration.ofSeconds(10)).build()
+                    .awaitConnected(Duration.ofSeconds(10));
+            kv = client.get(GetOptions.kind("kv").uuid("ledger"));
+            kv.request("put", Map.of("key", "balance", "value", 42), Map.class);
+        }
+
+        /** The replica whose readiness is UP, or null while neither leads. */
+        VnetProcess leader() {
+            boolean firstLeads = first.isAlive() && first.healthStatus("ready") == 200;
+            boolean secondLeads = second.isAlive() && second.healthStatus("ready") == 200;
+            return firstLeads == secondLeads ? null : firstLeads ? first : second;
+        }
+
+        long epoch() {
+            return Long.parseLong(processes.database().query("SELECT epoch FROM coordinator_leader").get(0));
+        }
+
+        @Override
+        public void close() {
+            client.close();
+            processes.close();
+        }
+    }
+
+    @Test
+    void killingTheLeaderMovesClientsAndAgentsToTheStandbyWithTheirContainers() throws Exception {
+        try (Pair pair = new Pair()) {
+            VnetProcess leader = pair.leader();
+            VnetProcess standby = leader == pair.first ? pair.second : pair.first;
+            long epochBefore = pair.epoch();
+            List<Event> leaderEvents = new CopyOnWriteArrayList<>();
+            pair.client.watch(leaderEvents::add, true, EventKind.EVENT_KIND_LEADER_CHANGED);
+
+            AtomicLong succeeded = new AtomicLong();
+            AtomicLong failed = new AtomicLong();
+            AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
+            AtomicLong recoveredAt = new AtomicLong(); // when a request sent after the kill first succeeded
+            AtomicBoolean running = new AtomicBoolean(true);
+            Thread load = new Thread(() -> {
+                long seq = 0;
+                while (running.get()) {
+                    long mine = ++seq;
+                    long startedAt = System.nanoTime();
+                    try {
+                        pair.client.requestAsync("ledger", "put", Map.of("key", "k" + mine, "value", mine),
+                                CallOptions.timeout(Duration.ofSeconds(2))).join();
+                        succeeded.incrementAndGet();
+                        if (startedAt > killedAt.get()) {
+                            recoveredAt.compareAndSet(0, System.nanoTime());
+                        }
+                    } catch (RuntimeException e) {
+                        failed.incrementAndGet(); // during the takeover; it may or may not have run, once
+                    }
+                }
+            });
+            load.start();
+            Thread.sleep(500);
+
+            killedAt.set(System.nanoTime());
+            leader.kill();
+            await().atMost(Duration.ofSeconds(15)).until(() -> recoveredAt.get() != 0);
+            long recoveredMs = (recoveredAt.get() - killedAt.get()) / 1_000_000;
+            System.out.printf("leader killed: routed requests succeed again through the standby after %d ms%n",
+                    recoveredMs);
+            running.set(false);
+            load.join();
+
+            assertThat(pair.leader()).isSameAs(standby);
+            assertThat(pair.epoch()).isGreaterThan(epochBefore);
+            int written = ((List<?>) pair.kv.request("list", null, Map.class).get("keys")).size() - 1;
+            assertThat(written).as("every answered put ran once; no unanswered one ran twice")
+                    .isBetween((int) succeeded.get(), (int) (succeeded.get() + failed.get()));
+            assertThat(Duration.ofMillis(recoveredMs)).isLessThan(Duration.ofSeconds(10));
+            assertThat(pair.kv.request("get", Map.of("key", "balance"), Map.class).get("value"))
+                    .as("the same copy, with its state").isEqualTo(42);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(pair.client.containers("kv", null,
+                    null)).extracting(ContainerInfo::getUuid, ContainerInfo::getReferences)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("ledger", 1)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> leaderEvents.stream()
+                    .anyMatch(e -> e.getLeader().getEpoch() == pair.epoch()));
+            assertThat(standby.logTail(300)).contains("elected leader with epoch " + pair.epoch());
+        }
+    }
+
+    @Test
+    void aFrozenLeaderIsReplacedAfterItsLeaseAndStepsDownWithoutWritingWhenItWakes() throws Exception {
+        try (Pair pair = new Pair()) {
+            VnetProcess leader = pair.leader();
+            VnetProcess standby = leader == pair.first ? pair.second : pair.first;
+            long oldEpoch = pair.epoch();
+
+            long frozenAt = System.nanoTime();
+            leader.signal("STOP");
+            Instant takeover;
+            try {
+                await().atMost(Duration.ofSeconds(15)).until(() -> standby.healthStatus("ready") == 200);
+                takeover = Instant.now();
+                System.out.printf("leader frozen: the standby leads after %d ms%n",
+                        (System.nanoTime() - frozenAt) / 1_000_000);
+            } finally {
+                leader.signal("CONT");
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> leader.logTail(200).contains("stepping down"));
+            assertThat(leader.healthStatus("ready")).isEqualTo(503);
+            assertThat(pair.epoch()).isGreaterThan(oldEpoch);
+            assertThat(pair.kv.request("get", Map.of("key", "balance"), Map.class).get("value")).isEqualTo(42);
+            Thread.sleep(2000);
+            for (String table : List.of("containers", "node_health", "agents")) {
+                assertThat(pair.processes.database().query("SELECT count(*) FROM " + table + " WHERE written_epoch = "
+                        + oldEpoch + " AND " + (table.equals("agents") ? "last_seen" : "updated_at") + " > '"
+                        + takeover + "'")).as("no write from the old leader in " + table).containsExactly("0");
+            }
+        }
+    }
+
+    @Test
+    void afterPostgresRestartsExactlyOneReplicaLeadsWithAHigherEpoch() {
+        Assumptions.assumeTrue(LocalPostgres.controllable(), "needs pg_ctlcluster to restart PostgreSQL");
+        try (Pair pair = new Pair()) {
+            long epochBefore = pair.epoch();
+            try {
+                LocalPostgres.stop();
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            } finally {
+                LocalPostgres.start();
+            }
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> pair.leader() != null
+                    && pair.epoch() > epochBefore);
+            VnetProcess leader = pair.leader();
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> pair.leader() == leader);
+            assertThat(pair.kv.request("get", Map.of("key", "balance"), Map.class).get("value")).isEqualTo(42);
+        } finally {
+            if (LocalPostgres.controllable() && !LocalPostgres.accepting()) {
+                LocalPostgres.start();
+            }
+        }
+    }
+}

@@ -1,0 +1,338 @@
+package dev.vnet.network.leader;
+
+import dev.vnet.proto.v1.LeaderInfo;
+import dev.vnet.wire.DaemonThreads;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Elects one leader among the coordinator replicas that share a PostgreSQL database, with a session-level advisory
+ * lock held on a dedicated connection (never pooled: a pool would lose or leak the session and its lock) and an
+ * epoch in {@code coordinator_leader} that fences every store write.
+ *
+ * <ul>
+ *   <li>A standby tries the lock every retry interval. When it gets it, it takes the next epoch and leads. A lock
+ *       that is free means its holder's session is gone (a killed process): it is taken at once.</li>
+ *   <li>A held lock whose {@code renewed_at} is older than the lease (on the database's clock) belongs to a frozen
+ *       leader (SIGSTOP, a long pause): the standby ends that session ({@code pg_terminate_backend}) and takes over.
+ *       The frozen leader, when it wakes, finds its session gone or its epoch moved, and steps down.</li>
+ *   <li>The leader renews {@code renewed_at} every retry interval, guarded by its epoch. A renewal that finds
+ *       another epoch means it was replaced: it steps down. A failed renewal (the session broke) is repaired at once
+ *       if the database answers (a new session, the lock again, a new epoch). If the database does not answer, the
+ *       leader steps down, unless it saw no standby at its last renewal: then nobody can take over, and it goes on
+ *       routing through the outage and takes the lock again when the database is back.</li>
+ * </ul>
+ * Every acquisition of the lock takes a new epoch, so an epoch names one uninterrupted holding of the lock.
+ */
+public final class LeaderElection implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(LeaderElection.class);
+    /** The advisory lock key: "vnetLead" in ASCII. */
+    static final long LOCK_KEY = 0x766E65744C656164L;
+    private static final String APPLICATION = "vnet-network:";
+
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final String holder;
+    private final String endpoint;
+    private final Duration retry;
+    private final Duration lease;
+    private final LeaderListener listener;
+    private final ScheduledExecutorService thread = DaemonThreads.scheduler("vnet-leader");
+
+    private Connection connection;
+    /** This replica holds the lock and leads with {@link #epoch}. */
+    private boolean leading;
+    /** This replica serves clients and agents: it leads, or rides out a database outage as the only replica. */
+    private boolean serving;
+    private long epoch;
+    private int standbysAtLastRenewal;
+    private String lastProblem;
+
+    public LeaderElection(String jdbcUrl, String user, String password, String holder, String endpoint,
+            Duration retry, Duration lease, LeaderListener listener) {
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.password = password;
+        this.holder = holder;
+        this.endpoint = endpoint;
+        this.retry = retry;
+        this.lease = lease;
+        this.listener = listener;
+    }
+
+    public void start() {
+        thread.scheduleWithFixedDelay(this::tick, 0, retry.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Gives up leadership, e.g. because the store found the epoch moved; runs on the election thread. */
+    public void stepDown(String reason) {
+        thread.execute(() -> {
+            if (serving || leading) {
+                deposed(reason);
+            }
+        });
+    }
+
+    private void tick() {
+        try {
+            if (leading) {
+                lead();
+            } else {
+                stand();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("leader election failed unexpectedly", e);
+        }
+    }
+
+    // ---- as a standby (or a leader riding out an outage) ----
+
+    private void stand() {
+        Connection session;
+        try {
+            session = session();
+        } catch (SQLException unreachable) {
+            problem("cannot reach PostgreSQL for leader election (" + unreachable.getMessage() + ")"
+                    + (serving ? "; still serving: no standby was known to take over" : ""));
+            return;
+        }
+        try {
+            if (tryLock(session)) {
+                elect(session);
+                return;
+            }
+            LeaderRow row = leaderRow(session);
+            if (serving) {
+                deposed("another coordinator (" + row.info().getHolder() + ", epoch " + row.info().getEpoch()
+                        + ") took over while this one could not reach PostgreSQL");
+                return;
+            }
+            listener.leaderIs(row.info());
+            long leaseLeftMs = lease.toMillis() - row.ageMs();
+            if (leaseLeftMs >= 0 && leaseLeftMs < retry.toMillis()) {
+                // The lease runs out before the next regular try: look again the moment it does.
+                thread.schedule(this::tick, leaseLeftMs + 1, TimeUnit.MILLISECONDS);
+            }
+            if (leaseLeftMs < 0) {
+                Integer pid = lockHolder(session);
+                if (pid != null) {
+                    LOG.warnf("leader %s (epoch %d) has not renewed its lease for over %d ms: ending its database "
+                            + "session (backend %d) to take over", row.info().getHolder(), row.info().getEpoch(),
+                            lease.toMillis(), pid);
+                    terminate(session, pid);
+                    if (tryLock(session)) {
+                        elect(session);
+                    }
+                }
+            }
+            lastProblem = null;
+        } catch (SQLException e) {
+            dropSession();
+            problem("leader election query failed (" + e.getMessage() + ")");
+        }
+    }
+
+    private void elect(Connection session) throws SQLException {
+        boolean continuing = serving;
+        long taken;
+        try (PreparedStatement update = session.prepareStatement("UPDATE coordinator_leader SET epoch = epoch + 1, "
+                + "holder = ?, endpoint = ?, since = now(), renewed_at = now() WHERE id = 1 RETURNING epoch")) {
+            update.setString(1, holder);
+            update.setString(2, endpoint);
+            try (ResultSet rows = update.executeQuery()) {
+                rows.next();
+                taken = rows.getLong(1);
+            }
+        }
+        epoch = taken;
+        leading = true;
+        standbysAtLastRenewal = standbys(session);
+        lastProblem = null;
+        LOG.infof("elected leader with epoch %d (%s at %s; %d standby replicas)%s", taken, holder, endpoint,
+                standbysAtLastRenewal, continuing ? "; it had kept serving" : "");
+        if (listener.elected(taken, continuing)) {
+            serving = true;
+        } else {
+            LOG.warnf("could not take up leadership with epoch %d; releasing the lock", taken);
+            leading = false;
+            serving = false;
+            dropSession();
+        }
+    }
+
+    // ---- as the leader ----
+
+    private void lead() {
+        try {
+            if (!renew(connection)) {
+                deposed("its epoch " + epoch + " is no longer current: another coordinator took over");
+                return;
+            }
+            standbysAtLastRenewal = standbys(connection);
+            lastProblem = null;
+        } catch (SQLException broken) {
+            dropSession();
+            leading = false;
+            try {
+                Connection fresh = session();
+                if (tryLock(fresh)) {
+                    LOG.warnf("the lock session broke (%s); took the lock again on a new one", broken.getMessage());
+                    elect(fresh);
+                } else {
+                    deposed("its lock session broke (" + broken.getMessage() + ") and another coordinator holds the "
+                            + "lock now");
+                }
+            } catch (SQLException unreachable) {
+                if (standbysAtLastRenewal == 0) {
+                    LOG.warnf("lost the lock session and cannot reach PostgreSQL (%s); no standby was known, so this "
+                            + "coordinator keeps serving and takes the lock again when PostgreSQL is back",
+                            unreachable.getMessage());
+                } else {
+                    deposed("its lock session broke and PostgreSQL does not answer (" + unreachable.getMessage()
+                            + "); " + standbysAtLastRenewal + " standby replicas may take over");
+                }
+            }
+        }
+    }
+
+    private boolean renew(Connection session) throws SQLException {
+        if (session == null) {
+            throw new SQLException("no lock session");
+        }
+        try (PreparedStatement renew = session.prepareStatement(
+                "UPDATE coordinator_leader SET renewed_at = now() WHERE id = 1 AND epoch = ?")) {
+            renew.setLong(1, epoch);
+            return renew.executeUpdate() == 1;
+        }
+    }
+
+    private void deposed(String reason) {
+        boolean was = serving || leading;
+        leading = false;
+        serving = false;
+        dropSession();
+        if (was) {
+            LOG.warnf("stepping down as leader (epoch %d): %s", epoch, reason);
+            listener.deposed(reason);
+        }
+    }
+
+    // ---- the dedicated session ----
+
+    private Connection session() throws SQLException {
+        if (connection != null && !connection.isClosed()) {
+            return connection;
+        }
+        Properties properties = new Properties();
+        properties.setProperty("user", user);
+        if (password != null && !password.isEmpty()) {
+            properties.setProperty("password", password);
+        }
+        properties.setProperty("ApplicationName", APPLICATION + holder);
+        properties.setProperty("connectTimeout", "2");
+        properties.setProperty("socketTimeout", Long.toString(Math.max(2, lease.toSeconds())));
+        properties.setProperty("tcpKeepAlive", "true");
+        connection = DriverManager.getConnection(jdbcUrl, properties);
+        connection.setAutoCommit(true);
+        return connection;
+    }
+
+    private void dropSession() {
+        Connection dropped = connection;
+        connection = null;
+        if (dropped != null) {
+            try {
+                dropped.close();
+            } catch (SQLException ignored) {
+                // Closing a broken session: the database releases its lock with it either way.
+            }
+        }
+    }
+
+    private static boolean tryLock(Connection session) throws SQLException {
+        try (PreparedStatement lock = session.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            lock.setLong(1, LOCK_KEY);
+            try (ResultSet rows = lock.executeQuery()) {
+                rows.next();
+                return rows.getBoolean(1);
+            }
+        }
+    }
+
+    /** The leader row, and how long ago (on the database's clock) it was last renewed. */
+    private record LeaderRow(LeaderInfo info, long ageMs) {}
+
+    private LeaderRow leaderRow(Connection session) throws SQLException {
+        try (PreparedStatement read = session.prepareStatement("SELECT epoch, holder, endpoint, since, "
+                + "(extract(epoch FROM clock_timestamp() - renewed_at) * 1000)::bigint FROM coordinator_leader "
+                + "WHERE id = 1")) {
+            try (ResultSet rows = read.executeQuery()) {
+                rows.next();
+                return new LeaderRow(LeaderInfo.newBuilder().setEpoch(rows.getLong(1)).setHolder(rows.getString(2))
+                        .setEndpoint(rows.getString(3)).setSinceMs(rows.getTimestamp(4).getTime()).build(),
+                        rows.getLong(5));
+            }
+        }
+    }
+
+    /** The backend that holds the leader lock in this database, or null when nobody does. */
+    private static Integer lockHolder(Connection session) throws SQLException {
+        try (PreparedStatement find = session.prepareStatement("SELECT pid FROM pg_locks WHERE locktype = 'advisory' "
+                + "AND classid::bigint = ? AND objid::bigint = ? AND objsubid = 1 AND granted "
+                + "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
+            find.setLong(1, LOCK_KEY >>> 32);
+            find.setLong(2, LOCK_KEY & 0xFFFF_FFFFL);
+            try (ResultSet rows = find.executeQuery()) {
+                return rows.next() ? rows.getInt(1) : null;
+            }
+        }
+    }
+
+    private static void terminate(Connection session, int pid) throws SQLException {
+        try (PreparedStatement terminate = session.prepareStatement("SELECT pg_terminate_backend(?)")) {
+            terminate.setInt(1, pid);
+            terminate.executeQuery().close();
+        }
+    }
+
+    /** Other replicas with an election session open on this database: those that could take over. */
+    private static int standbys(Connection session) throws SQLException {
+        try (PreparedStatement count = session.prepareStatement("SELECT count(*) FROM pg_stat_activity "
+                + "WHERE datname = current_database() AND application_name LIKE ? AND pid <> pg_backend_pid()")) {
+            count.setString(1, APPLICATION + "%");
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
+    }
+
+    private void problem(String problem) {
+        if (!problem.equals(lastProblem)) {
+            LOG.warn(problem);
+            lastProblem = problem;
+        }
+    }
+
+    /** Leaves: the lock is released with the session, so a standby takes over at once. */
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        dropSession();
+    }
+}

@@ -1,0 +1,160 @@
+package dev.vnet.network.leader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vnet.network.store.FreshDatabase;
+import dev.vnet.proto.v1.LeaderInfo;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The election against a real PostgreSQL (a database of its own), with short timings. */
+class LeaderElectionTest {
+
+    private static final Duration RETRY = Duration.ofMillis(100);
+    private static final Duration LEASE = Duration.ofMillis(1500);
+
+    private final FreshDatabase database = new FreshDatabase();
+    private final List<LeaderElection> started = new CopyOnWriteArrayList<>();
+    private String jdbcUrl;
+
+    @BeforeEach
+    void migrate() {
+        Map<String, String> config = database.start();
+        jdbcUrl = "jdbc:" + config.get("vnet.db.url");
+        Flyway.configure().dataSource(jdbcUrl, "postgres", "").load().migrate();
+    }
+
+    @AfterEach
+    void stop() {
+        started.forEach(LeaderElection::close);
+        database.stop();
+    }
+
+    @Test
+    void theFirstCandidateLeadsAndTheOtherKnowsWhereItIs() {
+        Recorder a = candidate("a");
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.epoch() == 1);
+        Recorder b = candidate("b");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.leader != null);
+        assertThat(b.leader.getHolder()).isEqualTo("a");
+        assertThat(b.leader.getEndpoint()).isEqualTo("a:1");
+        assertThat(b.elections).isEmpty();
+    }
+
+    @Test
+    void aLeaderThatLeavesIsReplacedAtOnceWithANewEpoch() {
+        Recorder a = candidate("a");
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.epoch() == 1);
+        Recorder b = candidate("b");
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.leader != null);
+
+        long leftAt = System.nanoTime();
+        started.get(0).close();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.epoch() == 2);
+        assertThat(Duration.ofNanos(System.nanoTime() - leftAt)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aFrozenLeadersSessionIsEndedOnceItsLeaseIsStale() throws SQLException {
+        try (Connection frozen = DriverManager.getConnection(jdbcUrl, "postgres", "");
+                Statement statement = frozen.createStatement()) {
+            statement.execute("SELECT pg_try_advisory_lock(" + LeaderElection.LOCK_KEY + ")");
+            statement.execute("UPDATE coordinator_leader SET epoch = 7, holder = 'frozen', endpoint = 'f:1', "
+                    + "renewed_at = now() WHERE id = 1");
+            Recorder b = candidate("b");
+            await().atMost(Duration.ofSeconds(5)).until(() -> b.leader != null);
+            assertThat(b.elections).as("not while the lease is fresh").isEmpty();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> b.epoch() == 8);
+            assertThat(isAlive(frozen)).as("the frozen leader's session was ended").isFalse();
+        }
+    }
+
+    @Test
+    void aLeaderWhoseEpochMovesStepsDown() throws SQLException {
+        Recorder a = candidate("a");
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.epoch() == 1);
+
+        execute("UPDATE coordinator_leader SET epoch = epoch + 1 WHERE id = 1");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !a.deposals.isEmpty());
+        assertThat(a.deposals.get(0)).contains("no longer current");
+    }
+
+    @Test
+    void aBrokenLockSessionIsRepairedWithANewEpochWithoutStoppingService() throws SQLException {
+        Recorder a = candidate("a");
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.epoch() == 1);
+
+        execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'vnet-network:a'");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.epoch() == 2);
+        assertThat(a.elections.get(1)).as("continuing").endsWith(":true");
+        assertThat(a.deposals).isEmpty();
+    }
+
+    private Recorder candidate(String name) {
+        Recorder recorder = new Recorder();
+        LeaderElection election = new LeaderElection(jdbcUrl, "postgres", "", name, name + ":1", RETRY, LEASE,
+                recorder);
+        started.add(election);
+        election.start();
+        return recorder;
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
+                Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static boolean isAlive(Connection connection) {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery("SELECT 1")) {
+            return rows.next();
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** Records what the election tells the coordinator. */
+    private static final class Recorder implements LeaderListener {
+        final List<String> elections = new CopyOnWriteArrayList<>();
+        final List<String> deposals = new CopyOnWriteArrayList<>();
+        volatile LeaderInfo leader;
+
+        @Override
+        public boolean elected(long epoch, boolean continuing) {
+            elections.add(epoch + ":" + continuing);
+            return true;
+        }
+
+        @Override
+        public void deposed(String reason) {
+            deposals.add(reason);
+        }
+
+        @Override
+        public void leaderIs(LeaderInfo info) {
+            leader = info;
+        }
+
+        long epoch() {
+            return elections.isEmpty() ? 0 : Long.parseLong(elections.get(elections.size() - 1).split(":")[0]);
+        }
+    }
+}
