@@ -2,6 +2,10 @@ package dev.vnet.agent;
 
 import dev.vnet.agent.config.AgentConfig;
 import dev.vnet.runtime.AgentRuntime;
+import dev.vnet.security.ChannelSecurity;
+import dev.vnet.security.ClientTls;
+import dev.vnet.server.SecurityConfig;
+import dev.vnet.server.ServerSecurity;
 import dev.vnet.runtime.ContainerKind;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -23,12 +27,14 @@ public class AgentLifecycle {
     private static final Logger LOG = Logger.getLogger(AgentLifecycle.class);
 
     private final AgentConfig config;
+    private final SecurityConfig security;
     private final String version;
     private volatile AgentRuntime runtime;
 
-    public AgentLifecycle(AgentConfig config,
+    public AgentLifecycle(AgentConfig config, SecurityConfig security,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
         this.config = config;
+        this.security = security;
         this.version = version;
     }
 
@@ -41,6 +47,8 @@ public class AgentLifecycle {
                 .capacity(config.capacity().cpu(), config.capacity().memory().asLongValue(),
                         config.capacity().maxContainers())
                 .version(version);
+        ServerSecurity serverSecurity = ServerSecurity.from(security, "the agent's gRPC port " + config.port());
+        builder.authentication(serverSecurity.auth()).serverTls(serverSecurity.tls()).networkSecurity(networkSecurity());
         config.id().ifPresent(builder::agentId);
         config.advertisedHost().ifPresent(builder::advertisedHost);
         config.cluster().ifPresent(builder::cluster);
@@ -61,6 +69,23 @@ public class AgentLifecycle {
             builder.stateless(offer.substring(0, colon).trim(), offer.substring(colon + 1).trim(), List.of());
         }
         runtime = builder.build().start();
+    }
+
+    /** How this agent reaches the network: TLS when asked for (or a CA is given), and its token. */
+    private ChannelSecurity networkSecurity() {
+        AgentConfig.NetworkTls tls = config.networkTls();
+        ClientTls clientTls = null;
+        if (tls.enabled() || tls.caFile().isPresent()) {
+            clientTls = ClientTls.trusting(tls.caFile().orElse(null));
+            if (tls.certificateFile().isPresent() || tls.privateKeyFile().isPresent()) {
+                clientTls = clientTls.withCertificate(tls.certificateFile().orElse(null),
+                        tls.privateKeyFile().orElse(null));
+            }
+        }
+        if (security.enabled() && config.token().isEmpty()) {
+            LOG.warn("this agent has no token (vnet.agent.token): a network with authentication on will refuse it");
+        }
+        return new ChannelSecurity(clientTls, config.token().orElse(null));
     }
 
     private List<ContainerKind> discoverKinds() {

@@ -1,6 +1,8 @@
 package dev.vnet.cli;
 
 import dev.vnet.client.VnetClient;
+import dev.vnet.security.ClientTls;
+import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -19,9 +21,35 @@ final class ClientOptions {
             description = "Bound of each call, e.g. 500ms, 10s, 2m (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:VNET_TOKEN}",
+            description = "Bearer token sent with every call (env VNET_TOKEN); needed when the network has "
+                    + "authentication on.")
+    String token;
+
+    @Option(names = "--ca", paramLabel = "FILE", defaultValue = "${env:VNET_CA_FILE}",
+            description = "Use TLS, checking the network against this PEM CA certificate (env VNET_CA_FILE).")
+    Path ca;
+
+    @Option(names = "--tls", description = "Use TLS, checking the network against the system's CAs.")
+    boolean tls;
+
+    @Option(names = "--cert", paramLabel = "FILE", defaultValue = "${env:VNET_CERT_FILE}",
+            description = "PEM client certificate for mutual TLS (env VNET_CERT_FILE); needs --key.")
+    Path certificate;
+
+    @Option(names = "--key", paramLabel = "FILE", defaultValue = "${env:VNET_KEY_FILE}",
+            description = "PEM (PKCS#8) private key of the client certificate (env VNET_KEY_FILE).")
+    Path key;
+
     /** A client for one command; it connects in the background and is closed when the command ends. */
     VnetClient client() {
-        return VnetClient.builder().network(network).name("vnet-cli").timeout(timeout).connectTimeout(timeout).build();
+        VnetClient.Builder builder = VnetClient.builder().network(network).name("vnet-cli").timeout(timeout)
+                .connectTimeout(timeout).token(token);
+        if (tls || ca != null || certificate != null || key != null) {
+            ClientTls clientTls = ClientTls.trusting(ca);
+            builder.tls(certificate != null || key != null ? clientTls.withCertificate(certificate, key) : clientTls);
+        }
+        return builder.build();
     }
 
     /** A client whose session is open: for commands that get, request or send. */

@@ -30,6 +30,10 @@ public final class VnetCli implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((failure, commandLine, parseResult) -> {
+            if (failure instanceof IllegalArgumentException badSetting) {
+                commandLine.getErr().println("error: " + badSetting.getMessage());
+                return 2;
+            }
             VnetException error = Errors.toException(failure);
             commandLine.getErr().println("error: " + explain(error));
             return 1;
@@ -46,6 +50,12 @@ public final class VnetCli implements Runnable {
         String message = error.getMessage();
         if (error.code() == io.grpc.Status.Code.UNAVAILABLE && message.contains("io exception")) {
             return message + " (is a network running there? start one with: bin/vnet network)";
+        }
+        if (error.code() == io.grpc.Status.Code.UNAVAILABLE && message.contains("Network closed for unknown reason")) {
+            return message + " (does the network use TLS? then pass --ca FILE or --tls)";
+        }
+        if (error.code() == io.grpc.Status.Code.UNAUTHENTICATED) {
+            return message + " (pass a token with --token or VNET_TOKEN)";
         }
         return message;
     }

@@ -1,5 +1,6 @@
 package dev.vnet.client;
 
+import dev.vnet.security.ChannelSecurity;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Grpc;
 import dev.vnet.wire.NetworkEndpoints;
@@ -17,11 +18,17 @@ final class ClientChannels implements AutoCloseable {
 
     private final NetworkEndpoints endpoints;
     private final int maxMessageBytes;
+    private final ChannelSecurity security;
     private final Map<Endpoint, ManagedChannel> channels = new ConcurrentHashMap<>();
 
-    ClientChannels(List<Endpoint> network, int maxMessageBytes) {
+    ClientChannels(List<Endpoint> network, int maxMessageBytes, ChannelSecurity security) {
         this.endpoints = new NetworkEndpoints(network, Duration.ofSeconds(2));
         this.maxMessageBytes = maxMessageBytes;
+        this.security = security;
+    }
+
+    ChannelSecurity security() {
+        return security;
     }
 
     /** Which network endpoint to use now; the session keeps it up to date. */
@@ -30,7 +37,7 @@ final class ClientChannels implements AutoCloseable {
     }
 
     ManagedChannel channel(Endpoint endpoint) {
-        return channels.computeIfAbsent(endpoint, e -> Grpc.channel(e, maxMessageBytes));
+        return channels.computeIfAbsent(endpoint, e -> Grpc.channel(e, maxMessageBytes, security));
     }
 
     /**

@@ -119,8 +119,13 @@ final class DirectCalls implements AutoCloseable {
         private void end(Status status) {
             ended = true;
             out.abandon();
-            VnetException lost = new VnetException(Status.Code.UNAVAILABLE, "connection to agent " + endpoint
-                    + " was lost before the answer came (" + status.getCode() + " " + status.getDescription() + ")");
+            boolean refused = status.getCode() == Status.Code.UNAUTHENTICATED
+                    || status.getCode() == Status.Code.PERMISSION_DENIED;
+            VnetException lost = refused
+                    ? new VnetException(status.getCode(), "agent " + endpoint + ": " + status.getDescription())
+                    : new VnetException(Status.Code.UNAVAILABLE, "connection to agent " + endpoint
+                            + " was lost before the answer came (" + status.getCode() + " " + status.getDescription()
+                            + ")");
             pending.drain(result -> result.completeExceptionally(lost));
         }
     }

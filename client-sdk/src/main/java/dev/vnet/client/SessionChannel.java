@@ -77,6 +77,11 @@ final class SessionChannel implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::sweep, 5, 5, TimeUnit.MILLISECONDS);
     }
 
+    /** Why the last attempt to open a session failed, or why the last session ended. */
+    String lastProblem() {
+        return lastProblem;
+    }
+
     /** Completes once the first session is established. */
     CompletableFuture<Void> connected() {
         return firstConnection;
@@ -209,15 +214,29 @@ final class SessionChannel implements AutoCloseable {
             return;
         }
         current = null;
-        lastProblem = status.getCode() + " " + status.getDescription();
+        lastProblem = ConnectionProblems.describe(status, channels.security().usesTls());
         if (closed) {
             return;
+        }
+        if (status.getCode() == Status.Code.UNAUTHENTICATED || status.getCode() == Status.Code.PERMISSION_DENIED) {
+            // Retrying will not fix a token: whoever waits is told now (retries go on, for a token rotated server-side).
+            failWaiting(new VnetException(status.getCode(), status.getDescription()));
         }
         long delay = channels.endpoints().failed(attempt.endpoint, failure, attempt.welcome != null);
         LOG.log(attempt.welcome != null ? Level.WARNING : Level.DEBUG, () -> "session with the network at "
                 + attempt.endpoint + " ended (" + lastProblem + "); reconnecting to " + channels.endpoints().current()
                 + " in " + delay + " ms");
         scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void failWaiting(VnetException refused) {
+        firstConnection.completeExceptionally(refused);
+        synchronized (lock) {
+            for (Parked p : parked) {
+                p.result.completeExceptionally(refused);
+            }
+            parked.clear();
+        }
     }
 
     private void sweep() {

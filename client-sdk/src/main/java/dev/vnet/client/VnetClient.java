@@ -28,6 +28,8 @@ import dev.vnet.proto.v1.NodeStatus;
 import dev.vnet.proto.v1.Payload;
 import dev.vnet.proto.v1.ReleaseRequest;
 import dev.vnet.proto.v1.ServerFrame;
+import dev.vnet.security.ChannelSecurity;
+import dev.vnet.security.ClientTls;
 import dev.vnet.wire.DaemonThreads;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Errors;
@@ -73,7 +75,8 @@ public final class VnetClient implements AutoCloseable {
 
     private VnetClient(Builder config) {
         this.config = config;
-        this.channels = new ClientChannels(config.network, Grpc.maxMessageBytes(config.maxPayloadBytes));
+        this.channels = new ClientChannels(config.network, Grpc.maxMessageBytes(config.maxPayloadBytes),
+                new ChannelSecurity(config.tls, config.token));
         this.scheduler = DaemonThreads.scheduler("vnet-client");
         this.session = new SessionChannel(channels, config.name, config.connectTimeout, scheduler,
                 config.sessionEvents);
@@ -93,8 +96,12 @@ public final class VnetClient implements AutoCloseable {
             return this;
         } catch (TimeoutException e) {
             throw new VnetException(Status.Code.UNAVAILABLE, "could not open a session with the network at "
-                    + channels.endpoints().configured() + " within " + timeout.toMillis() + " ms");
+                    + channels.endpoints().configured() + " within " + timeout.toMillis() + " ms; last problem: "
+                    + session.lastProblem());
         } catch (ExecutionException e) {
+            if (session.sessionId() != null) {
+                return this; // refused once (e.g. a token the network learned since), connected now
+            }
             throw Errors.toException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -354,8 +361,28 @@ public final class VnetClient implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private int maxPayloadBytes = 4 * 1024 * 1024;
         private Consumer<Event> sessionEvents = event -> { };
+        private String token;
+        private ClientTls tls;
 
         private Builder() {}
+
+        /**
+         * The bearer token sent with every call, to the network and to agents (a static token or a JWT); none by
+         * default, for a network with authentication off.
+         */
+        public Builder token(String token) {
+            this.token = token;
+            return this;
+        }
+
+        /**
+         * TLS to the network and to agents; plaintext by default. {@code ClientTls.trusting(caFile)} checks the
+         * servers against a CA; {@code .withCertificate(chain, key)} adds a client certificate for mutual TLS.
+         */
+        public Builder tls(ClientTls tls) {
+            this.tls = tls;
+            return this;
+        }
 
         /** The network's endpoints, {@code host:port[,host:port...]}; default 127.0.0.1:3737. */
         public Builder network(String endpoints) {

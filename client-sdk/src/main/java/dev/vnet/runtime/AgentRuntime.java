@@ -2,6 +2,9 @@ package dev.vnet.runtime;
 
 import dev.vnet.proto.v1.AgentState;
 import dev.vnet.proto.v1.Capacity;
+import dev.vnet.security.AuthInterceptor;
+import dev.vnet.security.ChannelSecurity;
+import dev.vnet.security.ServerTls;
 import dev.vnet.wire.DaemonThreads;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Grpc;
@@ -84,11 +87,11 @@ public final class AgentRuntime implements AutoCloseable {
         // The advertised endpoint needs the real port, which is only known once bound (port 0 picks one).
         DirectService direct = new DirectService(host, config.agentId, () -> endpoint);
         server = Grpc.startServer(config.host, config.port, maxMessageBytes, List.<BindableService>of(direct),
-                List.of(), health);
+                List.of(config.auth), health, config.serverTls);
         endpoint = config.advertisedHost() + ":" + server.getPort();
         AgentIdentity identity = new AgentIdentity(config.agentId, instanceId, endpoint, config.cluster,
                 List.copyOf(config.labels), config.capacity, config.version);
-        link = new NetworkLink(identity, config.network, host, scheduler, maxMessageBytes);
+        link = new NetworkLink(identity, config.network, host, scheduler, maxMessageBytes, config.networkSecurity);
         link.start();
         health.setStatus("", ServingStatus.SERVING);
         LOG.log(Level.INFO, () -> "agent " + config.agentId + " (instance " + instanceId + ") serves " + host.kinds()
@@ -213,8 +216,29 @@ public final class AgentRuntime implements AutoCloseable {
         private int workerQueue = 100_000;
         private int maxPayloadBytes = 4 * 1024 * 1024;
         private String version = "dev";
+        private ChannelSecurity networkSecurity = ChannelSecurity.NONE;
+        private ServerTls serverTls;
+        private AuthInterceptor auth = AuthInterceptor.off();
 
         private Builder() {}
+
+        /** How this agent reaches the network: TLS and the token it registers with; plaintext, no token by default. */
+        public Builder networkSecurity(ChannelSecurity security) {
+            this.networkSecurity = security;
+            return this;
+        }
+
+        /** TLS for this agent's own port (direct requests); plaintext by default. */
+        public Builder serverTls(ServerTls tls) {
+            this.serverTls = tls;
+            return this;
+        }
+
+        /** Who may make direct requests to this agent; by default anyone (authentication off). */
+        public Builder authentication(AuthInterceptor auth) {
+            this.auth = auth;
+            return this;
+        }
 
         /** The agent's role name; default: the host name. */
         public Builder agentId(String agentId) {
@@ -268,7 +292,7 @@ public final class AgentRuntime implements AutoCloseable {
         }
 
         public Builder kind(ContainerKind kind) {
-            String problem = Names.kindProblem("kind name", kind.name());
+            String problem = Names.DEFAULT.kindProblem("kind name", kind.name());
             if (problem != null) {
                 throw new IllegalArgumentException(problem);
             }
@@ -284,8 +308,8 @@ public final class AgentRuntime implements AutoCloseable {
          * wins; the others stand by, and one of them is activated at once when the active copy's agent goes away).
          */
         public Builder stateless(String kind, String uuid, List<String> labels) {
-            String problem = Names.first(Names.kindProblem("stateless kind", kind), Names.idProblem("stateless uuid", uuid),
-                    Names.labelsProblem("stateless labels", labels));
+            String problem = Names.first(Names.DEFAULT.kindProblem("stateless kind", kind), Names.DEFAULT.idProblem("stateless uuid", uuid),
+                    Names.DEFAULT.labelsProblem("stateless labels", labels));
             if (problem != null) {
                 throw new IllegalArgumentException(problem);
             }
@@ -316,8 +340,8 @@ public final class AgentRuntime implements AutoCloseable {
         }
 
         public AgentRuntime build() {
-            String problem = Names.first(Names.idProblem("agent id", agentId),
-                    Names.optionalIdProblem("cluster", cluster), Names.labelsProblem("agent labels", labels));
+            String problem = Names.first(Names.DEFAULT.idProblem("agent id", agentId),
+                    Names.DEFAULT.optionalIdProblem("cluster", cluster), Names.DEFAULT.labelsProblem("agent labels", labels));
             if (problem != null) {
                 throw new IllegalArgumentException(problem);
             }
@@ -351,7 +375,7 @@ public final class AgentRuntime implements AutoCloseable {
         private static String defaultAgentId() {
             try {
                 String name = InetAddress.getLocalHost().getHostName();
-                return Names.idProblem("agent id", name) == null ? name : "agent";
+                return Names.DEFAULT.idProblem("agent id", name) == null ? name : "agent";
             } catch (UnknownHostException e) {
                 return "agent";
             }

@@ -163,9 +163,9 @@ final class DirectService extends AgentGrpc.AgentImplBase {
     }
 
     private static String problemWith(ContainerRequest request) {
-        return Names.first(Names.idProblem("uuid", request.getUuid()),
-                Names.operationProblem("operation", request.getOperation()),
-                Names.optionalIdProblem("session_id", request.getSessionId()));
+        return Names.first(Names.DEFAULT.idProblem("uuid", request.getUuid()),
+                Names.DEFAULT.operationProblem("operation", request.getOperation()),
+                Names.DEFAULT.optionalIdProblem("session_id", request.getSessionId()));
     }
 
     private static Call toCall(ContainerRequest request, boolean oneWay) {

@@ -21,6 +21,7 @@ import dev.vnet.proto.v1.RouteRequest;
 import dev.vnet.proto.v1.RouteSend;
 import dev.vnet.proto.v1.StartContainer;
 import dev.vnet.proto.v1.TerminateContainer;
+import dev.vnet.security.ChannelSecurity;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Errors;
 import dev.vnet.wire.Grpc;
@@ -55,6 +56,7 @@ final class NetworkLink implements AutoCloseable {
     private final ContainerHost host;
     private final ScheduledExecutorService scheduler;
     private final int maxMessageBytes;
+    private final ChannelSecurity security;
     private final LoadProbe loadProbe = new LoadProbe();
     private final Map<Endpoint, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> firstRegistration = new CompletableFuture<>();
@@ -70,12 +72,13 @@ final class NetworkLink implements AutoCloseable {
     private volatile AgentState state = AgentState.AGENT_STATE_UNSPECIFIED;
 
     NetworkLink(AgentIdentity identity, List<Endpoint> endpoints, ContainerHost host,
-            ScheduledExecutorService scheduler, int maxMessageBytes) {
+            ScheduledExecutorService scheduler, int maxMessageBytes, ChannelSecurity security) {
         this.identity = identity;
         this.endpoints = new NetworkEndpoints(endpoints, Duration.ofSeconds(2));
         this.host = host;
         this.scheduler = scheduler;
         this.maxMessageBytes = maxMessageBytes;
+        this.security = security;
         host.onStopped(this::reportStopped);
         host.fenceWhen(this::lostTheNetwork);
     }
@@ -146,7 +149,7 @@ final class NetworkLink implements AutoCloseable {
             return;
         }
         Endpoint endpoint = endpoints.current();
-        ManagedChannel channel = channels.computeIfAbsent(endpoint, e -> Grpc.channel(e, maxMessageBytes));
+        ManagedChannel channel = channels.computeIfAbsent(endpoint, e -> Grpc.channel(e, maxMessageBytes, security));
         // Our backoff decided it is time to try: skip what is left of gRPC's own reconnect backoff.
         channel.resetConnectBackoff();
         Session session = new Session(endpoint);

@@ -22,8 +22,8 @@ public final class ConnectFrames {
             return "the first frame must be 'open'";
         }
         ConnectOpen open = frame.getOpen();
-        return Names.first(Names.idProblem("uuid", open.getUuid()),
-                Names.optionalIdProblem("session_id", open.getSessionId()));
+        return Names.first(Names.DEFAULT.idProblem("uuid", open.getUuid()),
+                Names.DEFAULT.optionalIdProblem("session_id", open.getSessionId()));
     }
 
     /** The id the container knows the client by: its session, or one made for this connection alone. */

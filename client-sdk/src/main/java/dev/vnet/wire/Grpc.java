@@ -1,5 +1,7 @@
 package dev.vnet.wire;
 
+import dev.vnet.security.ChannelSecurity;
+import dev.vnet.security.ServerTls;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -36,10 +38,12 @@ public final class Grpc {
     /**
      * Starts a server on {@code host:port} (port 0 picks a free one) with the given services, plus server
      * reflection and the standard {@code grpc.health.v1} service, whose status the caller drives through
-     * {@code health}.
+     * {@code health}. Interceptors run last to first, as {@link ServerInterceptors#intercept} orders them.
+     *
+     * @param tls null for plaintext
      */
     public static Server startServer(String host, int port, int maxMessageBytes, List<BindableService> services,
-            List<ServerInterceptor> interceptors, HealthStatusManager health) {
+            List<ServerInterceptor> interceptors, HealthStatusManager health, ServerTls tls) {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .directExecutor()
                 .maxInboundMessageSize(maxMessageBytes)
@@ -48,6 +52,9 @@ public final class Grpc {
                 .permitKeepAliveWithoutCalls(true)
                 .keepAliveTime(20, TimeUnit.SECONDS)
                 .keepAliveTimeout(10, TimeUnit.SECONDS);
+        if (tls != null) {
+            builder.sslContext(tls.sslContext());
+        }
         for (BindableService service : services) {
             builder.addService(ServerInterceptors.intercept(service, interceptors));
         }
@@ -64,9 +71,8 @@ public final class Grpc {
      * A channel to one endpoint. Callbacks run on the transport threads, so whatever completes on them must not
      * block; transparent retries are off because vnet decides itself what may be retried.
      */
-    public static ManagedChannel channel(Endpoint endpoint, int maxMessageBytes) {
-        return NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port())
-                .usePlaintext()
+    public static ManagedChannel channel(Endpoint endpoint, int maxMessageBytes, ChannelSecurity security) {
+        return security.apply(NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port()))
                 .directExecutor()
                 .disableRetry()
                 .maxInboundMessageSize(maxMessageBytes)

@@ -11,20 +11,31 @@ import java.util.regex.Pattern;
  */
 public final class Names {
 
-    public static final int MAX_ID_LENGTH = 128;
     public static final int MAX_KIND_LENGTH = 64;
-    public static final int MAX_LABELS = 32;
-    public static final int MAX_LABEL_LENGTH = 128;
     public static final int MAX_OPERATION_LENGTH = 128;
+    /** The limits of the contract, which a network may tighten or loosen ({@code vnet.network.limits.*}). */
+    public static final Names DEFAULT = new Names(128, 32, 128);
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]+");
     private static final Pattern KIND = Pattern.compile("[a-z0-9][a-z0-9._-]*");
     private static final Pattern LABEL = Pattern.compile("\\p{Graph}+");
 
-    private Names() {}
+    private final int maxIdLength;
+    private final int maxLabels;
+    private final int maxLabelLength;
+
+    public Names(int maxIdLength, int maxLabels, int maxLabelLength) {
+        if (maxIdLength < 1 || maxLabels < 0 || maxLabelLength < 1) {
+            throw new IllegalArgumentException("limits must be positive (max id length " + maxIdLength
+                    + ", max labels " + maxLabels + ", max label length " + maxLabelLength + ")");
+        }
+        this.maxIdLength = maxIdLength;
+        this.maxLabels = maxLabels;
+        this.maxLabelLength = maxLabelLength;
+    }
 
     /** An identifier that must be present: a container uuid, an agent id, a session id. */
-    public static String idProblem(String field, String value) {
+    public String idProblem(String field, String value) {
         if (value == null || value.isEmpty()) {
             return field + " is required";
         }
@@ -32,12 +43,12 @@ public final class Names {
     }
 
     /** An identifier that may be empty. */
-    public static String optionalIdProblem(String field, String value) {
+    public String optionalIdProblem(String field, String value) {
         if (value == null || value.isEmpty()) {
             return null;
         }
-        if (value.length() > MAX_ID_LENGTH) {
-            return field + " is " + value.length() + " characters long; the limit is " + MAX_ID_LENGTH;
+        if (value.length() > maxIdLength) {
+            return field + " is " + value.length() + " characters long; the limit is " + maxIdLength;
         }
         if (!ID.matcher(value).matches()) {
             return field + " '" + shorten(value) + "' has characters outside [A-Za-z0-9._:@-]";
@@ -45,7 +56,7 @@ public final class Names {
         return null;
     }
 
-    public static String kindProblem(String field, String value) {
+    public String kindProblem(String field, String value) {
         if (value == null || value.isEmpty()) {
             return field + " is required";
         }
@@ -59,16 +70,16 @@ public final class Names {
         return null;
     }
 
-    public static String labelsProblem(String field, Collection<String> labels) {
-        if (labels.size() > MAX_LABELS) {
-            return field + " has " + labels.size() + " labels; the limit is " + MAX_LABELS;
+    public String labelsProblem(String field, Collection<String> labels) {
+        if (labels.size() > maxLabels) {
+            return field + " has " + labels.size() + " labels; the limit is " + maxLabels;
         }
         for (String label : labels) {
             if (label.isEmpty()) {
                 return field + " has an empty label";
             }
-            if (label.length() > MAX_LABEL_LENGTH) {
-                return field + " has a label of " + label.length() + " characters; the limit is " + MAX_LABEL_LENGTH;
+            if (label.length() > maxLabelLength) {
+                return field + " has a label of " + label.length() + " characters; the limit is " + maxLabelLength;
             }
             if (!LABEL.matcher(label).matches()) {
                 return field + " label '" + shorten(label) + "' has white space or control characters";
@@ -77,7 +88,7 @@ public final class Names {
         return null;
     }
 
-    public static String operationProblem(String field, String value) {
+    public String operationProblem(String field, String value) {
         if (value == null || value.isEmpty()) {
             return field + " is required";
         }

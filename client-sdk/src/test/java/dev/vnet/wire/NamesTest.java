@@ -10,28 +10,28 @@ class NamesTest {
 
     @Test
     void acceptsWhatTheContractAllows() {
-        assertThat(Names.idProblem("uuid", "room-1:eu@acme.io_2")).isNull();
-        assertThat(Names.optionalIdProblem("uuid", "")).isNull();
-        assertThat(Names.kindProblem("kind", "chat.v2_x-y")).isNull();
-        assertThat(Names.labelsProblem("labels", List.of("tenant=acme", "prod"))).isNull();
-        assertThat(Names.operationProblem("operation", "put")).isNull();
+        assertThat(Names.DEFAULT.idProblem("uuid", "room-1:eu@acme.io_2")).isNull();
+        assertThat(Names.DEFAULT.optionalIdProblem("uuid", "")).isNull();
+        assertThat(Names.DEFAULT.kindProblem("kind", "chat.v2_x-y")).isNull();
+        assertThat(Names.DEFAULT.labelsProblem("labels", List.of("tenant=acme", "prod"))).isNull();
+        assertThat(Names.DEFAULT.operationProblem("operation", "put")).isNull();
     }
 
     @Test
     void refusesWithAMessageNamingTheFieldAndTheRule() {
-        assertThat(Names.idProblem("uuid", "")).isEqualTo("uuid is required");
-        assertThat(Names.idProblem("uuid", "a b")).contains("uuid 'a b'").contains("[A-Za-z0-9._:@-]");
-        assertThat(Names.idProblem("uuid", "x".repeat(129))).contains("129 characters").contains("128");
-        assertThat(Names.kindProblem("kind", "Chat")).contains("lower-case");
-        assertThat(Names.kindProblem("kind", "-chat")).contains("starting with a letter or digit");
-        assertThat(Names.labelsProblem("labels", List.of("two words"))).contains("white space");
-        assertThat(Names.labelsProblem("labels", Collections.nCopies(33, "x"))).contains("33 labels");
-        assertThat(Names.operationProblem("operation", "tab\there")).contains("control characters");
+        assertThat(Names.DEFAULT.idProblem("uuid", "")).isEqualTo("uuid is required");
+        assertThat(Names.DEFAULT.idProblem("uuid", "a b")).contains("uuid 'a b'").contains("[A-Za-z0-9._:@-]");
+        assertThat(Names.DEFAULT.idProblem("uuid", "x".repeat(129))).contains("129 characters").contains("128");
+        assertThat(Names.DEFAULT.kindProblem("kind", "Chat")).contains("lower-case");
+        assertThat(Names.DEFAULT.kindProblem("kind", "-chat")).contains("starting with a letter or digit");
+        assertThat(Names.DEFAULT.labelsProblem("labels", List.of("two words"))).contains("white space");
+        assertThat(Names.DEFAULT.labelsProblem("labels", Collections.nCopies(33, "x"))).contains("33 labels");
+        assertThat(Names.DEFAULT.operationProblem("operation", "tab\there")).contains("control characters");
     }
 
     @Test
     void neverEchoesControlCharactersOrHugeValuesBack() {
-        String problem = Names.idProblem("uuid", "\u0000\u0007" + "y".repeat(60));
+        String problem = Names.DEFAULT.idProblem("uuid", "\u0000\u0007" + "y".repeat(60));
         assertThat(problem).doesNotContain("\u0000").contains("...");
     }
 
@@ -39,5 +39,15 @@ class NamesTest {
     void firstPicksTheFirstProblem() {
         assertThat(Names.first(null, "b", "c")).isEqualTo("b");
         assertThat(Names.first(null, null)).isNull();
+    }
+
+    @Test
+    void aNetworkMayTightenTheLimits() {
+        Names strict = new Names(8, 2, 5);
+
+        assertThat(strict.idProblem("uuid", "123456789")).contains("9 characters").contains("limit is 8");
+        assertThat(strict.labelsProblem("labels", List.of("a", "b", "c"))).contains("3 labels; the limit is 2");
+        assertThat(strict.labelsProblem("labels", List.of("abcdef"))).contains("6 characters; the limit is 5");
+        assertThat(Names.DEFAULT.idProblem("uuid", "123456789")).isNull();
     }
 }

@@ -7,6 +7,7 @@ import dev.vnet.proto.v1.AgentRegister;
 import dev.vnet.proto.v1.Load;
 import dev.vnet.proto.v1.NetworkFrame;
 import dev.vnet.proto.v1.RunningContainer;
+import dev.vnet.security.ChannelSecurity;
 import dev.vnet.wire.DaemonThreads;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Grpc;
@@ -36,7 +37,7 @@ final class FakeAgents implements AutoCloseable {
 
     /** Registers {@code containers} containers, {@code perAgent} per fake agent; returns once all are accepted. */
     static FakeAgents register(String network, int containers, int perAgent) throws Exception {
-        FakeAgents agents = new FakeAgents(Grpc.channel(Endpoint.parse(network), Grpc.maxMessageBytes(64 << 20)));
+        FakeAgents agents = new FakeAgents(Grpc.channel(Endpoint.parse(network), Grpc.maxMessageBytes(64 << 20), ChannelSecurity.NONE));
         List<CompletableFuture<Void>> accepted = new ArrayList<>();
         for (int agent = 0; agent * perAgent < containers; agent++) {
             AgentRegister.Builder registration = AgentRegister.newBuilder().setAgentId("fake-" + agent)

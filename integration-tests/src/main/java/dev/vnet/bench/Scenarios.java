@@ -15,6 +15,7 @@ import dev.vnet.proto.v1.ContainerState;
 import dev.vnet.proto.v1.ContainerType;
 import dev.vnet.proto.v1.NetworkGrpc;
 import dev.vnet.proto.v1.Payload;
+import dev.vnet.security.ChannelSecurity;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Grpc;
 import io.grpc.ManagedChannel;
@@ -100,7 +101,7 @@ final class Scenarios implements AutoCloseable {
             ContainerRef echo = client.get(GetOptions.kind("echo").uuid("bench-echo"));
             Payload payload = Payload.newBuilder().setData(ByteString.copyFrom(new byte[options.payload]))
                     .setContentType("application/octet-stream").build();
-            ManagedChannel unary = Grpc.channel(Endpoint.parse(cluster.endpoint()), Grpc.maxMessageBytes(8 << 20));
+            ManagedChannel unary = Grpc.channel(Endpoint.parse(cluster.endpoint()), Grpc.maxMessageBytes(8 << 20), ChannelSecurity.NONE);
             try {
                 Supplier<CompletableFuture<?>> call = switch (scenario) {
                     case "routed" -> () -> client.requestAsync(echo.uuid(), "echo", payload,

@@ -7,6 +7,7 @@ import dev.vnet.network.grpc.ServingGate;
 import dev.vnet.network.leader.LeaderElection;
 import dev.vnet.network.leader.LeaderListener;
 import dev.vnet.network.registry.Registry;
+import dev.vnet.network.registry.RegistryLimits;
 import dev.vnet.network.registry.RegistryLoop;
 import dev.vnet.network.registry.RegistrySettings;
 import dev.vnet.network.registry.StoredState;
@@ -15,6 +16,8 @@ import dev.vnet.network.store.StoreConfig;
 import dev.vnet.network.store.StoreReader;
 import dev.vnet.network.store.StoreWriter;
 import dev.vnet.proto.v1.LeaderInfo;
+import dev.vnet.server.SecurityConfig;
+import dev.vnet.server.ServerSecurity;
 import io.grpc.Status;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -50,6 +53,7 @@ public class Coordinator implements LeaderListener {
     private static final Logger LOG = Logger.getLogger(Coordinator.class);
 
     private final NetworkConfig config;
+    private final SecurityConfig securityConfig;
     private final StoreConfig storeConfig;
     private final Flyway flyway;
     private final StoreReader storeReader;
@@ -67,11 +71,13 @@ public class Coordinator implements LeaderListener {
     private volatile Thread startup;
     private volatile long leaderEpoch;
 
-    public Coordinator(NetworkConfig config, StoreConfig storeConfig, Flyway flyway, StoreReader storeReader, Pool pool,
+    public Coordinator(NetworkConfig config, SecurityConfig securityConfig, StoreConfig storeConfig, Flyway flyway,
+            StoreReader storeReader, Pool pool,
             @ConfigProperty(name = "vnet.db.url") String databaseUrl,
             @ConfigProperty(name = "vnet.db.user") String databaseUser,
             @ConfigProperty(name = "vnet.db.password") Optional<String> databasePassword) {
         this.config = config;
+        this.securityConfig = securityConfig;
         this.storeConfig = storeConfig;
         this.flyway = flyway;
         this.storeReader = storeReader;
@@ -82,7 +88,8 @@ public class Coordinator implements LeaderListener {
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().toMillis()));
         this.settings = new RegistrySettings(config.heartbeatInterval().toMillis(), config.aliveTimeout().toMillis(),
                 config.idleTimeout().toMillis(), idleByKind, config.startTimeout().toMillis(),
-                config.recoveryWindow().toMillis(), config.maxConcurrentMigrations(), config.drainTimeout().toMillis());
+                config.recoveryWindow().toMillis(), config.maxConcurrentMigrations(), config.drainTimeout().toMillis(),
+                new RegistryLimits(config.limits().maxContainersPerSession(), config.limits().maxAgents()));
         this.writer = new StoreWriter(pool, storeConfig);
         this.loop = new RegistryLoop(newRegistry());
     }
@@ -92,7 +99,8 @@ public class Coordinator implements LeaderListener {
     }
 
     void start(@Observes StartupEvent event) {
-        server = new NetworkServer(config, settings, loop, routes, events, storeReader, gate);
+        ServerSecurity security = ServerSecurity.from(securityConfig, "the network's gRPC port " + config.port());
+        server = new NetworkServer(config, security, settings, loop, routes, events, storeReader, gate);
         LOG.infof("vnet network %s listening for gRPC on %s:%d; its store is %s", replicaId(), config.host(),
                 server.port(), databaseUrl);
         loop.start(config.tickInterval().toMillis());

@@ -3,6 +3,7 @@ package dev.vnet.agent.config;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -56,6 +57,27 @@ public interface AgentConfig {
 
     /** Capacity declared to the network; 0 means not limited. */
     Capacity capacity();
+
+    /** The bearer token this agent registers with; it needs the permission agent:register. */
+    Optional<String> token();
+
+    /** TLS to the network. */
+    NetworkTls networkTls();
+
+    interface NetworkTls {
+        /** Use TLS to the network, trusting the system's CAs unless a CA file is given. On when a CA file is set. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** PEM CA certificate(s) the network's certificate is checked against. */
+        Optional<Path> caFile();
+
+        /** PEM certificate chain this agent presents, for mutual TLS. */
+        Optional<Path> certificateFile();
+
+        /** PEM (PKCS#8) private key of that certificate. */
+        Optional<Path> privateKeyFile();
+    }
 
     /** Threads that run container code. Default: 4 per core, at least 8. */
     Optional<Integer> workerThreads();

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,15 +44,19 @@ public final class VnetProcesses implements AutoCloseable {
         return database;
     }
 
-    /** A coordinator with the given extra settings (vnet.network.* and others), not yet ready. */
+    /**
+     * A coordinator with the given extra settings (vnet.network.* and others), not yet ready. Authentication is
+     * off unless the settings turn it on.
+     */
     public VnetProcess network(String name, Map<String, String> settings) {
         return network(name, settings, FreePorts.next(), FreePorts.next());
     }
 
     /** A coordinator on given ports: to restart one where its clients and agents expect it. */
     public VnetProcess network(String name, Map<String, String> settings, int grpc, int http) {
-        Map<String, String> props = new java.util.LinkedHashMap<>();
+        Map<String, String> props = new LinkedHashMap<>();
         props.put("vnet.db.url", database.url());
+        props.put("vnet.security.enabled", "false");
         props.putAll(settings);
         props.put("vnet.network.port", Integer.toString(grpc));
         props.put("vnet.network.host", "127.0.0.1");
@@ -64,7 +69,9 @@ public final class VnetProcesses implements AutoCloseable {
     public VnetProcess agent(String id, String network, Map<String, String> settings) {
         int grpc = FreePorts.next();
         int http = FreePorts.next();
-        Map<String, String> props = new java.util.LinkedHashMap<>(settings);
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("vnet.security.enabled", "false");
+        props.putAll(settings);
         props.put("vnet.agent.id", id);
         props.put("vnet.agent.network", network);
         props.put("vnet.agent.port", Integer.toString(grpc));

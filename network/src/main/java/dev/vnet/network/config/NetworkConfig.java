@@ -92,6 +92,38 @@ public interface NetworkConfig {
     /** Leader election among coordinator replicas sharing one PostgreSQL. */
     Leader leader();
 
+    /** What clients and agents may send and hold. */
+    Limits limits();
+
+    interface Limits {
+        /** Longest identifier (container uuid, agent id, session id, cluster), in characters. */
+        @WithDefault("128")
+        int maxIdLength();
+
+        /** Most labels on one container or agent. */
+        @WithDefault("32")
+        int maxLabels();
+
+        /** Longest label, in characters. */
+        @WithDefault("128")
+        int maxLabelLength();
+
+        /** Most containers one client session holds references to; 0 for no limit. */
+        @WithDefault("10000")
+        int maxContainersPerSession();
+
+        /**
+         * Most routed requests one client has in flight (per session stream, or per session id or connection for
+         * unary calls); more are refused at once with RESOURCE_EXHAUSTED. 0 for no limit.
+         */
+        @WithDefault("0")
+        int maxInFlightPerClient();
+
+        /** Most agents registered at once; 0 for no limit. */
+        @WithDefault("1000")
+        int maxAgents();
+    }
+
     interface Leader {
         /** How often a standby tries to take the lock, and the leader checks and renews it. */
         @WithDefault("1s")

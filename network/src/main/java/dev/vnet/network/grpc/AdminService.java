@@ -34,11 +34,13 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     private final StoreReader store;
     private final ExecutorService readers;
     private final RegistryLoop loop;
+    private final Names names;
 
-    public AdminService(StoreReader store, ExecutorService readers, RegistryLoop loop) {
+    public AdminService(StoreReader store, ExecutorService readers, RegistryLoop loop, Names names) {
         this.store = store;
         this.readers = readers;
         this.loop = loop;
+        this.names = names;
     }
 
     @Override
@@ -53,7 +55,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void history(HistoryRequest request, StreamObserver<HistoryResponse> responses) {
-        if (refuse(Names.idProblem("uuid", request.getUuid()), responses)) {
+        if (refuse(names.idProblem("uuid", request.getUuid()), responses)) {
             return;
         }
         int limit = request.getLimit() > 0 ? Math.min(request.getLimit(), 1000) : DEFAULT_HISTORY;
@@ -63,8 +65,8 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void migrate(MigrateRequest request, StreamObserver<MigrationInfo> responses) {
-        String problem = Names.first(Names.idProblem("uuid", request.getUuid()),
-                Names.optionalIdProblem("target_agent", request.getTargetAgent()));
+        String problem = Names.first(names.idProblem("uuid", request.getUuid()),
+                names.optionalIdProblem("target_agent", request.getTargetAgent()));
         if (refuse(problem, responses)) {
             return;
         }
@@ -74,7 +76,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void drain(DrainAgentRequest request, StreamObserver<DrainAgentResponse> responses) {
-        if (refuse(Names.idProblem("agent_id", request.getAgentId()), responses)
+        if (refuse(names.idProblem("agent_id", request.getAgentId()), responses)
                 || refuse(request.getDeadlineMs() < 0 ? "deadline_ms must not be negative" : null, responses)) {
             return;
         }
@@ -86,7 +88,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void deleteContainer(DeleteContainerRequest request, StreamObserver<DeleteContainerResponse> responses) {
-        if (refuse(Names.idProblem("uuid", request.getUuid()), responses)) {
+        if (refuse(names.idProblem("uuid", request.getUuid()), responses)) {
             return;
         }
         loop.call(registry -> {

@@ -33,6 +33,7 @@ import dev.vnet.proto.v1.ServerFrame;
 import dev.vnet.proto.v1.WatchEventsRequest;
 import dev.vnet.wire.Deadlines;
 import dev.vnet.wire.Errors;
+import dev.vnet.security.AuthInterceptor;
 import dev.vnet.wire.Names;
 import dev.vnet.wire.OutboundStream;
 import io.grpc.Status;
@@ -56,6 +57,8 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
     private final EventHub events;
     private final RequestForwarder forwarder;
     private final Validation validation;
+    private final Names names;
+    private final InFlightLimit inFlight;
     private final RegistrySettings settings;
     private final ScheduledExecutorService timers;
     private final long defaultTimeoutMs;
@@ -64,13 +67,15 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
     private final OpenStreams streams;
 
     ClientService(RegistryLoop loop, EventHub events, RequestForwarder forwarder, Validation validation,
-            RegistrySettings settings, ScheduledExecutorService timers, long defaultTimeoutMs, long defaultLeaseMs,
-            int maxQueuedFrames, OpenStreams streams) {
+            InFlightLimit inFlight, RegistrySettings settings, ScheduledExecutorService timers, long defaultTimeoutMs,
+            long defaultLeaseMs, int maxQueuedFrames, OpenStreams streams) {
         this.streams = streams;
         this.loop = loop;
         this.events = events;
         this.forwarder = forwarder;
         this.validation = validation;
+        this.names = validation.names();
+        this.inFlight = inFlight;
         this.settings = settings;
         this.timers = timers;
         this.defaultTimeoutMs = defaultTimeoutMs;
@@ -84,7 +89,8 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
     public StreamObserver<ClientFrame> session(StreamObserver<ServerFrame> responses) {
         OutboundStream<ServerFrame> out = new OutboundStream<>((CallStreamObserver<ServerFrame>) responses,
                 maxQueuedFrames);
-        SessionStream session = new SessionStream(loop, forwarder, validation, settings, defaultTimeoutMs, out);
+        SessionStream session = new SessionStream(loop, forwarder, validation, inFlight, AuthInterceptor.caller(),
+                settings, defaultTimeoutMs, out);
         streams.track(session, out);
         return session;
     }
@@ -135,7 +141,7 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
 
     @Override
     public void keepAlive(KeepAliveRequest request, StreamObserver<KeepAliveResponse> responses) {
-        if (refuse(Names.idProblem("session_id", request.getSessionId()), responses)) {
+        if (refuse(names.idProblem("session_id", request.getSessionId()), responses)) {
             return;
         }
         respond(loop.call(registry -> registry.touchSession(request.getSessionId())), expiresAt -> {
@@ -149,7 +155,7 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
 
     @Override
     public void closeSession(CloseSessionRequest request, StreamObserver<CloseSessionResponse> responses) {
-        if (refuse(Names.idProblem("session_id", request.getSessionId()), responses)) {
+        if (refuse(names.idProblem("session_id", request.getSessionId()), responses)) {
             return;
         }
         respond(loop.call(registry -> registry.closeSession(request.getSessionId(), "closed by the client")),
@@ -167,6 +173,11 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
     @Override
     public void get(GetRequest request, StreamObserver<GetResponse> responses) {
         if (refuse(validation.get(request), responses)) {
+            return;
+        }
+        Status denied = ContainerPermissions.toGet(AuthInterceptor.caller(), request);
+        if (denied != null) {
+            responses.onError(denied.asRuntimeException());
             return;
         }
         respond(loop.compose(registry -> registry.get(request.getSessionId(), request)), Function.identity(),
@@ -187,8 +198,13 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
         if (refuse(validation.request(request), responses)) {
             return;
         }
+        Object client = unaryClient(request);
+        if (!inFlight.tryAcquire(client)) {
+            responses.onError(Status.RESOURCE_EXHAUSTED.withDescription(inFlight.refusal()).asRuntimeException());
+            return;
+        }
         long deadline = Deadlines.fromCall(request.getTimeoutMs(), defaultTimeoutMs);
-        forwarder.request(request, request.getSessionId(), deadline, new ReplySink() {
+        forwarder.request(request, request.getSessionId(), deadline, inFlight.releasingOnAnswer(client, new ReplySink() {
             @Override
             public void reply(ContainerReply reply) {
                 responses.onNext(reply);
@@ -199,7 +215,12 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
             public void fail(Error error) {
                 responses.onError(Errors.toStatusException(error));
             }
-        });
+        }));
+    }
+
+    /** Whose budget a unary request counts against: its session's, else its caller's. */
+    private static Object unaryClient(ContainerRequest request) {
+        return request.getSessionId().isEmpty() ? AuthInterceptor.caller().name() : request.getSessionId();
     }
 
     @Override
@@ -207,8 +228,14 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
         if (refuse(validation.request(request), responses)) {
             return;
         }
+        Object client = unaryClient(request);
+        if (!inFlight.tryAcquire(client)) {
+            responses.onError(Status.RESOURCE_EXHAUSTED.withDescription(inFlight.refusal()).asRuntimeException());
+            return;
+        }
         long deadline = Deadlines.fromCall(request.getTimeoutMs(), defaultTimeoutMs);
-        respond(forwarder.send(request, request.getSessionId(), deadline),
+        respond(forwarder.send(request, request.getSessionId(), deadline)
+                        .whenComplete((ok, failure) -> inFlight.release(client)),
                 ok -> SendResponse.getDefaultInstance(), responses);
     }
 
@@ -222,9 +249,9 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
 
     @Override
     public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> responses) {
-        String problem = Names.first(request.getKind().isEmpty() ? null : Names.kindProblem("kind", request.getKind()),
-                Names.labelsProblem("labels", request.getLabelsList()),
-                Names.optionalIdProblem("agent_id", request.getAgentId()));
+        String problem = Names.first(request.getKind().isEmpty() ? null : names.kindProblem("kind", request.getKind()),
+                names.labelsProblem("labels", request.getLabelsList()),
+                names.optionalIdProblem("agent_id", request.getAgentId()));
         if (refuse(problem, responses)) {
             return;
         }

@@ -6,10 +6,12 @@ import dev.vnet.network.registry.RegistryLoop;
 import dev.vnet.network.registry.RegistrySettings;
 import dev.vnet.network.routing.RouteTable;
 import dev.vnet.network.store.StoreReader;
+import dev.vnet.server.ServerSecurity;
 import dev.vnet.wire.DaemonThreads;
 import dev.vnet.wire.Grpc;
-import io.grpc.BindableService;
 import dev.vnet.wire.LeaderHints;
+import dev.vnet.wire.Names;
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -39,20 +41,24 @@ public final class NetworkServer implements AutoCloseable {
             new LinkedBlockingQueue<>(100), DaemonThreads.factory("vnet-admin"));
     private final Server server;
 
-    public NetworkServer(NetworkConfig config, RegistrySettings settings, RegistryLoop loop, RouteTable routes,
-            EventHub events, StoreReader store, ServingGate gate) {
+    public NetworkServer(NetworkConfig config, ServerSecurity security, RegistrySettings settings, RegistryLoop loop,
+            RouteTable routes, EventHub events, StoreReader store, ServingGate gate) {
         this.config = config;
-        Validation validation = new Validation(config.maxPayloadBytes());
+        NetworkConfig.Limits limits = config.limits();
+        Validation validation = new Validation(config.maxPayloadBytes(),
+                new Names(limits.maxIdLength(), limits.maxLabels(), limits.maxLabelLength()));
         RequestForwarder forwarder = new RequestForwarder(routes, loop);
+        InFlightLimit inFlight = new InFlightLimit(limits.maxInFlightPerClient());
         List<BindableService> services = List.of(
-                new ClientService(loop, events, forwarder, validation, settings, timers,
+                new ClientService(loop, events, forwarder, validation, inFlight, settings, timers,
                         config.defaultRequestTimeout().toMillis(), config.sessionLease().toMillis(),
                         config.maxQueuedFrames(), openStreams),
                 new AgentChannelService(loop, routes, validation, agentStreams, config.maxQueuedFrames(), openStreams),
-                new AdminService(store, adminReaders, loop));
+                new AdminService(store, adminReaders, loop, validation.names()));
         timers.scheduleWithFixedDelay(() -> agentStreams.sweep(System.nanoTime()), 10, 10, TimeUnit.MILLISECONDS);
+        // Interceptors run last to first: who calls is checked before whether this replica serves.
         this.server = Grpc.startServer(config.host(), config.port(), Grpc.maxMessageBytes(config.maxPayloadBytes()),
-                services, List.of(gate), health);
+                services, List.of(gate, security.auth()), health, security.tls());
         health.setStatus("", ServingStatus.NOT_SERVING);
     }
 

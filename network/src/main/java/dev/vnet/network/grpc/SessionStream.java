@@ -14,6 +14,7 @@ import dev.vnet.proto.v1.ReleaseResponse;
 import dev.vnet.proto.v1.SendResponse;
 import dev.vnet.proto.v1.ServerFrame;
 import dev.vnet.proto.v1.SessionWelcome;
+import dev.vnet.security.Principal;
 import dev.vnet.wire.Errors;
 import dev.vnet.wire.OutboundStream;
 import io.grpc.Metadata;
@@ -30,6 +31,8 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
     private final RegistryLoop loop;
     private final RequestForwarder forwarder;
     private final Validation validation;
+    private final InFlightLimit inFlight;
+    private final Principal caller;
     private final RegistrySettings settings;
     private final long defaultTimeoutMs;
     private final OutboundStream<ServerFrame> out;
@@ -37,11 +40,13 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
     private volatile boolean helloSeen;
     private volatile boolean ended;
 
-    SessionStream(RegistryLoop loop, RequestForwarder forwarder, Validation validation, RegistrySettings settings,
-            long defaultTimeoutMs, OutboundStream<ServerFrame> out) {
+    SessionStream(RegistryLoop loop, RequestForwarder forwarder, Validation validation, InFlightLimit inFlight,
+            Principal caller, RegistrySettings settings, long defaultTimeoutMs, OutboundStream<ServerFrame> out) {
         this.loop = loop;
         this.forwarder = forwarder;
         this.validation = validation;
+        this.inFlight = inFlight;
+        this.caller = caller;
         this.settings = settings;
         this.defaultTimeoutMs = defaultTimeoutMs;
         this.out = out;
@@ -122,6 +127,9 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
             answer(callId, Errors.error(Status.Code.INVALID_ARGUMENT, problem));
             return;
         }
+        if (denied(callId, ContainerPermissions.toGet(caller, frame.getGet()))) {
+            return;
+        }
         String id = sessionId;
         loop.compose(registry -> registry.get(id, frame.getGet())).whenComplete((response, failure) -> {
             if (failure != null) {
@@ -139,6 +147,9 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
             answer(callId, Errors.error(Status.Code.INVALID_ARGUMENT, problem));
             return;
         }
+        if (denied(callId, ContainerPermissions.toRelease(caller))) {
+            return;
+        }
         loop.call(registry -> registry.release(id, uuid)).whenComplete((left, failure) -> {
             if (failure != null) {
                 answer(callId, Failures.toError(failure));
@@ -150,22 +161,20 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
     }
 
     private void request(long callId, ContainerRequest request) {
-        String problem = validation.request(request);
-        if (problem != null) {
-            answer(callId, Errors.error(Status.Code.INVALID_ARGUMENT, problem));
+        if (!mayRequest(callId, request)) {
             return;
         }
         String id = sessionId;
-        forwarder.request(request, id == null ? "" : id, deadline(request), new FrameReply(callId));
+        forwarder.request(request, id == null ? "" : id, deadline(request),
+                inFlight.releasingOnAnswer(this, new FrameReply(callId)));
     }
 
     private void send(long callId, ContainerRequest request) {
-        String problem = validation.request(request);
-        if (problem != null) {
-            answer(callId, Errors.error(Status.Code.INVALID_ARGUMENT, problem));
+        if (!mayRequest(callId, request)) {
             return;
         }
         forwarder.send(request, sessionId, deadline(request)).whenComplete((ok, failure) -> {
+            inFlight.release(this);
             if (failure != null) {
                 answer(callId, Failures.toError(failure));
             } else {
@@ -173,6 +182,31 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
                         .build());
             }
         });
+    }
+
+    /** Checks a request or send, and takes its in-flight slot; answers the call itself when it may not go. */
+    private boolean mayRequest(long callId, ContainerRequest request) {
+        String problem = validation.request(request);
+        if (problem != null) {
+            answer(callId, Errors.error(Status.Code.INVALID_ARGUMENT, problem));
+            return false;
+        }
+        if (denied(callId, ContainerPermissions.toRequest(caller))) {
+            return false;
+        }
+        if (!inFlight.tryAcquire(this)) {
+            answer(callId, Errors.error(Status.Code.RESOURCE_EXHAUSTED, inFlight.refusal()));
+            return false;
+        }
+        return true;
+    }
+
+    private boolean denied(long callId, Status refusal) {
+        if (refusal == null) {
+            return false;
+        }
+        answer(callId, Errors.error(refusal.getCode(), refusal.getDescription()));
+        return true;
     }
 
     private long deadline(ContainerRequest request) {

@@ -18,18 +18,25 @@ final class Validation {
     private static final int MAX_CLIENT_NAME = 128;
 
     private final int maxPayloadBytes;
+    private final Names names;
 
-    Validation(int maxPayloadBytes) {
+    Validation(int maxPayloadBytes, Names names) {
         this.maxPayloadBytes = maxPayloadBytes;
+        this.names = names;
+    }
+
+    /** The identifier and label rules, with this network's limits. */
+    Names names() {
+        return names;
     }
 
     String get(GetRequest request) {
         String problem = Names.first(
-                Names.optionalIdProblem("session_id", request.getSessionId()),
-                Names.kindProblem("kind", request.getKind()),
-                Names.optionalIdProblem("uuid", request.getUuid()),
-                Names.labelsProblem("labels", request.getLabelsList()),
-                Names.optionalIdProblem("preferred_cluster", request.getPreferredCluster()),
+                names.optionalIdProblem("session_id", request.getSessionId()),
+                names.kindProblem("kind", request.getKind()),
+                names.optionalIdProblem("uuid", request.getUuid()),
+                names.labelsProblem("labels", request.getLabelsList()),
+                names.optionalIdProblem("preferred_cluster", request.getPreferredCluster()),
                 payload("spec", request.getSpec()));
         if (problem != null) {
             return problem;
@@ -45,9 +52,9 @@ final class Validation {
 
     String request(ContainerRequest request) {
         String problem = Names.first(
-                Names.idProblem("uuid", request.getUuid()),
-                Names.operationProblem("operation", request.getOperation()),
-                Names.optionalIdProblem("session_id", request.getSessionId()),
+                names.idProblem("uuid", request.getUuid()),
+                names.operationProblem("operation", request.getOperation()),
+                names.optionalIdProblem("session_id", request.getSessionId()),
                 payload("payload", request.getPayload()));
         if (problem == null && request.getTimeoutMs() < 0) {
             return "timeout_ms must not be negative";
@@ -56,7 +63,7 @@ final class Validation {
     }
 
     String release(String sessionId, String uuid) {
-        return Names.first(Names.idProblem("session_id", sessionId), Names.idProblem("uuid", uuid));
+        return Names.first(names.idProblem("session_id", sessionId), names.idProblem("uuid", uuid));
     }
 
     String clientName(String name) {
@@ -66,16 +73,16 @@ final class Validation {
 
     String register(AgentRegister registration) {
         String problem = Names.first(
-                Names.idProblem("agent_id", registration.getAgentId()),
-                Names.idProblem("instance_id", registration.getInstanceId()),
-                Names.optionalIdProblem("cluster", registration.getCluster()),
-                Names.labelsProblem("labels", registration.getLabelsList()),
+                names.idProblem("agent_id", registration.getAgentId()),
+                names.idProblem("instance_id", registration.getInstanceId()),
+                names.optionalIdProblem("cluster", registration.getCluster()),
+                names.labelsProblem("labels", registration.getLabelsList()),
                 endpoint(registration.getEndpoint()));
         if (problem != null) {
             return problem;
         }
         for (String kind : registration.getKindsList()) {
-            problem = Names.kindProblem("kinds", kind);
+            problem = names.kindProblem("kinds", kind);
             if (problem != null) {
                 return problem;
             }
@@ -85,9 +92,9 @@ final class Validation {
             return "capacity must not be negative";
         }
         for (RunningContainer running : registration.getContainersList()) {
-            problem = Names.first(Names.idProblem("containers.uuid", running.getUuid()),
-                    Names.kindProblem("containers.kind", running.getKind()),
-                    Names.labelsProblem("containers.labels", running.getLabelsList()));
+            problem = Names.first(names.idProblem("containers.uuid", running.getUuid()),
+                    names.kindProblem("containers.kind", running.getKind()),
+                    names.labelsProblem("containers.labels", running.getLabelsList()));
             if (problem != null) {
                 return problem;
             }

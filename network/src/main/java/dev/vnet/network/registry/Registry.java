@@ -200,6 +200,12 @@ public final class Registry {
             agent.update(link, registration, now);
             previous.close("replaced by a new stream of the same agent instance");
         } else {
+            int max = settings.limits().maxAgents();
+            if (max > 0 && agents.size() >= max) {
+                throw new RegistryException(Failure.RESOURCE_EXHAUSTED, "the network has " + agents.size()
+                        + " agents, the limit (vnet.network.limits.max-agents): agent " + registration.getAgentId()
+                        + " is refused");
+            }
             agent = new AgentRecord(link, registration, now);
             agents.put(agent.agentId, agent);
         }
@@ -574,6 +580,17 @@ public final class Registry {
      *
      * @param sessionId the session taking a reference, or empty for none
      */
+    /** A session may take one more reference, or already holds {@code uuid}. */
+    private void requireRoom(SessionRecord session, String uuid) {
+        int max = settings.limits().maxContainersPerSession();
+        if (session == null || max == 0 || session.containers.size() < max
+                || (uuid != null && session.containers.contains(uuid))) {
+            return;
+        }
+        throw new RegistryException(Failure.RESOURCE_EXHAUSTED, "session " + session.id + " holds " + max
+                + " containers, the limit (vnet.network.limits.max-containers-per-session): release some first");
+    }
+
     public CompletableFuture<GetResponse> get(String sessionId, GetRequest request) {
         SessionRecord session = sessionId.isEmpty() ? null : requireSession(sessionId);
         if (session != null) {
@@ -585,6 +602,7 @@ public final class Registry {
                 throw new RegistryException(Failure.INVALID_ARGUMENT, "container " + container.uuid + " is of kind '"
                         + container.kind + "', not '" + request.getKind() + "'");
             }
+            requireRoom(session, container.uuid);
             reference(container, session);
             return answer(container, false);
         }
@@ -599,6 +617,7 @@ public final class Registry {
             throw new RegistryException(Failure.INVALID_ARGUMENT, "stateless containers are offered by agents, "
                     + "not created by get: get an offered one by its uuid");
         }
+        requireRoom(session, null);
         AgentRecord agent = placement.choose(agents.values(), request.getKind(), request.getResources());
         if (agent == null) {
             throw noAgentFor(request);

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The registry's timing rules, in milliseconds.
+ * The registry's timing rules, in milliseconds, and its limits.
  *
  * @param heartbeatIntervalMs how often agents heartbeat (told to them on registration)
  * @param aliveTimeoutMs an agent or a streaming session silent this long is dead
@@ -14,13 +14,22 @@ import java.util.Map;
  * @param recoveryWindowMs after start-up, how long creations wait so that agents can re-register what they run
  * @param maxConcurrentMigrations how many ha containers are re-created at once; more wait their turn
  * @param drainTimeoutMs how long a draining agent's standard containers may run, unless the drain says otherwise
+ * @param limits what one client and the network may hold
  */
 public record RegistrySettings(long heartbeatIntervalMs, long aliveTimeoutMs, long idleTimeoutMs,
         Map<String, Long> idleTimeoutByKindMs, long startTimeoutMs, long recoveryWindowMs, int maxConcurrentMigrations,
-        long drainTimeoutMs) {
+        long drainTimeoutMs, RegistryLimits limits) {
 
     public RegistrySettings {
         idleTimeoutByKindMs = Map.copyOf(idleTimeoutByKindMs);
+    }
+
+    /** Timing rules without limits. */
+    public RegistrySettings(long heartbeatIntervalMs, long aliveTimeoutMs, long idleTimeoutMs,
+            Map<String, Long> idleTimeoutByKindMs, long startTimeoutMs, long recoveryWindowMs,
+            int maxConcurrentMigrations, long drainTimeoutMs) {
+        this(heartbeatIntervalMs, aliveTimeoutMs, idleTimeoutMs, idleTimeoutByKindMs, startTimeoutMs, recoveryWindowMs,
+                maxConcurrentMigrations, drainTimeoutMs, RegistryLimits.NONE);
     }
 
     /** The defaults: heartbeat 1 s, alive 3 s, idle 60 s; start 15 s, recovery 5 s, 8 migrations, drain 60 s. */

@@ -34,8 +34,12 @@ final class RegistryHarness {
     private final List<FakeAgentLink> alive = new ArrayList<>();
 
     RegistryHarness(int maxConcurrentMigrations) {
+        this(maxConcurrentMigrations, RegistryLimits.NONE);
+    }
+
+    RegistryHarness(int maxConcurrentMigrations, RegistryLimits limits) {
         registry = new Registry(new RegistrySettings(1000, ALIVE_MS, 60_000, Map.of(), 15_000, 0,
-                maxConcurrentMigrations, 10_000), clock, events::add, routes, store);
+                maxConcurrentMigrations, 10_000, limits), clock, events::add, routes, store);
     }
 
     /** Registers an agent and keeps it heartbeating. */
