@@ -39,6 +39,11 @@ public final class VnetProcesses implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
+    /** The root of the repository under test (system property {@code vnet.root}, set by the build). */
+    public static Path root() {
+        return ROOT;
+    }
+
     /** The database the coordinators of this test share (and no other test sees). */
     public TestDatabase database() {
         return database;
