@@ -1,6 +1,7 @@
 package dev.vnet.agent;
 
 import dev.vnet.agent.config.AgentConfig;
+import dev.vnet.agent.metrics.AgentMetrics;
 import dev.vnet.runtime.AgentRuntime;
 import dev.vnet.security.ChannelSecurity;
 import dev.vnet.security.ClientTls;
@@ -28,13 +29,15 @@ public class AgentLifecycle {
 
     private final AgentConfig config;
     private final SecurityConfig security;
+    private final AgentMetrics metrics;
     private final String version;
     private volatile AgentRuntime runtime;
 
-    public AgentLifecycle(AgentConfig config, SecurityConfig security,
+    public AgentLifecycle(AgentConfig config, SecurityConfig security, AgentMetrics metrics,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
         this.config = config;
         this.security = security;
+        this.metrics = metrics;
         this.version = version;
     }
 
@@ -69,6 +72,7 @@ public class AgentLifecycle {
             builder.stateless(offer.substring(0, colon).trim(), offer.substring(colon + 1).trim(), List.of());
         }
         runtime = builder.build().start();
+        metrics.watch(runtime);
     }
 
     /** How this agent reaches the network: TLS when asked for (or a CA is given), and its token. */

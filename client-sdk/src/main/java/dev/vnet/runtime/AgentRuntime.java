@@ -148,6 +148,21 @@ public final class AgentRuntime implements AutoCloseable {
         return host.count();
     }
 
+    /** Containers serving now, by kind. */
+    public Map<String, Integer> containerCountByKind() {
+        return host.countByKind();
+    }
+
+    /** Calls waiting for a worker thread. */
+    public int queuedCalls() {
+        return workers.getQueue().size();
+    }
+
+    /** How long since the network was last heard from. */
+    public Duration networkSilence() {
+        return link == null ? Duration.ZERO : link.silence();
+    }
+
     /**
      * Stops the agent: first asks the network to drain it (its containers move to other agents; at most
      * {@code drainDeadline}), then leaves the network, terminates what is left and stops serving, waiting at most

@@ -10,6 +10,7 @@ import dev.vnet.wire.Errors;
 import io.grpc.Status;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -244,6 +245,17 @@ final class ContainerHost {
 
     HostedContainer find(String uuid) {
         return running.get(uuid);
+    }
+
+    /** Copies that serve now, by kind. */
+    Map<String, Integer> countByKind() {
+        Map<String, Integer> counts = new HashMap<>();
+        for (HostedContainer hosted : running.values()) {
+            if (hosted.isActive()) {
+                counts.merge(hosted.context().kind(), 1, Integer::sum);
+            }
+        }
+        return counts;
     }
 
     /** Copies that serve now. */

@@ -83,6 +83,11 @@ final class NetworkLink implements AutoCloseable {
         host.fenceWhen(this::lostTheNetwork);
     }
 
+    /** How long since the network was last heard from. */
+    Duration silence() {
+        return Duration.ofNanos(System.nanoTime() - lastContactNanos);
+    }
+
     /** Whether the network has not been heard from for longer than the alive timeout. */
     boolean lostTheNetwork() {
         return System.nanoTime() - lastContactNanos > TimeUnit.MILLISECONDS.toNanos(aliveTimeoutMillis);

@@ -38,12 +38,14 @@ class CoreNetworkIT {
     private final VnetProcesses processes = new VnetProcesses();
     private VnetProcess network;
     private VnetClient client;
+    private VnetProcess agent1;
+    private VnetProcess agent2;
 
     @BeforeAll
     void start() {
         network = processes.network("network", Map.of()).awaitReady(READY);
-        VnetProcess agent1 = processes.agent("agent-1", network.endpoint(), Map.of());
-        VnetProcess agent2 = processes.agent("agent-2", network.endpoint(), Map.of());
+        agent1 = processes.agent("agent-1", network.endpoint(), Map.of());
+        agent2 = processes.agent("agent-2", network.endpoint(), Map.of());
         agent1.awaitReady(READY);
         agent2.awaitReady(READY);
         client = newClient();
@@ -73,6 +75,27 @@ class CoreNetworkIT {
         assertThat(direct.get("value")).isEqualTo("blue");
         assertThat(routed.get("value")).isEqualTo("blue");
         assertThat(kv.request("whoami", null, Map.class).get("agent")).isEqualTo(kv.info().getAgentId());
+    }
+
+    @Test
+    void metricsShowWhatTheNetworkAndAnAgentHoldWithoutUuids() {
+        ContainerRef kv = client.get(GetOptions.kind("kv").uuid("metered-uuid-1"));
+        kv.request("put", Map.of("key", "k", "value", 1), Map.class);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String metrics = network.httpGet("/q/metrics");
+            assertThat(metrics).contains("vnet_leader 1.0", "vnet_agents{state=\"active\"} 2.0",
+                    "vnet_agent_heartbeat_lag_seconds{agent=\"agent-1\"}", "vnet_store_pending_writes",
+                    "vnet_routed_requests_seconds_bucket{status=\"OK\",le=\"0.001\"}")
+                    .containsPattern("vnet_containers\\{agent=\"" + kv.info().getAgentId()
+                            + "\",kind=\"kv\",type=\"standard\"} [1-9]")
+                    .containsPattern("vnet_references [1-9]")
+                    .doesNotContain("metered-uuid-1");
+        });
+        String agentMetrics = (kv.info().getAgentId().equals("agent-1") ? agent1 : agent2).httpGet("/q/metrics");
+        assertThat(agentMetrics).contains("vnet_agent_registered 1.0", "vnet_agent_state{state=\"active\"} 1.0")
+                .containsPattern("vnet_agent_containers\\{kind=\"kv\"} [1-9]");
+        client.release("metered-uuid-1");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.vnet.network.grpc.NetworkServer;
 import dev.vnet.network.grpc.ServingGate;
 import dev.vnet.network.leader.LeaderElection;
 import dev.vnet.network.leader.LeaderListener;
+import dev.vnet.network.metrics.NetworkMetrics;
 import dev.vnet.network.registry.Registry;
 import dev.vnet.network.registry.RegistryLimits;
 import dev.vnet.network.registry.RegistryLoop;
@@ -54,6 +55,7 @@ public class Coordinator implements LeaderListener {
 
     private final NetworkConfig config;
     private final SecurityConfig securityConfig;
+    private final NetworkMetrics metrics;
     private final StoreConfig storeConfig;
     private final Flyway flyway;
     private final StoreReader storeReader;
@@ -72,12 +74,13 @@ public class Coordinator implements LeaderListener {
     private volatile long leaderEpoch;
 
     public Coordinator(NetworkConfig config, SecurityConfig securityConfig, StoreConfig storeConfig, Flyway flyway,
-            StoreReader storeReader, Pool pool,
+            StoreReader storeReader, Pool pool, NetworkMetrics metrics,
             @ConfigProperty(name = "vnet.db.url") String databaseUrl,
             @ConfigProperty(name = "vnet.db.user") String databaseUser,
             @ConfigProperty(name = "vnet.db.password") Optional<String> databasePassword) {
         this.config = config;
         this.securityConfig = securityConfig;
+        this.metrics = metrics;
         this.storeConfig = storeConfig;
         this.flyway = flyway;
         this.storeReader = storeReader;
@@ -100,7 +103,9 @@ public class Coordinator implements LeaderListener {
 
     void start(@Observes StartupEvent event) {
         ServerSecurity security = ServerSecurity.from(securityConfig, "the network's gRPC port " + config.port());
-        server = new NetworkServer(config, security, settings, loop, routes, events, storeReader, gate);
+        server = new NetworkServer(config, security, settings, loop, routes, events, storeReader, gate,
+                metrics.routedCalls(), metrics.rpcStatuses());
+        metrics.watch(loop, events, writer, this::leaderEpoch, config.metricsRefresh());
         LOG.infof("vnet network %s listening for gRPC on %s:%d; its store is %s", replicaId(), config.host(),
                 server.port(), databaseUrl);
         loop.start(config.tickInterval().toMillis());
@@ -220,6 +225,7 @@ public class Coordinator implements LeaderListener {
         }
         loop.close();
         writer.close();
+        metrics.close();
     }
 
     // ---- state, for health checks and tests ----

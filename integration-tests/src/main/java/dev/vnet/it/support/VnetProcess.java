@@ -89,6 +89,24 @@ public final class VnetProcess {
         }
     }
 
+    /** The body of {@code GET path} on the process's HTTP port (e.g. {@code /q/metrics}). */
+    public String httpGet(String path) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                    .timeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET " + path + " on " + name + " answered " + response.statusCode());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET " + path + " on " + name + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** kill -9: the process gets no chance to say goodbye. */
     public void kill() {
         process.destroyForcibly();

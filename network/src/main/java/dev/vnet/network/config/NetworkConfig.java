@@ -85,6 +85,10 @@ public interface NetworkConfig {
     @WithDefault("65536")
     int maxQueuedFrames();
 
+    /** How often the registry is sampled for metrics (agents, containers, references, sessions, heartbeat lag). */
+    @WithDefault("2s")
+    Duration metricsRefresh();
+
     /** How long shutdown waits for calls in flight before cancelling them. */
     @WithDefault("5s")
     Duration shutdownGrace();

@@ -5,6 +5,7 @@ import dev.vnet.proto.v1.Event;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Fans every registry event out to the watchers, at once (no batching). Runs on the registry thread, like the
@@ -19,9 +20,13 @@ public final class EventHub implements EventSink {
     }
 
     private final List<Watcher> watchers = new ArrayList<>();
+    private final List<EventSink> observers = new CopyOnWriteArrayList<>();
 
     @Override
     public void publish(Event event) {
+        for (EventSink observer : observers) {
+            observer.publish(event);
+        }
         for (Iterator<Watcher> it = watchers.iterator(); it.hasNext(); ) {
             if (!it.next().offer(event)) {
                 it.remove();
@@ -32,6 +37,14 @@ public final class EventHub implements EventSink {
     /** Must be called on the registry thread. */
     public void add(Watcher watcher) {
         watchers.add(watcher);
+    }
+
+    /**
+     * Adds an observer for the life of the process (metrics): unlike watchers, it stays when the coordinator stops
+     * leading. It runs on the registry thread and must not block.
+     */
+    public void observe(EventSink observer) {
+        observers.add(observer);
     }
 
     /** Forgets every watcher: the coordinator no longer leads, and their streams were ended. */

@@ -13,6 +13,7 @@ import dev.vnet.wire.LeaderHints;
 import dev.vnet.wire.Names;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -42,12 +43,13 @@ public final class NetworkServer implements AutoCloseable {
     private final Server server;
 
     public NetworkServer(NetworkConfig config, ServerSecurity security, RegistrySettings settings, RegistryLoop loop,
-            RouteTable routes, EventHub events, StoreReader store, ServingGate gate) {
+            RouteTable routes, EventHub events, StoreReader store, ServingGate gate, RoutedCalls routedCalls,
+            ServerInterceptor statuses) {
         this.config = config;
         NetworkConfig.Limits limits = config.limits();
         Validation validation = new Validation(config.maxPayloadBytes(),
                 new Names(limits.maxIdLength(), limits.maxLabels(), limits.maxLabelLength()));
-        RequestForwarder forwarder = new RequestForwarder(routes, loop);
+        RequestForwarder forwarder = new RequestForwarder(routes, loop, routedCalls);
         InFlightLimit inFlight = new InFlightLimit(limits.maxInFlightPerClient());
         List<BindableService> services = List.of(
                 new ClientService(loop, events, forwarder, validation, inFlight, settings, timers,
@@ -56,9 +58,10 @@ public final class NetworkServer implements AutoCloseable {
                 new AgentChannelService(loop, routes, validation, agentStreams, config.maxQueuedFrames(), openStreams),
                 new AdminService(store, adminReaders, loop, validation.names()));
         timers.scheduleWithFixedDelay(() -> agentStreams.sweep(System.nanoTime()), 10, 10, TimeUnit.MILLISECONDS);
-        // Interceptors run last to first: who calls is checked before whether this replica serves.
+        // Interceptors run last to first: every refusal is counted; who calls is checked before whether this
+        // replica serves.
         this.server = Grpc.startServer(config.host(), config.port(), Grpc.maxMessageBytes(config.maxPayloadBytes()),
-                services, List.of(gate, security.auth()), health, security.tls());
+                services, List.of(gate, security.auth(), statuses), health, security.tls());
         health.setStatus("", ServingStatus.NOT_SERVING);
     }
 

@@ -6,7 +6,9 @@ import dev.vnet.network.routing.Forwarded;
 import dev.vnet.network.routing.ReplySink;
 import dev.vnet.network.routing.Route;
 import dev.vnet.network.routing.RouteTable;
+import dev.vnet.proto.v1.ContainerReply;
 import dev.vnet.proto.v1.ContainerRequest;
+import dev.vnet.proto.v1.Error;
 import dev.vnet.proto.v1.RouteRequest;
 import dev.vnet.proto.v1.RouteSend;
 import dev.vnet.wire.Deadlines;
@@ -26,22 +28,42 @@ final class RequestForwarder {
 
     private final RouteTable routes;
     private final RegistryLoop loop;
+    private final RoutedCalls watchers;
 
-    RequestForwarder(RouteTable routes, RegistryLoop loop) {
+    RequestForwarder(RouteTable routes, RegistryLoop loop, RoutedCalls watchers) {
         this.routes = routes;
         this.loop = loop;
+        this.watchers = watchers;
     }
 
     /** A request: its answer, or why there is none, goes to {@code sink} before the deadline. */
     void request(ContainerRequest request, String clientId, long deadlineNanos, ReplySink sink) {
+        RoutedCalls.Watch watch = watchers.arrived(request);
+        ReplySink watched = watch == RoutedCalls.Watch.NONE ? sink : new WatchedReply(sink, watch);
         route(request.getUuid(), deadlineNanos, route -> {
             RouteRequest.Builder routed = RouteRequest.newBuilder()
                     .setUuid(request.getUuid())
                     .setOperation(request.getOperation())
                     .setPayload(request.getPayload())
-                    .setClientId(clientId);
-            return route.agent().forward(routed, route.epoch(), deadlineNanos, sink);
-        }, failure -> sink.fail(Failures.toError(failure)), null);
+                    .setClientId(clientId)
+                    .putAllTraceContext(watch.context());
+            return route.agent().forward(routed, route.epoch(), deadlineNanos, watched);
+        }, failure -> watched.fail(Failures.toError(failure)), null);
+    }
+
+    /** Tells the watch how the call ended, then answers it. */
+    private record WatchedReply(ReplySink sink, RoutedCalls.Watch watch) implements ReplySink {
+        @Override
+        public void reply(ContainerReply reply) {
+            watch.answered(0);
+            sink.reply(reply);
+        }
+
+        @Override
+        public void fail(Error error) {
+            watch.answered(error.getCode());
+            sink.fail(error);
+        }
     }
 
     /** A one-way message: completes when handed to the agent, or fails with why it could not be. */

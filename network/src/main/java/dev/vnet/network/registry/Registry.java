@@ -1235,6 +1235,11 @@ public final class Registry {
 
     // ---------------------------------------------------------------------------------------------- queries
 
+    /** Counts for metrics. */
+    public RegistryStats stats() {
+        return RegistryStats.of(agents.values(), containers.values(), sessions.size(), clock.millis());
+    }
+
     public List<AgentInfo> agents() {
         return agents.values().stream().map(AgentRecord::toInfo).sorted(Comparator.comparing(AgentInfo::getAgentId))
                 .toList();
