@@ -1,11 +1,15 @@
 package dev.vnet.apidoc;
 
+import dev.vnet.apidoc.ProtoFile.Comment;
+import dev.vnet.apidoc.ProtoFile.EnumType;
 import dev.vnet.apidoc.ProtoFile.Message;
+import dev.vnet.apidoc.ProtoFile.Service;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -75,18 +79,55 @@ public final class ApiDoc {
         return folders.get(0);
     }
 
-    /** How many RPCs, messages and fields have no comment: the gaps in the contract's documentation. */
+    /**
+     * How many services, RPCs, messages, fields, enums and enum values have no comment, and which: the gaps in the
+     * contract's documentation.
+     */
     static String undocumented(List<ProtoFile> files) {
-        long rpcs = files.stream().flatMap(f -> f.services().stream()).flatMap(s -> s.rpcs().stream()).count();
-        List<String> bareRpcs = files.stream().flatMap(f -> f.services().stream())
-                .flatMap(s -> s.rpcs().stream().filter(r -> r.comment().isEmpty()).map(r -> s.name() + "." + r.name()))
-                .toList();
+        List<Service> services = files.stream().flatMap(f -> f.services().stream()).toList();
         List<Message> messages = files.stream().flatMap(f -> f.messages().stream()).toList();
-        long bareMessages = messages.stream().filter(m -> m.comment().isEmpty()).count();
+        List<EnumType> enums = files.stream().flatMap(f -> f.enums().stream()).toList();
+        long rpcs = services.stream().mapToLong(s -> s.rpcs().size()).sum();
         long fields = messages.stream().mapToLong(m -> m.fields().size()).sum();
-        long bareFields = messages.stream().flatMap(m -> m.fields().stream()).filter(f -> f.comment().isEmpty())
-                .count();
-        return "without a comment: " + bareRpcs.size() + " of " + rpcs + " RPCs " + bareRpcs + ", " + bareMessages
-                + " of " + messages.size() + " messages, " + bareFields + " of " + fields + " fields";
+        long values = enums.stream().mapToLong(e -> e.values().size()).sum();
+        List<String> bare = bare(files);
+        return "without a comment: " + count(bare, "service ") + " of " + services.size() + " services, "
+                + count(bare, "rpc ") + " of " + rpcs + " RPCs, " + count(bare, "message ") + " of " + messages.size()
+                + " messages, " + count(bare, "field ") + " of " + fields + " fields, " + count(bare, "enum ") + " of "
+                + enums.size() + " enums, " + count(bare, "value ") + " of " + values + " enum values"
+                + (bare.isEmpty() ? "" : "\n  " + String.join("\n  ", bare));
+    }
+
+    /**
+     * Every service, RPC, message, field, enum and enum value that has no comment, in file order, each as its kind
+     * and name: {@code rpc Network.ListAgents}, {@code field SessionWelcome.alive_timeout_ms}.
+     */
+    static List<String> bare(List<ProtoFile> files) {
+        List<String> bare = new ArrayList<>();
+        for (ProtoFile file : files) {
+            for (Service service : file.services()) {
+                note(bare, service.comment(), "service " + service.name());
+                service.rpcs().forEach(rpc -> note(bare, rpc.comment(), "rpc " + service.name() + "." + rpc.name()));
+            }
+            for (Message message : file.messages()) {
+                note(bare, message.comment(), "message " + message.name());
+                message.fields().forEach(f -> note(bare, f.comment(), "field " + message.name() + "." + f.name()));
+            }
+            for (EnumType enumType : file.enums()) {
+                note(bare, enumType.comment(), "enum " + enumType.name());
+                enumType.values().forEach(v -> note(bare, v.comment(), "value " + enumType.name() + "." + v.name()));
+            }
+        }
+        return bare;
+    }
+
+    private static void note(List<String> bare, Comment comment, String what) {
+        if (comment.isEmpty()) {
+            bare.add(what);
+        }
+    }
+
+    private static long count(List<String> bare, String kind) {
+        return bare.stream().filter(b -> b.startsWith(kind)).count();
     }
 }

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /**
  * docs/API.md is what the {@code .proto} files say, and the parser behind it reads those files as protoc does:
  * every service, RPC, message, field and enum value it finds is compared with the descriptors protoc compiled into
- * the proto jar.
+ * the proto jar. And every one of them has a comment: the contract documents itself.
  */
 class ApiDocTest {
 
@@ -55,6 +55,56 @@ class ApiDocTest {
             fail("docs/API.md is stale: run `" + ApiDoc.COMMAND + "` from the repository root and commit the result."
                     + firstDifference(expected, actual));
         }
+    }
+
+    @Test
+    void everyPartOfTheContractHasAComment() {
+        assertThat(ApiDoc.bare(parsed))
+                .as("services, RPCs, messages, fields, enums and enum values of the contract without a comment: "
+                        + "document each right above it (meaning, units, limits, what empty or 0 means)")
+                .isEmpty();
+    }
+
+    @Test
+    void bareNamesEveryPartWithoutAComment() {
+        ProtoFile file = ProtoParser.parse("vnet/v1/sample.proto", """
+                syntax = "proto3";
+                package vnet.v1;
+                service Quiet {
+                  rpc Ask(Question) returns (Answer);
+                  // Says why.
+                  rpc Tell(Question) returns (Answer);
+                }
+                // A question.
+                message Question {
+                  string text = 1;
+                  // How long to wait, in milliseconds.
+                  int64 wait_ms = 2;
+                  oneof about {
+                    string topic = 3;
+                  }
+                }
+                message Answer {
+                  // What was said.
+                  string text = 1;
+                }
+                // A mood.
+                enum Mood {
+                  MOOD_UNSPECIFIED = 0;
+                  // Happy.
+                  MOOD_HAPPY = 1;
+                }
+                enum Tone {
+                  // Flat.
+                  TONE_FLAT = 0;
+                }
+                """);
+
+        assertThat(ApiDoc.bare(List.of(file))).containsExactly("service Quiet", "rpc Quiet.Ask",
+                "field Question.text", "field Question.topic", "message Answer", "value Mood.MOOD_UNSPECIFIED",
+                "enum Tone");
+        assertThat(ApiDoc.undocumented(List.of(file))).startsWith("without a comment: 1 of 1 services, 1 of 2 RPCs, "
+                + "1 of 2 messages, 2 of 4 fields, 1 of 2 enums, 1 of 3 enum values\n  service Quiet\n");
     }
 
     @Test
