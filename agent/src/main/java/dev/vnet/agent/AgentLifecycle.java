@@ -8,6 +8,7 @@ import dev.vnet.security.ClientTls;
 import dev.vnet.server.SecurityConfig;
 import dev.vnet.server.ServerSecurity;
 import dev.vnet.runtime.ContainerKind;
+import io.opentelemetry.api.OpenTelemetry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -30,14 +31,18 @@ public class AgentLifecycle {
     private final AgentConfig config;
     private final SecurityConfig security;
     private final AgentMetrics metrics;
+    /** Null when tracing is off. */
+    private final OpenTelemetry openTelemetry;
     private final String version;
     private volatile AgentRuntime runtime;
 
-    public AgentLifecycle(AgentConfig config, SecurityConfig security, AgentMetrics metrics,
+    public AgentLifecycle(AgentConfig config, SecurityConfig security, AgentMetrics metrics, OpenTelemetry openTelemetry,
+            @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean tracingDisabled,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
         this.config = config;
         this.security = security;
         this.metrics = metrics;
+        this.openTelemetry = tracingDisabled ? null : openTelemetry;
         this.version = version;
     }
 
@@ -51,7 +56,8 @@ public class AgentLifecycle {
                         config.capacity().maxContainers())
                 .version(version);
         ServerSecurity serverSecurity = ServerSecurity.from(security, "the agent's gRPC port " + config.port());
-        builder.authentication(serverSecurity.auth()).serverTls(serverSecurity.tls()).networkSecurity(networkSecurity());
+        builder.authentication(serverSecurity.auth()).serverTls(serverSecurity.tls()).networkSecurity(networkSecurity())
+                .openTelemetry(openTelemetry);
         config.id().ifPresent(builder::agentId);
         config.advertisedHost().ifPresent(builder::advertisedHost);
         config.cluster().ifPresent(builder::cluster);

@@ -36,6 +36,7 @@ import dev.vnet.wire.Errors;
 import dev.vnet.wire.Futures;
 import dev.vnet.wire.Grpc;
 import io.grpc.Status;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -72,6 +73,7 @@ public final class VnetClient implements AutoCloseable {
     private final SessionChannel session;
     private final DirectCalls direct;
     private final Set<EventWatch> watches = ConcurrentHashMap.newKeySet();
+    private final ClientTracing tracing;
 
     private VnetClient(Builder config) {
         this.config = config;
@@ -81,6 +83,7 @@ public final class VnetClient implements AutoCloseable {
         this.session = new SessionChannel(channels, config.name, config.connectTimeout, scheduler,
                 config.sessionEvents);
         this.direct = new DirectCalls(channels);
+        this.tracing = new ClientTracing(config.openTelemetry);
         session.start();
         scheduler.scheduleWithFixedDelay(() -> direct.sweep(System.nanoTime()), 5, 5, TimeUnit.MILLISECONDS);
     }
@@ -155,17 +158,18 @@ public final class VnetClient implements AutoCloseable {
      * more, and the network holds it until the container runs again (on a standby, or re-created elsewhere).
      */
     public CompletableFuture<Payload> requestAsync(String uuid, String operation, Object data, CallOptions options) {
-        ContainerRequest request = containerRequest(uuid, operation, data, options);
         long deadline = deadline(options.timeout());
-        CompletableFuture<Payload> first = routed(request, deadline);
-        if (!options.idempotent()) {
-            return first;
-        }
-        return first.exceptionallyCompose(failure -> {
-            VnetException error = Errors.toException(failure);
-            boolean undelivered = error.code() == Status.Code.UNAVAILABLE && !error.fromContainer();
-            return undelivered && System.nanoTime() - deadline < 0 ? routed(request, deadline)
-                    : CompletableFuture.failedFuture(error);
+        return tracing.traced("request", containerRequest(uuid, operation, data, options), request -> {
+            CompletableFuture<Payload> first = routed(request, deadline);
+            if (!options.idempotent()) {
+                return first;
+            }
+            return first.exceptionallyCompose(failure -> {
+                VnetException error = Errors.toException(failure);
+                boolean undelivered = error.code() == Status.Code.UNAVAILABLE && !error.fromContainer();
+                return undelivered && System.nanoTime() - deadline < 0 ? routed(request, deadline)
+                        : CompletableFuture.failedFuture(error);
+            });
         });
     }
 
@@ -180,12 +184,11 @@ public final class VnetClient implements AutoCloseable {
     }
 
     public CompletableFuture<Void> sendAsync(String uuid, String operation, Object data) {
-        ContainerRequest request = containerRequest(uuid, operation, data, CallOptions.DEFAULT);
-        return session.call(ClientFrame.newBuilder().setSend(request), deadline(null))
-                .thenApply(frame -> {
+        return tracing.traced("send", containerRequest(uuid, operation, data, CallOptions.DEFAULT), request ->
+                session.call(ClientFrame.newBuilder().setSend(request), deadline(null)).thenApply(frame -> {
                     answerOf(frame);
                     return null;
-                });
+                }));
     }
 
     /**
@@ -194,9 +197,10 @@ public final class VnetClient implements AutoCloseable {
      */
     public CompletableFuture<Payload> requestDirectAsync(ContainerInfo container, String operation, Object data,
             CallOptions options) {
-        ContainerRequest request = containerRequest(container.getUuid(), operation, data, options);
-        return direct.call(Endpoint.parse(container.getEndpoint()), request, false, deadline(options.timeout()))
-                .thenApply(ContainerReply::getPayload);
+        long deadline = deadline(options.timeout());
+        return tracing.traced("direct", containerRequest(container.getUuid(), operation, data, options), request ->
+                direct.call(Endpoint.parse(container.getEndpoint()), request, false, deadline)
+                        .thenApply(ContainerReply::getPayload));
     }
 
     // ---- connections and events ----
@@ -363,6 +367,7 @@ public final class VnetClient implements AutoCloseable {
         private Consumer<Event> sessionEvents = event -> { };
         private String token;
         private ClientTls tls;
+        private OpenTelemetry openTelemetry;
 
         private Builder() {}
 
@@ -372,6 +377,15 @@ public final class VnetClient implements AutoCloseable {
          */
         public Builder token(String token) {
             this.token = token;
+            return this;
+        }
+
+        /**
+         * Traces every call to a container with this OpenTelemetry (a client span whose context travels with the
+         * call to the network, the agent and the container); not traced by default.
+         */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            this.openTelemetry = openTelemetry;
             return this;
         }
 

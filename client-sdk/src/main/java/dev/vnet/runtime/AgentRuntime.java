@@ -11,6 +11,7 @@ import dev.vnet.wire.Grpc;
 import dev.vnet.wire.Names;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.opentelemetry.api.OpenTelemetry;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.lang.System.Logger.Level;
@@ -85,13 +86,15 @@ public final class AgentRuntime implements AutoCloseable {
         }
         int maxMessageBytes = Grpc.maxMessageBytes(config.maxPayloadBytes);
         // The advertised endpoint needs the real port, which is only known once bound (port 0 picks one).
-        DirectService direct = new DirectService(host, config.agentId, () -> endpoint);
+        CallTracing tracing = config.openTelemetry == null ? CallTracing.OFF : new CallTracing(config.openTelemetry);
+        DirectService direct = new DirectService(host, config.agentId, () -> endpoint, tracing);
         server = Grpc.startServer(config.host, config.port, maxMessageBytes, List.<BindableService>of(direct),
                 List.of(config.auth), health, config.serverTls);
         endpoint = config.advertisedHost() + ":" + server.getPort();
         AgentIdentity identity = new AgentIdentity(config.agentId, instanceId, endpoint, config.cluster,
                 List.copyOf(config.labels), config.capacity, config.version);
-        link = new NetworkLink(identity, config.network, host, scheduler, maxMessageBytes, config.networkSecurity);
+        link = new NetworkLink(identity, config.network, host, scheduler, maxMessageBytes, config.networkSecurity,
+                tracing);
         link.start();
         health.setStatus("", ServingStatus.SERVING);
         LOG.log(Level.INFO, () -> "agent " + config.agentId + " (instance " + instanceId + ") serves " + host.kinds()
@@ -234,8 +237,18 @@ public final class AgentRuntime implements AutoCloseable {
         private ChannelSecurity networkSecurity = ChannelSecurity.NONE;
         private ServerTls serverTls;
         private AuthInterceptor auth = AuthInterceptor.off();
+        private OpenTelemetry openTelemetry;
 
         private Builder() {}
+
+        /**
+         * Traces calls that arrive with a caller's trace context: a span for the agent's handling and one for the
+         * container's code (current while it runs). Not traced by default.
+         */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            this.openTelemetry = openTelemetry;
+            return this;
+        }
 
         /** How this agent reaches the network: TLS and the token it registers with; plaintext, no token by default. */
         public Builder networkSecurity(ChannelSecurity security) {

@@ -188,9 +188,11 @@ final class ContainerHost {
 
     /**
      * Runs a call on {@code uuid}. With {@code epoch} non-zero, only that activation may answer: the network
-     * routes to one activation, and a copy of another epoch must not serve in its place.
+     * routes to one activation, and a copy of another epoch must not serve in its place. {@code traced}: the call's
+     * spans, or null.
      */
-    void call(String uuid, long epoch, Call call, long deadlineNanos, ReplyTo reply) {
+    void call(String uuid, long epoch, Call call, long deadlineNanos, ReplyTo answer, CallTracing.Traced traced) {
+        ReplyTo reply = traced == null ? answer : traced.ending(answer);
         HostedContainer hosted = running.get(uuid);
         if (hosted == null) {
             reply.fail(Errors.error(Status.Code.NOT_FOUND,
@@ -202,7 +204,7 @@ final class ContainerHost {
                     + hosted.epoch() + " of container " + uuid + ", not the requested " + epoch));
             return;
         }
-        hosted.call(call, deadlineNanos, reply);
+        hosted.call(call, deadlineNanos, reply, traced);
     }
 
     void connect(String uuid, long epoch, ClientLink client, Consumer<Error> done) {

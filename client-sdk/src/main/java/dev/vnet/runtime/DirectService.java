@@ -34,11 +34,13 @@ final class DirectService extends AgentGrpc.AgentImplBase {
     private final ContainerHost host;
     private final String agentId;
     private final Supplier<String> endpoint;
+    private final CallTracing tracing;
 
-    DirectService(ContainerHost host, String agentId, Supplier<String> endpoint) {
+    DirectService(ContainerHost host, String agentId, Supplier<String> endpoint, CallTracing tracing) {
         this.host = host;
         this.agentId = agentId;
         this.endpoint = endpoint;
+        this.tracing = tracing;
     }
 
     @Override
@@ -49,7 +51,8 @@ final class DirectService extends AgentGrpc.AgentImplBase {
             return;
         }
         long deadline = Deadlines.fromCall(request.getTimeoutMs(), DEFAULT_TIMEOUT_MS);
-        host.call(request.getUuid(), 0, toCall(request, false), deadline, new ReplyTo() {
+        Call direct = toCall(request, false);
+        host.call(request.getUuid(), 0, direct, deadline, new ReplyTo() {
             @Override
             public void ok(Payload payload, long epoch) {
                 responses.onNext(reply(payload, epoch));
@@ -60,7 +63,7 @@ final class DirectService extends AgentGrpc.AgentImplBase {
             public void fail(Error error) {
                 responses.onError(Errors.toStatusException(error));
             }
-        });
+        }, tracing.start(direct, request.getTraceContextMap(), "direct"));
     }
 
     @Override
@@ -91,7 +94,9 @@ final class DirectService extends AgentGrpc.AgentImplBase {
                         out.send(failure(call.getCallId(), error));
                     }
                 };
-                host.call(request.getUuid(), 0, toCall(request, call.getOneWay()), deadline, answer);
+                Call direct = toCall(request, call.getOneWay());
+                host.call(request.getUuid(), 0, direct, deadline, answer,
+                        tracing.start(direct, request.getTraceContextMap(), "direct"));
             }
 
             @Override

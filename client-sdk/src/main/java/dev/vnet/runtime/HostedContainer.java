@@ -76,7 +76,8 @@ final class HostedContainer {
         return null;
     }
 
-    void call(Call call, long deadlineNanos, ReplyTo reply) {
+    /** @param traced the call's spans, or null when it is not traced */
+    void call(Call call, long deadlineNanos, ReplyTo reply, CallTracing.Traced traced) {
         submit(reply::fail, () -> {
             Error refused = refusal();
             if (refused != null) {
@@ -90,7 +91,8 @@ final class HostedContainer {
             }
             Payload answer;
             try {
-                answer = container.request(call);
+                answer = traced == null ? container.request(call)
+                        : traced.inContainer(context.kind(), call, () -> container.request(call));
             } catch (Throwable failure) {
                 LOG.log(Level.DEBUG, () -> "container " + context.uuid() + " failed " + call.operation(), failure);
                 reply.fail(Errors.containerError(failure));

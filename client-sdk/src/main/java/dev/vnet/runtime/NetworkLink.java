@@ -57,6 +57,7 @@ final class NetworkLink implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final int maxMessageBytes;
     private final ChannelSecurity security;
+    private final CallTracing tracing;
     private final LoadProbe loadProbe = new LoadProbe();
     private final Map<Endpoint, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> firstRegistration = new CompletableFuture<>();
@@ -72,13 +73,14 @@ final class NetworkLink implements AutoCloseable {
     private volatile AgentState state = AgentState.AGENT_STATE_UNSPECIFIED;
 
     NetworkLink(AgentIdentity identity, List<Endpoint> endpoints, ContainerHost host,
-            ScheduledExecutorService scheduler, int maxMessageBytes, ChannelSecurity security) {
+            ScheduledExecutorService scheduler, int maxMessageBytes, ChannelSecurity security, CallTracing tracing) {
         this.identity = identity;
         this.endpoints = new NetworkEndpoints(endpoints, Duration.ofSeconds(2));
         this.host = host;
         this.scheduler = scheduler;
         this.maxMessageBytes = maxMessageBytes;
         this.security = security;
+        this.tracing = tracing;
         host.onStopped(this::reportStopped);
         host.fenceWhen(this::lostTheNetwork);
     }
@@ -354,14 +356,16 @@ final class NetworkLink implements AutoCloseable {
             Call call = new Call(request.getUuid(), request.getOperation(), request.getPayload(),
                     request.getClientId(), false);
             host.call(request.getUuid(), request.getEpoch(), call,
-                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs), new RouteAnswer(request.getRouteId()));
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs), new RouteAnswer(request.getRouteId()),
+                    tracing.start(call, request.getTraceContextMap(), "routed"));
         }
 
         private void send(RouteSend message) {
             Call call = new Call(message.getUuid(), message.getOperation(), message.getPayload(),
                     message.getClientId(), true);
             host.call(message.getUuid(), message.getEpoch(), call,
-                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEFAULT_CALL_TIMEOUT_MS), ReplyTo.NONE);
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEFAULT_CALL_TIMEOUT_MS), ReplyTo.NONE,
+                    tracing.start(call, message.getTraceContextMap(), "routed"));
         }
 
         private void connect(ClientConnect command) {

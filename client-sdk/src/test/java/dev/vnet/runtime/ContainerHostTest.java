@@ -129,7 +129,7 @@ class ContainerHostTest {
                     public void fail(Error error) {
                         late.complete(error);
                     }
-                });
+                }, null);
         assertThat(late.get(5, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED.value());
         assertThat(Json.decode(call("c1", 1, "inc").get(5, TimeUnit.SECONDS), Integer.class)).isEqualTo(1);
     }
@@ -164,7 +164,7 @@ class ContainerHostTest {
                     public void fail(Error error) {
                         result.completeExceptionally(new FailedCall(error));
                     }
-                });
+                }, null);
         return result;
     }
 

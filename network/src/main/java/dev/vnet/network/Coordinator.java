@@ -3,10 +3,12 @@ package dev.vnet.network;
 import dev.vnet.network.config.NetworkConfig;
 import dev.vnet.network.events.EventHub;
 import dev.vnet.network.grpc.NetworkServer;
+import dev.vnet.network.grpc.RoutedCalls;
 import dev.vnet.network.grpc.ServingGate;
 import dev.vnet.network.leader.LeaderElection;
 import dev.vnet.network.leader.LeaderListener;
 import dev.vnet.network.metrics.NetworkMetrics;
+import dev.vnet.network.tracing.NetworkTracing;
 import dev.vnet.network.registry.Registry;
 import dev.vnet.network.registry.RegistryLimits;
 import dev.vnet.network.registry.RegistryLoop;
@@ -29,6 +31,8 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -56,6 +60,7 @@ public class Coordinator implements LeaderListener {
     private final NetworkConfig config;
     private final SecurityConfig securityConfig;
     private final NetworkMetrics metrics;
+    private final NetworkTracing tracing;
     private final StoreConfig storeConfig;
     private final Flyway flyway;
     private final StoreReader storeReader;
@@ -74,13 +79,14 @@ public class Coordinator implements LeaderListener {
     private volatile long leaderEpoch;
 
     public Coordinator(NetworkConfig config, SecurityConfig securityConfig, StoreConfig storeConfig, Flyway flyway,
-            StoreReader storeReader, Pool pool, NetworkMetrics metrics,
+            StoreReader storeReader, Pool pool, NetworkMetrics metrics, NetworkTracing tracing,
             @ConfigProperty(name = "vnet.db.url") String databaseUrl,
             @ConfigProperty(name = "vnet.db.user") String databaseUser,
             @ConfigProperty(name = "vnet.db.password") Optional<String> databasePassword) {
         this.config = config;
         this.securityConfig = securityConfig;
         this.metrics = metrics;
+        this.tracing = tracing;
         this.storeConfig = storeConfig;
         this.flyway = flyway;
         this.storeReader = storeReader;
@@ -103,8 +109,10 @@ public class Coordinator implements LeaderListener {
 
     void start(@Observes StartupEvent event) {
         ServerSecurity security = ServerSecurity.from(securityConfig, "the network's gRPC port " + config.port());
+        List<RoutedCalls> routedCalls = new ArrayList<>(List.of(metrics.routedCalls()));
+        tracing.routedCalls().ifPresent(routedCalls::add);
         server = new NetworkServer(config, security, settings, loop, routes, events, storeReader, gate,
-                metrics.routedCalls(), metrics.rpcStatuses());
+                RoutedCalls.all(routedCalls), metrics.rpcStatuses());
         metrics.watch(loop, events, writer, this::leaderEpoch, config.metricsRefresh());
         LOG.infof("vnet network %s listening for gRPC on %s:%d; its store is %s", replicaId(), config.host(),
                 server.port(), databaseUrl);
@@ -208,23 +216,37 @@ public class Coordinator implements LeaderListener {
         gate.pointAt(leader.getEndpoint());
     }
 
+    /**
+     * SIGTERM: hands over at once. Clients and agents are told to go (and go to a standby, which takes the lock at
+     * its next try), what is pending is written under this replica's epoch while it still holds the lock, then the
+     * lock is released.
+     */
     void stop(@Observes ShutdownEvent event) {
         Thread running = startup;
         if (running != null) {
             running.interrupt();
         }
+        boolean led = leaderEpoch != 0;
+        gate.pointAt(null);
         gate.close("this coordinator is shutting down");
+        NetworkServer grpc = server;
+        if (grpc != null) {
+            grpc.serving(false);
+            grpc.endStreams(Status.UNAVAILABLE.withDescription("this coordinator is shutting down"), "");
+        }
+        loop.close();
+        writer.close();
         LeaderElection elected = election;
         if (elected != null) {
             // Closing the session releases the lock: a standby takes over at its next try.
             elected.close();
         }
-        NetworkServer grpc = server;
+        if (led) {
+            LOG.infof("vnet network %s stopped leading (epoch %d): it is shutting down", replicaId(), leaderEpoch);
+        }
         if (grpc != null) {
             grpc.close();
         }
-        loop.close();
-        writer.close();
         metrics.close();
     }
 

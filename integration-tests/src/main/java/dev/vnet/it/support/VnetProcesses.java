@@ -51,7 +51,7 @@ public final class VnetProcesses implements AutoCloseable {
 
     /**
      * A coordinator with the given extra settings (vnet.network.* and others), not yet ready. Authentication is
-     * off unless the settings turn it on.
+     * off and logs are text (not production's JSON) unless the settings say otherwise.
      */
     public VnetProcess network(String name, Map<String, String> settings) {
         return network(name, settings, FreePorts.next(), FreePorts.next());
@@ -62,6 +62,7 @@ public final class VnetProcesses implements AutoCloseable {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("vnet.db.url", database.url());
         props.put("vnet.security.enabled", "false");
+        props.put("quarkus.log.console.json", "false");
         props.putAll(settings);
         props.put("vnet.network.port", Integer.toString(grpc));
         props.put("vnet.network.host", "127.0.0.1");
@@ -76,6 +77,7 @@ public final class VnetProcesses implements AutoCloseable {
         int http = FreePorts.next();
         Map<String, String> props = new LinkedHashMap<>();
         props.put("vnet.security.enabled", "false");
+        props.put("quarkus.log.console.json", "false");
         props.putAll(settings);
         props.put("vnet.agent.id", id);
         props.put("vnet.agent.network", network);

@@ -7,11 +7,16 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
 
 /**
  * Elects one leader among the coordinator replicas that share a PostgreSQL database, with a session-level advisory
@@ -24,6 +29,8 @@ import org.jboss.logging.Logger;
  *   <li>A held lock whose {@code renewed_at} is older than the lease (on the database's clock) belongs to a frozen
  *       leader (SIGSTOP, a long pause): the standby ends that session ({@code pg_terminate_backend}) and takes over.
  *       The frozen leader, when it wakes, finds its session gone or its epoch moved, and steps down.</li>
+ *   <li>A leader that shuts down lets go of the lock and says so ({@code NOTIFY vnet_leader_released}); standbys
+ *       wait for that between their tries ({@code LISTEN}) and take over at once.</li>
  *   <li>The leader renews {@code renewed_at} every retry interval, guarded by its epoch. A renewal that finds
  *       another epoch means it was replaced: it steps down. A failed renewal (the session broke) is repaired at once
  *       if the database answers (a new session, the lock again, a new epoch). If the database does not answer, the
@@ -38,6 +45,8 @@ public final class LeaderElection implements AutoCloseable {
     /** The advisory lock key: "vnetLead" in ASCII. */
     static final long LOCK_KEY = 0x766E65744C656164L;
     private static final String APPLICATION = "vnet-network:";
+    /** The channel a leader that lets go of the lock notifies, so that standbys take over without waiting. */
+    private static final String RELEASED = "vnet_leader_released";
 
     private final String jdbcUrl;
     private final String user;
@@ -50,6 +59,8 @@ public final class LeaderElection implements AutoCloseable {
     private final ScheduledExecutorService thread = DaemonThreads.scheduler("vnet-leader");
 
     private Connection connection;
+    /** The session listens on {@link #RELEASED}. */
+    private boolean listening;
     /** This replica holds the lock and leads with {@link #epoch}. */
     private boolean leading;
     /** This replica serves clients and agents: it leads, or rides out a database outage as the only replica. */
@@ -71,7 +82,7 @@ public final class LeaderElection implements AutoCloseable {
     }
 
     public void start() {
-        thread.scheduleWithFixedDelay(this::tick, 0, retry.toMillis(), TimeUnit.MILLISECONDS);
+        thread.execute(this::tick);
     }
 
     /** Gives up leadership, e.g. because the store found the epoch moved; runs on the election thread. */
@@ -83,56 +94,68 @@ public final class LeaderElection implements AutoCloseable {
         });
     }
 
+    /** One step; schedules the next. A standby's step waits (for a release, or its retry interval) by itself. */
     private void tick() {
+        long nextMs = retry.toMillis();
         try {
             if (leading) {
                 lead();
-            } else {
-                stand();
+            } else if (stand()) {
+                nextMs = 0;
             }
         } catch (RuntimeException e) {
             LOG.error("leader election failed unexpectedly", e);
+        }
+        try {
+            thread.schedule(this::tick, nextMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            // close() has run: no next step
         }
     }
 
     // ---- as a standby (or a leader riding out an outage) ----
 
-    private void stand() {
+    /**
+     * Tries to lead; when another replica does, waits until it announces that it let go (a graceful shutdown) or
+     * until the retry interval (or the leader's lease, if sooner) has passed.
+     *
+     * @return whether it waited
+     */
+    private boolean stand() {
         Connection session;
         try {
             session = session();
         } catch (SQLException unreachable) {
             problem("cannot reach PostgreSQL for leader election (" + unreachable.getMessage() + ")"
                     + (serving ? "; still serving: no standby was known to take over" : ""));
-            return;
+            return false;
         }
         try {
             if (tryLock(session)) {
                 elect(session);
-                return;
+                return false;
             }
             LeaderRow row = leaderRow(session);
             if (serving) {
                 deposed("another coordinator (" + row.info().getHolder() + ", epoch " + row.info().getEpoch()
                         + ") took over while this one could not reach PostgreSQL");
-                return;
+                return false;
             }
             listener.leaderIs(row.info());
             long leaseLeftMs = lease.toMillis() - row.ageMs();
-            if (leaseLeftMs >= 0 && leaseLeftMs < retry.toMillis()) {
-                // The lease runs out before the next regular try: look again the moment it does.
-                thread.schedule(this::tick, leaseLeftMs + 1, TimeUnit.MILLISECONDS);
+            if (leaseLeftMs >= 0) {
+                lastProblem = null;
+                awaitRelease(session, Math.min(retry.toMillis(), leaseLeftMs + 1));
+                return true;
             }
-            if (leaseLeftMs < 0) {
-                Integer pid = lockHolder(session);
-                if (pid != null) {
-                    LOG.warnf("leader %s (epoch %d) has not renewed its lease for over %d ms: ending its database "
-                            + "session (backend %d) to take over", row.info().getHolder(), row.info().getEpoch(),
-                            lease.toMillis(), pid);
-                    terminate(session, pid);
-                    if (tryLock(session)) {
-                        elect(session);
-                    }
+            Integer pid = lockHolder(session);
+            if (pid != null) {
+                LOG.warnf("leader %s (epoch %d) has not renewed its lease for over %d ms: ending its database "
+                        + "session (backend %d) to take over", row.info().getHolder(), row.info().getEpoch(),
+                        lease.toMillis(), pid);
+                terminate(session, pid);
+                if (tryLock(session)) {
+                    elect(session);
                 }
             }
             lastProblem = null;
@@ -140,6 +163,18 @@ public final class LeaderElection implements AutoCloseable {
             dropSession();
             problem("leader election query failed (" + e.getMessage() + ")");
         }
+        return false;
+    }
+
+    /** Waits up to {@code millis} for the leader to announce that it let go of the lock. */
+    private void awaitRelease(Connection session, long millis) throws SQLException {
+        if (!listening) {
+            try (Statement listen = session.createStatement()) {
+                listen.execute("LISTEN " + RELEASED);
+            }
+            listening = true;
+        }
+        session.unwrap(PGConnection.class).getNotifications((int) Math.max(1, millis));
     }
 
     private void elect(Connection session) throws SQLException {
@@ -250,6 +285,7 @@ public final class LeaderElection implements AutoCloseable {
     private void dropSession() {
         Connection dropped = connection;
         connection = null;
+        listening = false;
         if (dropped != null) {
             try {
                 dropped.close();
@@ -324,15 +360,38 @@ public final class LeaderElection implements AutoCloseable {
         }
     }
 
-    /** Leaves: the lock is released with the session, so a standby takes over at once. */
+    /**
+     * Leaves: a leader lets go of the lock and tells the standbys, which take over at once rather than at their
+     * next try; the session's end would release the lock anyway.
+     */
     @Override
     public void close() {
-        thread.shutdownNow();
+        if (thread.isShutdown()) {
+            return;
+        }
         try {
-            thread.awaitTermination(2, TimeUnit.SECONDS);
+            thread.submit(this::release).get(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            LOG.debugf("could not announce the release of the leader lock: %s", e);
         }
+        thread.shutdownNow();
         dropSession();
+    }
+
+    private void release() {
+        Connection session = connection;
+        if (!leading || session == null) {
+            return;
+        }
+        try (Statement statement = session.createStatement()) {
+            statement.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
+            statement.execute("NOTIFY " + RELEASED);
+            leading = false;
+            LOG.infof("released the leader lock (epoch %d)", epoch);
+        } catch (SQLException e) {
+            LOG.debugf("could not release the leader lock cleanly: %s", e.getMessage());
+        }
     }
 }

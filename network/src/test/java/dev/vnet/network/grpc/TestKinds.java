@@ -12,12 +12,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Container kinds for driving the coordinator in tests. */
-final class TestKinds {
+public final class TestKinds {
 
     private TestKinds() {}
 
     /** {@code echo}: answers with the payload; {@code whoami} says where it runs; {@code fail} throws. */
-    static ContainerKind echo() {
+    public static ContainerKind echo() {
         return kind("echo", Threading.INLINE, context -> call -> switch (call.operation()) {
             case "whoami" -> Json.encode(Map.of("agent", context.agentId(), "epoch", context.epoch(),
                     "client", call.clientId()));
@@ -27,7 +27,7 @@ final class TestKinds {
     }
 
     /** {@code slow}: sleeps for the payload's milliseconds, then answers "done". */
-    static ContainerKind slow() {
+    public static ContainerKind slow() {
         return kind("slow", Threading.CONCURRENT, context -> call -> {
             Thread.sleep(call.json(Long.class));
             return Json.encode("done");
@@ -35,7 +35,7 @@ final class TestKinds {
     }
 
     /** {@code room}: {@code post} broadcasts the payload to every connected client. */
-    static ContainerKind room() {
+    public static ContainerKind room() {
         return new ContainerKind() {
             @Override
             public String name() {
@@ -68,7 +68,7 @@ final class TestKinds {
     }
 
     /** {@code broken}: its factory always throws. */
-    static ContainerKind broken() {
+    public static ContainerKind broken() {
         return kind("broken", Threading.SERIAL, context -> {
             throw new IllegalStateException("cannot start a broken container");
         });

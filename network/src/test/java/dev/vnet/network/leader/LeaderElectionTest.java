@@ -69,6 +69,22 @@ class LeaderElectionTest {
     }
 
     @Test
+    void aLeaderThatLetsGoIsReplacedWithoutWaitingForTheNextTry() {
+        Duration slowRetry = Duration.ofSeconds(5);
+        Recorder a = candidate("a", slowRetry, Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.epoch() == 1);
+        Recorder b = candidate("b", slowRetry, Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.leader != null);
+
+        long leftAt = System.nanoTime();
+        started.get(0).close();
+
+        await().atMost(Duration.ofSeconds(4)).until(() -> b.epoch() == 2);
+        assertThat(Duration.ofNanos(System.nanoTime() - leftAt)).as("well within one retry interval")
+                .isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
     void aFrozenLeadersSessionIsEndedOnceItsLeaseIsStale() throws SQLException {
         try (Connection frozen = DriverManager.getConnection(jdbcUrl, "postgres", "");
                 Statement statement = frozen.createStatement()) {
@@ -108,8 +124,12 @@ class LeaderElectionTest {
     }
 
     private Recorder candidate(String name) {
+        return candidate(name, RETRY, LEASE);
+    }
+
+    private Recorder candidate(String name, Duration retry, Duration lease) {
         Recorder recorder = new Recorder();
-        LeaderElection election = new LeaderElection(jdbcUrl, "postgres", "", name, name + ":1", RETRY, LEASE,
+        LeaderElection election = new LeaderElection(jdbcUrl, "postgres", "", name, name + ":1", retry, lease,
                 recorder);
         started.add(election);
         election.start();
