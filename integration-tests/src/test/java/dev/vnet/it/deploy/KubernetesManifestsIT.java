@@ -34,6 +34,7 @@ class KubernetesManifestsIT {
     private final Manifest network = Manifest.read(generated("network"));
     private final Manifest agent = Manifest.read(generated("agent"));
     private final Manifest secret = Manifest.read(ROOT.resolve("deploy/kubernetes/secret/vnet-db.yml"));
+    private final Manifest security = Manifest.read(ROOT.resolve("deploy/kubernetes/secret/vnet-security.yml"));
 
     private static Path generated(String module) {
         return ROOT.resolve(module).resolve("target/kubernetes/kubernetes.yml");
@@ -180,6 +181,31 @@ class KubernetesManifestsIT {
         assertThat(env.get("VNET_AGENT_NETWORK").path("value").asText()).isEqualTo(coordinator);
         assertFromField(env, "VNET_AGENT_ID", "metadata.name");
         assertFromField(env, "VNET_AGENT_ADVERTISED_HOST", "status.podIP");
+    }
+
+    @ParameterizedTest
+    @MethodSource("applications")
+    void bothReadTheirSecuritySettingsFromTheSecurityDescribedInTheSecret(String module, String name) {
+        Manifest manifest = manifest(module);
+        JsonNode container = manifest.container(name, name);
+        JsonNode template = security.resource("Secret", "vnet-security");
+        Map<String, JsonNode> env = env(container);
+
+        JsonNode mount = container.path("volumeMounts").get(0);
+        assertThat(mount.path("name").asText()).isEqualTo("vnet-security");
+        assertThat(env.get("QUARKUS_CONFIG_LOCATIONS").path("value").asText())
+                .isEqualTo(mount.path("mountPath").asText() + "/security.properties");
+        JsonNode volume = manifest.resource("Deployment", name).path("spec").path("template").path("spec")
+                .path("volumes").get(0);
+        assertThat(volume.path("secret").path("secretName").asText()).isEqualTo("vnet-security");
+        assertThat(template.path("stringData").path("security.properties").asText())
+                .contains("vnet.security.tokens.agents.permissions=agent:register");
+        if (module.equals("agent")) {
+            assertFromSecret(env, "VNET_AGENT_TOKEN", template, "agent-token");
+            assertThat(template.path("stringData").path("security.properties").asText())
+                    .contains("vnet.security.tokens.agents.secret=" + template.path("stringData").path("agent-token")
+                            .asText());
+        }
     }
 
     @ParameterizedTest
