@@ -64,7 +64,8 @@ public final class AgentRuntime implements AutoCloseable {
                 new LinkedBlockingQueue<>(config.workerQueue), DaemonThreads.factory("vnet-worker"));
         this.workers.allowCoreThreadTimeOut(true);
         this.scheduler = DaemonThreads.scheduler("vnet-agent-link");
-        this.host = new ContainerHost(config.agentId, config.kinds, workers, config.maxContainers);
+        this.host = new ContainerHost(config.agentId, config.kinds, workers, config.maxContainers,
+                config.maxPayloadBytes);
     }
 
     public static Builder builder() {

@@ -38,16 +38,19 @@ final class ContainerHost {
     private final Map<String, ContainerKind> kinds;
     private final ExecutorService workers;
     private final int maxContainers;
+    private final int maxPayloadBytes;
     private final Map<String, HostedContainer> running = new ConcurrentHashMap<>();
     private volatile StopListener stopListener = (uuid, epoch, reason) -> {};
     /** Whether the agent has lost the network for longer than the alive timeout (see self-fencing). */
     private volatile BooleanSupplier networkLost = () -> false;
 
-    ContainerHost(String agentId, Map<String, ContainerKind> kinds, ExecutorService workers, int maxContainers) {
+    ContainerHost(String agentId, Map<String, ContainerKind> kinds, ExecutorService workers, int maxContainers,
+            int maxPayloadBytes) {
         this.agentId = agentId;
         this.kinds = Map.copyOf(kinds);
         this.workers = workers;
         this.maxContainers = maxContainers;
+        this.maxPayloadBytes = maxPayloadBytes;
     }
 
     void onStopped(StopListener listener) {
@@ -143,7 +146,7 @@ final class ContainerHost {
 
     private HostedContainer hosted(ContainerKind kind, ContainerContext context, Container container) {
         BooleanSupplier fenced = kind.selfFencing() ? () -> networkLost.getAsBoolean() : () -> false;
-        return new HostedContainer(context, container, executorFor(kind.threading()), fenced);
+        return new HostedContainer(context, container, executorFor(kind.threading()), fenced, maxPayloadBytes);
     }
 
     private void replace(HostedContainer hosted) {

@@ -27,6 +27,7 @@ final class HostedContainer {
     private final Container container;
     private final Executor executor;
     private final BooleanSupplier fenced;
+    private final int maxPayloadBytes;
     private final Map<String, ClientLink> clients = new ConcurrentHashMap<>();
     private volatile boolean terminated;
     /** The activation this copy serves; 0 while a stateless copy is a standby. */
@@ -35,11 +36,13 @@ final class HostedContainer {
     /**
      * @param fenced true while this copy must not serve (its kind fences itself and the agent lost the network)
      */
-    HostedContainer(ContainerContext context, Container container, Executor executor, BooleanSupplier fenced) {
+    HostedContainer(ContainerContext context, Container container, Executor executor, BooleanSupplier fenced,
+            int maxPayloadBytes) {
         this.context = context;
         this.container = container;
         this.executor = executor;
         this.fenced = fenced;
+        this.maxPayloadBytes = maxPayloadBytes;
         this.epoch = context.epoch();
     }
 
@@ -98,6 +101,12 @@ final class HostedContainer {
                 reply.fail(Errors.containerError(failure));
                 return;
             }
+            if (answer != null && answer.getData().size() > maxPayloadBytes) {
+                reply.fail(Errors.error(Status.Code.RESOURCE_EXHAUSTED, "container " + context.uuid() + " answered "
+                        + answer.getData().size() + " bytes; the limit is " + maxPayloadBytes
+                        + " (vnet.agent.max-payload-bytes)"));
+                return;
+            }
             reply.ok(answer == null ? EMPTY : answer, epoch);
         });
     }
@@ -147,7 +156,7 @@ final class HostedContainer {
                 previous.close("replaced by a new connection of the same client");
             }
             try {
-                container.connect(client.clientId(), client);
+                container.connect(client.clientId(), new LimitedBroadcaster(client, maxPayloadBytes));
                 done.accept(null);
             } catch (Throwable failure) {
                 clients.remove(client.clientId(), client);

@@ -50,6 +50,9 @@ class ContainerHostTest {
                     if (call.operation().equals("boom")) {
                         throw new IllegalArgumentException("no such thing");
                     }
+                    if (call.operation().equals("huge")) {
+                        return Json.encode("x".repeat(2000));
+                    }
                     return Json.encode(++count);
                 }
 
@@ -61,7 +64,7 @@ class ContainerHostTest {
         }
     };
 
-    private final ContainerHost host = new ContainerHost("a1", Map.of("counter", counter), workers, 2);
+    private final ContainerHost host = new ContainerHost("a1", Map.of("counter", counter), workers, 2, 1024);
 
     @AfterEach
     void stop() {
@@ -112,6 +115,17 @@ class ContainerHostTest {
         start("c2", 1, null).get(5, TimeUnit.SECONDS);
         assertThat(start("c3", 1, null).get(5, TimeUnit.SECONDS).getCode())
                 .as("max containers").isEqualTo(Status.Code.RESOURCE_EXHAUSTED.value());
+    }
+
+    @Test
+    void anAnswerLargerThanThePayloadLimitIsRefusedAndTheContainerServesOn() throws Exception {
+        start("c1", 1, null).get(5, TimeUnit.SECONDS);
+
+        Error refused = failure(call("c1", 1, "huge"));
+
+        assertThat(refused.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED.value());
+        assertThat(refused.getMessage()).contains("the limit is 1024");
+        assertThat(Json.decode(call("c1", 1, "inc").get(5, TimeUnit.SECONDS), Integer.class)).isEqualTo(1);
     }
 
     @Test

@@ -58,7 +58,6 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
     @Override
     public void onNext(ClientFrame frame) {
         switch (frame.getFrameCase()) {
-            case REQUEST -> request(frame.getCallId(), frame.getRequest());
             case PING -> ping(frame);
             case HELLO -> hello(frame);
             default -> {
@@ -68,6 +67,7 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
                     return;
                 }
                 switch (frame.getFrameCase()) {
+                    case REQUEST -> request(frame.getCallId(), frame.getRequest());
                     case GET -> get(frame.getCallId(), frame);
                     case RELEASE -> release(frame.getCallId(), frame.getRelease().getUuid());
                     case SEND -> send(frame.getCallId(), frame.getSend());

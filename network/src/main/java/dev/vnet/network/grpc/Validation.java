@@ -6,6 +6,7 @@ import dev.vnet.proto.v1.ContainerType;
 import dev.vnet.proto.v1.GetRequest;
 import dev.vnet.proto.v1.Payload;
 import dev.vnet.proto.v1.RunningContainer;
+import dev.vnet.proto.v1.StatelessOffer;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Names;
 
@@ -90,6 +91,14 @@ final class Validation {
         if (registration.getCapacity().getCpu() < 0 || registration.getCapacity().getMemoryBytes() < 0
                 || registration.getCapacity().getMaxContainers() < 0) {
             return "capacity must not be negative";
+        }
+        for (StatelessOffer offer : registration.getStatelessList()) {
+            problem = Names.first(names.idProblem("stateless.uuid", offer.getUuid()),
+                    names.kindProblem("stateless.kind", offer.getKind()),
+                    names.labelsProblem("stateless.labels", offer.getLabelsList()));
+            if (problem != null) {
+                return problem;
+            }
         }
         for (RunningContainer running : registration.getContainersList()) {
             problem = Names.first(names.idProblem("containers.uuid", running.getUuid()),
