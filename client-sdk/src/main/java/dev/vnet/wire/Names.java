@@ -1,7 +1,6 @@
 package dev.vnet.wire;
 
 import java.util.Collection;
-import java.util.regex.Pattern;
 
 /**
  * The shapes of identifiers, kinds, labels and operation names that vnet accepts (see {@code types.proto}).
@@ -16,9 +15,6 @@ public final class Names {
     /** The limits of the contract, which a network may tighten or loosen ({@code vnet.network.limits.*}). */
     public static final Names DEFAULT = new Names(128, 32, 128);
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]+");
-    private static final Pattern KIND = Pattern.compile("[a-z0-9][a-z0-9._-]*");
-    private static final Pattern LABEL = Pattern.compile("\\p{Graph}+");
 
     private final int maxIdLength;
     private final int maxLabels;
@@ -50,7 +46,7 @@ public final class Names {
         if (value.length() > maxIdLength) {
             return field + " is " + value.length() + " characters long; the limit is " + maxIdLength;
         }
-        if (!ID.matcher(value).matches()) {
+        if (!isId(value)) {
             return field + " '" + shorten(value) + "' has characters outside [A-Za-z0-9._:@-]";
         }
         return null;
@@ -63,7 +59,7 @@ public final class Names {
         if (value.length() > MAX_KIND_LENGTH) {
             return field + " is " + value.length() + " characters long; the limit is " + MAX_KIND_LENGTH;
         }
-        if (!KIND.matcher(value).matches()) {
+        if (!isKind(value)) {
             return field + " '" + shorten(value) + "' must be lower-case letters, digits, '.', '_' or '-', "
                     + "starting with a letter or digit";
         }
@@ -81,7 +77,7 @@ public final class Names {
             if (label.length() > maxLabelLength) {
                 return field + " has a label of " + label.length() + " characters; the limit is " + maxLabelLength;
             }
-            if (!LABEL.matcher(label).matches()) {
+            if (!isVisibleAscii(label)) {
                 return field + " label '" + shorten(label) + "' has white space or control characters";
             }
         }
@@ -95,7 +91,7 @@ public final class Names {
         if (value.length() > MAX_OPERATION_LENGTH) {
             return field + " is " + value.length() + " characters long; the limit is " + MAX_OPERATION_LENGTH;
         }
-        if (!LABEL.matcher(value).matches()) {
+        if (!isVisibleAscii(value)) {
             return field + " '" + shorten(value) + "' has white space or control characters";
         }
         return null;
@@ -109,6 +105,47 @@ public final class Names {
             }
         }
         return null;
+    }
+
+    // The shapes below are checked a character at a time, not with regular expressions: every routed request has
+    // its uuid and operation checked, and a matcher per check showed up in the coordinator's profile.
+
+    /** [A-Za-z0-9._:@-]+ */
+    private static boolean isId(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!isAsciiLetterOrDigit(c) && c != '.' && c != '_' && c != ':' && c != '@' && c != '-') {
+                return false;
+            }
+        }
+        return !value.isEmpty();
+    }
+
+    /** [a-z0-9][a-z0-9._-]* */
+    private static boolean isKind(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean lowerOrDigit = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+            if (!lowerOrDigit && (i == 0 || (c != '.' && c != '_' && c != '-'))) {
+                return false;
+            }
+        }
+        return !value.isEmpty();
+    }
+
+    /** Visible ASCII, '!' to '~': no white space, no control characters. */
+    private static boolean isVisibleAscii(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '!' || c > '~') {
+                return false;
+            }
+        }
+        return !value.isEmpty();
+    }
+
+    private static boolean isAsciiLetterOrDigit(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
     private static String shorten(String value) {

@@ -30,6 +30,18 @@ class NamesTest {
     }
 
     @Test
+    void checksEveryCharacterAgainstTheAsciiRules() {
+        assertThat(Names.DEFAULT.idProblem("uuid", "caf\u00e9")).contains("outside");
+        assertThat(Names.DEFAULT.idProblem("uuid", "a/b")).contains("outside");
+        assertThat(Names.DEFAULT.kindProblem("kind", "9lives-")).isNull();
+        assertThat(Names.DEFAULT.kindProblem("kind", ".hidden")).contains("starting with");
+        assertThat(Names.DEFAULT.kindProblem("kind", "a:b")).contains("lower-case");
+        assertThat(Names.DEFAULT.labelsProblem("labels", List.of("zone=\u00fc"))).contains("white space");
+        assertThat(Names.DEFAULT.operationProblem("operation", "!~")).isNull();
+        assertThat(Names.DEFAULT.operationProblem("operation", "del\u007f")).contains("control characters");
+    }
+
+    @Test
     void neverEchoesControlCharactersOrHugeValuesBack() {
         String problem = Names.DEFAULT.idProblem("uuid", "\u0000\u0007" + "y".repeat(60));
         assertThat(problem).doesNotContain("\u0000").contains("...");

@@ -44,7 +44,7 @@ final class Report {
         return errors;
     }
 
-    private static String line(List<Measurement> runs) {
+    static String line(List<Measurement> runs) {
         Measurement first = runs.get(0);
         StringBuilder out = new StringBuilder(String.format("%-13s %-28s", first.scenario(), first.params()));
         if (first.latencies() != null) {
@@ -60,13 +60,13 @@ final class Report {
             out.append(String.format(" %s %.1f [%s]", key, median(runs, m -> m.extra().getOrDefault(key, 0.0)),
                     spread(runs, m -> m.extra().getOrDefault(key, 0.0))));
         }
-        for (String process : first.processes().keySet()) {
+        for (String process : processNames(runs)) {
+            List<Measurement> measured = runsWith(runs, process);
             out.append(String.format(" | %s cpu %.1fs%s rss %.0fMB", process,
-                    median(runs, m -> m.processes().get(process).cpuSeconds()),
+                    median(measured, m -> m.processes().get(process).cpuSeconds()),
                     first.completed() > 0 && process.equals("network") ? String.format(" (%.1f µs/call)",
-                            median(runs, m -> m.processes().get(process).cpuSeconds() * 1e6 / Math.max(1, m.completed())))
-                            : "",
-                    median(runs, m -> m.processes().get(process).peakRssBytes() / 1048576.0)));
+                            median(measured, m -> cpuMicrosPerCall(m, process))) : "",
+                    median(measured, m -> m.processes().get(process).peakRssBytes() / 1048576.0)));
         }
         String firstError = runs.stream().map(Measurement::firstError).filter(e -> e != null).findFirst().orElse(null);
         if (firstError != null) {
@@ -75,7 +75,7 @@ final class Report {
         return out.toString();
     }
 
-    private static String toJson(List<Measurement> runs) {
+    static String toJson(List<Measurement> runs) {
         Measurement first = runs.get(0);
         ObjectNode node = JSON.createObjectNode();
         node.put("scenario", first.scenario());
@@ -95,14 +95,15 @@ final class Report {
             extra.set(key, stats(runs, m -> m.extra().getOrDefault(key, 0.0)));
         }
         ObjectNode processes = node.putObject("processes");
-        for (String process : first.processes().keySet()) {
+        for (String process : processNames(runs)) {
+            List<Measurement> measured = runsWith(runs, process);
             ObjectNode use = processes.putObject(process);
-            use.put("cpuSeconds", median(runs, m -> m.processes().get(process).cpuSeconds()));
+            use.put("runs", measured.size());
+            use.put("cpuSeconds", median(measured, m -> m.processes().get(process).cpuSeconds()));
             if (first.completed() > 0) {
-                use.put("cpuMicrosPerCall", median(runs,
-                        m -> m.processes().get(process).cpuSeconds() * 1e6 / Math.max(1, m.completed())));
+                use.put("cpuMicrosPerCall", median(measured, m -> cpuMicrosPerCall(m, process)));
             }
-            use.put("peakRssMb", median(runs, m -> m.processes().get(process).peakRssBytes() / 1048576.0));
+            use.put("peakRssMb", median(measured, m -> m.processes().get(process).peakRssBytes() / 1048576.0));
         }
         return node.toString();
     }
@@ -140,6 +141,24 @@ final class Report {
         TreeSet<String> keys = new TreeSet<>();
         runs.forEach(run -> keys.addAll(run.extra().keySet()));
         return keys;
+    }
+
+    /**
+     * The processes any run measured. Runs may differ: a failover run kills whichever agent holds the container,
+     * and a dead process has no figures.
+     */
+    private static TreeSet<String> processNames(List<Measurement> runs) {
+        TreeSet<String> names = new TreeSet<>();
+        runs.forEach(run -> names.addAll(run.processes().keySet()));
+        return names;
+    }
+
+    private static List<Measurement> runsWith(List<Measurement> runs, String process) {
+        return runs.stream().filter(run -> run.processes().containsKey(process)).toList();
+    }
+
+    private static double cpuMicrosPerCall(Measurement run, String process) {
+        return run.processes().get(process).cpuSeconds() * 1e6 / Math.max(1, run.completed());
     }
 
     private static String trim(double percentile) {

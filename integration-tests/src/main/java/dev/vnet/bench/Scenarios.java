@@ -103,13 +103,13 @@ final class Scenarios implements AutoCloseable {
                     .setContentType("application/octet-stream").build();
             ManagedChannel unary = Grpc.channel(Endpoint.parse(cluster.endpoint()), Grpc.maxMessageBytes(8 << 20), ChannelSecurity.NONE);
             try {
+                UntimedReleases releases = new UntimedReleases(client);
                 Supplier<CompletableFuture<?>> call = switch (scenario) {
                     case "routed" -> () -> client.requestAsync(echo.uuid(), "echo", payload,
                             CallOptions.timeout(CALL_TIMEOUT));
                     case "direct" -> () -> echo.requestDirectAsync("echo", payload, CallOptions.timeout(CALL_TIMEOUT));
                     case "unary" -> unaryRequest(unary, echo.uuid(), payload);
-                    case "create" -> () -> client.getAsync(GetOptions.kind("echo")).thenCompose(ref ->
-                            client.releaseAsync(ref.uuid()));
+                    case "create" -> () -> releases.releaseAfter(client.getAsync(GetOptions.kind("echo")));
                     default -> () -> client.getAsync(GetOptions.kind("echo").uuid("bench-echo"));
                 };
                 for (int inFlight : options.inFlight) {
@@ -122,7 +122,7 @@ final class Scenarios implements AutoCloseable {
                     for (int run = 0; run < options.runs; run++) {
                         ClosedLoop.Outcome outcome = ClosedLoop.run(call, inFlight, options.warmup, options.duration,
                                 cluster::startMeasuring);
-                        runs.add(Measurement.of(scenario, params, outcome, cluster.use()));
+                        runs.add(Measurement.of(scenario, params, releases.addFailuresTo(outcome), cluster.use()));
                     }
                     variants.add(runs);
                 }

@@ -14,6 +14,7 @@ import dev.vnet.proto.v1.RouteSend;
 import dev.vnet.wire.Deadlines;
 import dev.vnet.wire.Errors;
 import io.grpc.Status;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -45,8 +46,12 @@ final class RequestForwarder {
                     .setUuid(request.getUuid())
                     .setOperation(request.getOperation())
                     .setPayload(request.getPayload())
-                    .setClientId(clientId)
-                    .putAllTraceContext(watch.context());
+                    .setClientId(clientId);
+            Map<String, String> traceContext = watch.context();
+            if (!traceContext.isEmpty()) {
+                // Touching the map field at all makes it mutable, an allocation the untraced call does not need.
+                routed.putAllTraceContext(traceContext);
+            }
             return route.agent().forward(routed, route.epoch(), deadlineNanos, watched);
         }, failure -> watched.fail(Failures.toError(failure)), null);
     }
