@@ -8,6 +8,8 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.vnet.proto.v1.Payload;
 import io.grpc.Status;
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 
 /**
  * JSON payloads, vnet's default encoding: turns values into {@code Payload}s and back with Jackson.
@@ -38,6 +40,11 @@ public final class Json {
             throw new VnetException(Status.Code.INVALID_ARGUMENT,
                     "cannot encode " + value.getClass().getName() + " as JSON: " + e.getMessage());
         }
+    }
+
+    /** Loads and initialises the JSON machinery now, so that the first call that needs it does not pay for it. */
+    public static void warmUp() {
+        decode(encode(Map.of("warm", List.of(1, 2.5, "up", true))), Map.class);
     }
 
     /** Decodes a JSON payload into {@code type}; {@code Payload.class} gets the payload itself. */

@@ -5,6 +5,7 @@ import dev.vnet.proto.v1.Capacity;
 import dev.vnet.security.AuthInterceptor;
 import dev.vnet.security.ChannelSecurity;
 import dev.vnet.security.ServerTls;
+import dev.vnet.wire.ColdStart;
 import dev.vnet.wire.DaemonThreads;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Grpc;
@@ -77,6 +78,7 @@ public final class AgentRuntime implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("agent runtime " + config.agentId + " is already started");
         }
+        ColdStart.warmUp();
         for (StatelessSpec offer : config.stateless) {
             try {
                 host.offer(offer.kind(), offer.uuid(), offer.labels());

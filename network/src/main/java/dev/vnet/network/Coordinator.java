@@ -21,6 +21,7 @@ import dev.vnet.network.store.StoreWriter;
 import dev.vnet.proto.v1.LeaderInfo;
 import dev.vnet.server.SecurityConfig;
 import dev.vnet.server.ServerSecurity;
+import dev.vnet.wire.ColdStart;
 import io.grpc.Status;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -124,6 +125,8 @@ public class Coordinator implements LeaderListener {
 
     /** Migrates the schema (retrying until PostgreSQL answers), then stands for election. */
     private void joinElection() {
+        // A standby that is elected routes at once: its first request must not build the contract's descriptors.
+        ColdStart.warmUp();
         String lastProblem = null;
         while (!Thread.currentThread().isInterrupted()) {
             try {

@@ -139,7 +139,7 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
     @Override
     public void onError(Throwable failure) {
         Status status = Status.fromThrowable(failure);
-        ended("its stream broke (" + status.getCode() + (status.getDescription() == null ? ""
+        ended("broke its stream (" + status.getCode() + (status.getDescription() == null ? ""
                 : ": " + status.getDescription()) + ")");
     }
 
@@ -258,7 +258,7 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
     public void end(Status status, Metadata trailers) {
         if (!ended) {
             out.fail(status, trailers);
-            ended(status.getDescription());
+            ended("was sent away: " + status.getDescription());
         }
     }
 
@@ -266,7 +266,7 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
     public void close(String reason) {
         if (!ended) {
             out.fail(Status.UNAVAILABLE.withDescription(reason));
-            ended(reason);
+            ended("was disconnected: " + reason);
         }
     }
 

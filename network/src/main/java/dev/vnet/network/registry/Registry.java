@@ -423,7 +423,7 @@ public final class Registry {
             store.health(agent.health(NodeStatus.NODE_STATUS_UNHEALTHY));
             store.agent(agent.toStored(clock.millis()));
             publish(EventKind.EVENT_KIND_AGENT_REMOVED, agent.toInfo(), reason);
-            LOG.log(Level.WARNING, () -> "agent " + agent.agentId + " removed: " + reason);
+            LOG.log(Level.WARNING, () -> "agent " + agent.agentId + " " + reason + ": removed");
         } else {
             promote(agent, reason);
         }
