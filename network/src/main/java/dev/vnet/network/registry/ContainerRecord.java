@@ -36,16 +36,19 @@ public final class ContainerRecord {
 
     /** The agent of the current activation, while it is registered; null while recovering. */
     AgentRecord agent;
-    /** The id of that agent: also known while recovering, from the store. */
+    /** The id of that agent: also known while recovering, from the store. Counted: change it with {@link #placeOn}. */
     String agentId = "";
     long epoch;
     MigrationStatus migrationStatus = MigrationStatus.MIGRATION_STATUS_IDLE;
     long lastMigrationAtMs;
+    /** Counted: change it with {@link #moveTo}. */
     ContainerState state;
     Route route;
     long startDeadlineMs;
-    /** Sessions holding a reference. */
+    /** Sessions holding a reference. Counted: change it with {@link #addSession} and {@link #removeSession}. */
     final Set<String> sessions = new LinkedHashSet<>();
+    /** Where this container is counted while the registry indexes it; null before and after. */
+    ContainerCounts counts;
     /** Bumped on every change of idleness, so that a stale entry in the idle queue is recognised. */
     long idleToken;
     final List<PendingGet> pendingGets = new ArrayList<>();
@@ -114,9 +117,54 @@ public final class ContainerRecord {
 
     /** Binds the container to the agent that runs its current activation. */
     void placeOn(AgentRecord placed, long activationEpoch) {
+        uncount();
         agent = placed;
         agentId = placed.agentId;
         epoch = activationEpoch;
+        recount();
         placed.place(this);
+    }
+
+    /** Names the agent the store says ran it, before that agent is back (a restored container). */
+    void restoredOn(String storedAgentId) {
+        uncount();
+        agentId = storedAgentId == null ? "" : storedAgentId;
+        recount();
+    }
+
+    void moveTo(ContainerState next) {
+        uncount();
+        state = next;
+        recount();
+    }
+
+    /** Adds a reference of {@code sessionId}; false if it held one already. */
+    boolean addSession(String sessionId) {
+        boolean added = sessions.add(sessionId);
+        if (added && counts != null) {
+            counts.referenceAdded();
+        }
+        return added;
+    }
+
+    /** Drops the reference of {@code sessionId}; false if it held none. */
+    boolean removeSession(String sessionId) {
+        boolean removed = sessions.remove(sessionId);
+        if (removed && counts != null) {
+            counts.referenceRemoved();
+        }
+        return removed;
+    }
+
+    private void uncount() {
+        if (counts != null) {
+            counts.remove(this);
+        }
+    }
+
+    private void recount() {
+        if (counts != null) {
+            counts.add(this);
+        }
     }
 }

@@ -83,6 +83,7 @@ public final class Registry {
 
     private final Map<String, AgentRecord> agents = new LinkedHashMap<>();
     private final Map<String, ContainerRecord> containers = new HashMap<>();
+    private final ContainerCounts counts = new ContainerCounts();
     private final Map<String, Set<ContainerRecord>> containersByKind = new HashMap<>();
     private final Map<String, SessionRecord> sessions = new HashMap<>();
     private final Set<ContainerRecord> starting = new LinkedHashSet<>();
@@ -139,8 +140,8 @@ public final class Registry {
         for (StoredContainer stored : state.containers()) {
             ContainerRecord container = new ContainerRecord(stored.uuid(), stored.kind(), stored.type(),
                     stored.labels(), stored.spec(), stored.resources(), stored.preferredCluster(), stored.createdAtMs());
-            container.state = ContainerState.CONTAINER_STATE_RECOVERING;
-            container.agentId = stored.agentId() == null ? "" : stored.agentId();
+            container.moveTo(ContainerState.CONTAINER_STATE_RECOVERING);
+            container.restoredOn(stored.agentId());
             container.epoch = stored.epoch();
             container.migrationStatus = stored.migrationStatus();
             container.lastMigrationAtMs = stored.lastMigrationAtMs();
@@ -271,7 +272,7 @@ public final class Registry {
                 container.offers.add(agent.agentId);
                 agent.offered.add(offer.getUuid());
                 knownKinds.add(offer.getKind());
-                container.state = ContainerState.CONTAINER_STATE_STARTING;
+                container.moveTo(ContainerState.CONTAINER_STATE_STARTING);
                 container.placeOn(agent, epochs.next());
                 container.startDeadlineMs = clock.millis() + settings.startTimeoutMs();
                 index(container);
@@ -348,7 +349,7 @@ public final class Registry {
                 ? ContainerType.CONTAINER_TYPE_STANDARD : running.getType();
         ContainerRecord container = new ContainerRecord(running.getUuid(), running.getKind(), type,
                 running.getLabelsList(), NO_SPEC, Resources.getDefaultInstance(), "", clock.millis());
-        container.state = ContainerState.CONTAINER_STATE_STARTING;
+        container.moveTo(ContainerState.CONTAINER_STATE_STARTING);
         container.placeOn(agent, running.getEpoch());
         index(container);
         markRunning(container, "adopted from agent " + agent.agentId, EventKind.EVENT_KIND_CONTAINER_ADDED);
@@ -554,7 +555,7 @@ public final class Registry {
         }
         for (String uuid : session.containers) {
             ContainerRecord container = containers.get(uuid);
-            if (container != null && container.sessions.remove(sessionId) && container.sessions.isEmpty()) {
+            if (container != null && container.removeSession(sessionId) && container.sessions.isEmpty()) {
                 markIdle(container);
             }
         }
@@ -625,7 +626,7 @@ public final class Registry {
         String uuid = request.getUuid().isEmpty() ? UUID.randomUUID().toString() : request.getUuid();
         container = new ContainerRecord(uuid, request.getKind(), type, request.getLabelsList(), request.getSpec(),
                 request.getResources(), request.getPreferredCluster(), clock.millis());
-        container.state = ContainerState.CONTAINER_STATE_STARTING;
+        container.moveTo(ContainerState.CONTAINER_STATE_STARTING);
         container.placeOn(agent, epochs.next());
         container.startDeadlineMs = clock.millis() + settings.startTimeoutMs();
         index(container);
@@ -683,7 +684,7 @@ public final class Registry {
     }
 
     private void reference(ContainerRecord container, SessionRecord session) {
-        if (session != null && container.sessions.add(session.id)) {
+        if (session != null && container.addSession(session.id)) {
             container.idleToken++;
             session.containers.add(container.uuid);
         }
@@ -702,7 +703,7 @@ public final class Registry {
         if (container == null) {
             throw new RegistryException(Failure.NOT_FOUND, "container " + uuid + " does not exist (any more)");
         }
-        if (container.sessions.remove(sessionId) && container.sessions.isEmpty()) {
+        if (container.removeSession(sessionId) && container.sessions.isEmpty()) {
             markIdle(container);
         }
         return container.sessions.size();
@@ -795,7 +796,7 @@ public final class Registry {
 
     private void markRunning(ContainerRecord container, String reason, EventKind announcement) {
         starting.remove(container);
-        container.state = ContainerState.CONTAINER_STATE_RUNNING;
+        container.moveTo(ContainerState.CONTAINER_STATE_RUNNING);
         publishRoute(container);
         ContainerInfo info = container.toInfo();
         List<ContainerRecord.PendingGet> gets = List.copyOf(container.pendingGets);
@@ -846,7 +847,7 @@ public final class Registry {
         }
         recovering.remove(container);
         starting.remove(container);
-        container.state = ContainerState.CONTAINER_STATE_MOVING;
+        container.moveTo(ContainerState.CONTAINER_STATE_MOVING);
         if (container.route != null) {
             routes.remove(container.route);
             closeSubscribers(container.route, "the container is moving (" + reason + "); connect again");
@@ -899,6 +900,8 @@ public final class Registry {
             return;
         }
         containers.remove(container.uuid);
+        counts.remove(container);
+        container.counts = null;
         Set<ContainerRecord> ofKind = containersByKind.get(container.kind);
         ofKind.remove(container);
         if (ofKind.isEmpty()) {
@@ -952,6 +955,8 @@ public final class Registry {
 
     private void index(ContainerRecord container) {
         containers.put(container.uuid, container);
+        counts.add(container);
+        container.counts = counts;
         containersByKind.computeIfAbsent(container.kind, k -> new LinkedHashSet<>()).add(container);
         List<ContainerRecord.PendingRoute> waiting = unknownRouteWaits.claim(container.uuid);
         if (!waiting.isEmpty()) {
@@ -1237,7 +1242,7 @@ public final class Registry {
 
     /** Counts for metrics. */
     public RegistryStats stats() {
-        return RegistryStats.of(agents.values(), containers.values(), sessions.size(), clock.millis());
+        return RegistryStats.of(agents.values(), counts, sessions.size(), clock.millis());
     }
 
     public List<AgentInfo> agents() {

@@ -20,8 +20,7 @@ public record RegistryStats(Map<AgentState, Integer> agentsByState, int standbyI
     /** Containers of one kind and type on one agent (empty agent: not placed). */
     public record ContainerGroup(String kind, ContainerType type, String agentId) {}
 
-    static RegistryStats of(Iterable<AgentRecord> agents, Iterable<ContainerRecord> containers, int sessions,
-            long nowMs) {
+    static RegistryStats of(Iterable<AgentRecord> agents, ContainerCounts containers, int sessions, long nowMs) {
         Map<AgentState, Integer> agentsByState = new EnumMap<>(AgentState.class);
         Map<String, Long> lag = new HashMap<>();
         int standbys = 0;
@@ -30,17 +29,10 @@ public record RegistryStats(Map<AgentState, Integer> agentsByState, int standbyI
             standbys += agent.standbys.size();
             lag.put(agent.agentId, Math.max(0, nowMs - agent.lastHeartbeatMs));
         }
-        Map<ContainerGroup, Integer> groups = new HashMap<>();
-        Map<ContainerState, Integer> byState = new EnumMap<>(ContainerState.class);
-        int references = 0;
-        for (ContainerRecord container : containers) {
-            groups.merge(new ContainerGroup(container.kind, container.type, container.agentId), 1, Integer::sum);
-            byState.merge(container.state, 1, Integer::sum);
-            references += container.sessions.size();
-        }
-        return new RegistryStats(agentsByState, standbys, groups, byState, references, sessions, lag);
+        return new RegistryStats(agentsByState, standbys, containers.groups(), containers.byState(),
+                containers.references(), sessions, lag);
     }
 
     /** For a coordinator that does not lead: it holds nothing. */
-    public static final RegistryStats EMPTY = of(List.of(), List.of(), 0, 0);
+    public static final RegistryStats EMPTY = of(List.of(), new ContainerCounts(), 0, 0);
 }

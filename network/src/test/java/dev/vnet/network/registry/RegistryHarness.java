@@ -1,10 +1,13 @@
 package dev.vnet.network.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.vnet.network.routing.RouteTable;
 import dev.vnet.proto.v1.AgentRegister;
 import dev.vnet.proto.v1.Capacity;
 import dev.vnet.proto.v1.ContainerInfo;
 import dev.vnet.proto.v1.ContainerStarted;
+import dev.vnet.proto.v1.ContainerState;
 import dev.vnet.proto.v1.Event;
 import dev.vnet.proto.v1.EventKind;
 import dev.vnet.proto.v1.GetRequest;
@@ -14,6 +17,8 @@ import dev.vnet.proto.v1.StartContainer;
 import dev.vnet.proto.v1.StatelessOffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -70,6 +75,27 @@ final class RegistryHarness {
     void kill(FakeAgentLink link) {
         alive.remove(link);
         registry.agentDisconnected(link, "closed its stream");
+        assertCountsMatch();
+    }
+
+    /**
+     * The counts the registry keeps for metrics as it changes equal a count of what it holds now. Checked after
+     * every step of time, start and death the tests make, so that every path of every test checks them.
+     */
+    void assertCountsMatch() {
+        Map<RegistryStats.ContainerGroup, Integer> groups = new HashMap<>();
+        Map<ContainerState, Integer> byState = new EnumMap<>(ContainerState.class);
+        int references = 0;
+        for (ContainerInfo info : registry.containers("", List.of(), "")) {
+            groups.merge(new RegistryStats.ContainerGroup(info.getKind(), info.getType(), info.getAgentId()), 1,
+                    Integer::sum);
+            byState.merge(info.getState(), 1, Integer::sum);
+            references += info.getReferences();
+        }
+        RegistryStats stats = registry.stats();
+        assertThat(stats.containers()).as("containers by kind, type and agent").isEqualTo(groups);
+        assertThat(stats.containersByState()).as("containers by state").isEqualTo(byState);
+        assertThat(stats.references()).as("references").isEqualTo(references);
     }
 
     /** The agent stops heartbeating (as if frozen) but its stream stays open. */
@@ -90,6 +116,7 @@ final class RegistryHarness {
         StartContainer start = link.lastStart();
         registry.containerStarted(link, ContainerStarted.newBuilder().setUuid(start.getUuid())
                 .setEpoch(start.getEpoch()).build());
+        assertCountsMatch();
     }
 
     /** Moves time in steps of a second; live agents heartbeat, then the registry ticks. */
@@ -100,6 +127,7 @@ final class RegistryHarness {
                 registry.heartbeat(link, Load.getDefaultInstance());
             }
             registry.tick();
+            assertCountsMatch();
         }
     }
 

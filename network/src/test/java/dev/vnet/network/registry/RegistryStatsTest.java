@@ -57,6 +57,34 @@ class RegistryStatsTest {
     }
 
     @Test
+    void keepsCountingAsReferencesComeAndGoAndContainersStop() {
+        RegistryHarness harness = new RegistryHarness(8);
+        FakeAgentLink agent = harness.agent("a1", "", "echo");
+        String first = harness.session();
+        String second = harness.session();
+
+        harness.get(first, GetRequest.newBuilder().setKind("echo").setUuid("room"));
+        harness.started(agent);
+        harness.get(second, GetRequest.newBuilder().setKind("echo").setUuid("room"));
+        harness.assertCountsMatch();
+        assertThat(harness.registry.stats().references()).isEqualTo(2);
+
+        harness.registry.release(first, "room");
+        harness.assertCountsMatch();
+        assertThat(harness.registry.stats().references()).isEqualTo(1);
+
+        harness.registry.closeSession(second, "the client left");
+        harness.assertCountsMatch();
+        assertThat(harness.registry.stats().references()).isZero();
+        assertThat(harness.registry.stats().containersByState())
+                .containsEntry(ContainerState.CONTAINER_STATE_RUNNING, 1);
+
+        harness.passTime(61_000); // idle timeout: the container stops
+        assertThat(harness.registry.stats().containers()).isEmpty();
+        assertThat(harness.registry.stats().containersByState()).isEmpty();
+    }
+
+    @Test
     void anEmptyRegistryHasNoCounts() {
         RegistryStats stats = new RegistryHarness(8).registry.stats();
 
