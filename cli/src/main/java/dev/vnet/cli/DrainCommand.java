@@ -3,7 +3,6 @@ package dev.vnet.cli;
 import dev.vnet.client.VnetClient;
 import dev.vnet.proto.v1.AgentInfo;
 import java.time.Duration;
-import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

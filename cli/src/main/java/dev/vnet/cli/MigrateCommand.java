@@ -1,8 +1,10 @@
 package dev.vnet.cli;
 
 import dev.vnet.client.VnetClient;
+import dev.vnet.client.VnetException;
 import dev.vnet.proto.v1.MigrationInfo;
 import dev.vnet.proto.v1.MigrationStatus;
+import io.grpc.Status;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,7 +29,7 @@ final class MigrateCommand extends NetworkCommand {
             out.table(HistoryCommand.columns(), List.of(HistoryCommand.row(move)));
         }
         if (move.getStatus() != MigrationStatus.MIGRATION_STATUS_COMPLETED) {
-            throw new dev.vnet.client.VnetException(io.grpc.Status.Code.FAILED_PRECONDITION,
+            throw new VnetException(Status.Code.FAILED_PRECONDITION,
                     "the move of " + uuid + " failed: " + move.getError());
         }
     }

@@ -23,7 +23,6 @@ import dev.vnet.proto.v1.StartContainer;
 import dev.vnet.proto.v1.TerminateContainer;
 import dev.vnet.security.ChannelSecurity;
 import dev.vnet.wire.Endpoint;
-import dev.vnet.wire.Errors;
 import dev.vnet.wire.Grpc;
 import dev.vnet.wire.NetworkEndpoints;
 import dev.vnet.wire.OutboundStream;

@@ -19,9 +19,9 @@ import picocli.CommandLine.Parameters;
                 "Scenarios: routed, direct, unary (request/response through the network's stream, straight to the",
                 "agent, and through the plain unary RPC), create (gets of new containers, each released untimed",
                 "afterwards), get-existing, events (broadcast fan-out to --clients connected clients), registry",
-                "(--containers registered containers,",
-                "coordinator heap), failover (kill -9 the agent of a stateless container under load), migration",
-                "(SIGSTOP the agent of an ha container), store-writes (--agents agents heartbeating), or all."})
+                "(--containers registered containers, coordinator heap), failover (kill -9 the agent of a stateless",
+                "container under load), migration (SIGSTOP the agent of an ha container), store-writes (--agents",
+                "agents heartbeating), or all."})
 public final class Bench implements Callable<Integer> {
 
     static final List<String> ALL = List.of("routed", "direct", "unary", "create", "get-existing", "events",

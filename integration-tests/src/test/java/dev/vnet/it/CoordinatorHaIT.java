@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.vnet.client.CallOptions;
 import dev.vnet.client.ContainerRef;
 import dev.vnet.client.GetOptions;
-import dev.vnet.client.Json;
 import dev.vnet.client.VnetClient;
 import dev.vnet.it.support.LocalPostgres;
 import dev.vnet.it.support.VnetProcess;
