@@ -16,12 +16,13 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure a vnet network.", "",
-                "Scenarios: routed, direct, unary (request/response through the network's stream, straight to the",
-                "agent, and through the plain unary RPC), create (gets of new containers, each released untimed",
-                "afterwards), get-existing, events (broadcast fan-out to --clients connected clients), registry",
-                "(--containers registered containers, coordinator heap), failover (kill -9 the agent of a stateless",
-                "container under load), migration (SIGSTOP the agent of an ha container), store-writes (--agents",
-                "agents heartbeating), or all."})
+                // One string per paragraph: picocli wraps each to the terminal's width.
+                "Scenarios: routed, direct, unary (request/response through the network's stream, straight to the "
+                + "agent, and through the plain unary RPC), create (gets of new containers, each released untimed "
+                + "afterwards), get-existing, events (broadcast fan-out to --clients connected clients), registry "
+                + "(--containers registered containers, coordinator heap), failover (kill -9 the agent of a stateless "
+                + "container under load), migration (SIGSTOP the agent of an ha container), store-writes (--agents "
+                + "agents heartbeating), or all."})
 public final class Bench implements Callable<Integer> {
 
     static final List<String> ALL = List.of("routed", "direct", "unary", "create", "get-existing", "events",
