@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
  *
  * <p>Exit codes: 0 success, 1 the network refused or failed the command (the message says why), 2 bad usage.
  */
-@Command(name = "vnet", mixinStandardHelpOptions = true, version = "vnet 0.1.0",
+// Help and version are inherited, so that every command takes --help (the README says so).
+@Command(name = "vnet", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "vnet 0.1.0",
         description = "Inspect and drive a vnet network.",
         subcommands = {AgentsCommand.class, KindsCommand.class, ContainersCommand.class, GetCommand.class,
                 RequestCommand.class, SendCommand.class, WatchCommand.class, NodesCommand.class,

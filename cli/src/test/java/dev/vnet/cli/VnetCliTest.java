@@ -37,6 +37,15 @@ class VnetCliTest {
     }
 
     @Test
+    void everyCommandTakesHelpWithoutItsArguments() {
+        for (String command : new String[] {"agents", "get", "request", "drain", "migrate", "history", "delete"}) {
+            out.getBuffer().setLength(0);
+            assertThat(run(command, "--help")).as(command + " --help; stderr: " + err).isZero();
+            assertThat(out.toString()).as(command).contains("Usage: vnet " + command).contains("--network");
+        }
+    }
+
+    @Test
     void durationsAreReadAsPeopleWriteThem() {
         DurationConverter converter = new DurationConverter();
         assertThat(converter.convert("250ms")).isEqualTo(Duration.ofMillis(250));
