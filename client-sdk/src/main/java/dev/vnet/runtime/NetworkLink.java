@@ -101,7 +101,9 @@ final class NetworkLink implements AutoCloseable {
 
     /**
      * Asks the network to move this agent's containers away and waits, at most {@code deadline}, until none is
-     * left running here. Answers whether the agent was drained in time.
+     * left running here. Answers whether the agent was drained in time. Stops waiting when the network that drains
+     * it goes away: nothing moves without it (a coordinator stopped together with its agents, as {@code bin/vnet up}
+     * does on Ctrl-C, would otherwise hold every agent for the whole deadline).
      */
     boolean drain(Duration deadline) throws InterruptedException {
         Session session = current;
@@ -112,6 +114,11 @@ final class NetworkLink implements AutoCloseable {
                 .build());
         long until = System.nanoTime() + deadline.toNanos();
         while (host.count() > 0 && System.nanoTime() < until) {
+            if (current != session) {
+                LOG.log(Level.WARNING, () -> "agent " + identity.agentId() + " lost the network while draining: "
+                        + host.count() + " containers were not moved away");
+                return false;
+            }
             Thread.sleep(50);
         }
         return host.count() == 0;

@@ -8,6 +8,7 @@ import dev.vnet.client.GetOptions;
 import dev.vnet.client.VnetClient;
 import dev.vnet.it.support.VnetProcess;
 import dev.vnet.it.support.VnetProcesses;
+import dev.vnet.proto.v1.AgentState;
 import dev.vnet.proto.v1.ContainerInfo;
 import dev.vnet.proto.v1.ContainerState;
 import java.time.Duration;
@@ -71,6 +72,17 @@ class NetworkRestartIT {
                         .containsExactly(held.size() + "|" + held.size());
                 assertThat(processes.database().query("SELECT count(*) FROM agents")).containsExactly("2");
                 assertThat(restarted.logTail(300)).contains("restored 2 agents and " + held.size() + " containers");
+
+                // An agent told to stop drains through its network; when that network goes away meanwhile, nothing
+                // can move, and the agent stops at once instead of waiting out its drain deadline (30 s).
+                String holderId = client.containers("kv", null, null).get(0).getAgentId();
+                VnetProcess holder = holderId.equals("agent-1") ? agent1 : agent2;
+                holder.signal("TERM");
+                await().atMost(Duration.ofSeconds(10)).until(() -> client.agents().stream().anyMatch(a ->
+                        a.getAgentId().equals(holderId) && a.getState() == AgentState.AGENT_STATE_DRAINING));
+                restarted.kill();
+                assertThat(holder.waitFor(Duration.ofSeconds(10))).as(holder.logTail(20)).isTrue();
+                assertThat(holder.logTail(50)).contains("lost the network while draining");
             }
         }
     }
