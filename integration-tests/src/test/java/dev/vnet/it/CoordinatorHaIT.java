@@ -7,7 +7,7 @@ import dev.vnet.client.CallOptions;
 import dev.vnet.client.ContainerRef;
 import dev.vnet.client.GetOptions;
 import dev.vnet.client.VnetClient;
-import dev.vnet.it.support.LocalPostgres;
+import dev.vnet.it.support.PrivatePostgres;
 import dev.vnet.it.support.VnetProcess;
 import dev.vnet.it.support.VnetProcesses;
 import dev.vnet.proto.v1.ContainerInfo;
@@ -21,7 +21,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +33,7 @@ class CoordinatorHaIT {
 
     /** Two replicas, two agents, a client holding a kv container with state, all on 127.0.0.1. */
     private static final class Pair implements AutoCloseable {
-        final VnetProcesses processes = new VnetProcesses();
+        final VnetProcesses processes;
         final VnetProcess first;
         final VnetProcess second;
         final String endpoints;
@@ -42,6 +41,11 @@ class CoordinatorHaIT {
         final ContainerRef kv;
 
         Pair() {
+            this(new VnetProcesses());
+        }
+
+        Pair(VnetProcesses processes) {
+            this.processes = processes;
             first = processes.network("replica-1", Map.of("vnet.network.replica-id", "replica-1"));
             second = processes.network("replica-2", Map.of("vnet.network.replica-id", "replica-2"));
             endpoints = first.endpoint() + "," + second.endpoint();
@@ -187,29 +191,17 @@ class CoordinatorHaIT {
     }
 
     @Test
-    void afterPostgresRestartsExactlyOneReplicaLeadsWithAHigherEpoch() {
-        Assumptions.assumeTrue(LocalPostgres.controllable(), "needs pg_ctlcluster to restart PostgreSQL");
-        try (Pair pair = new Pair()) {
+    void afterPostgresRestartsExactlyOneReplicaLeadsWithAHigherEpoch() throws InterruptedException {
+        try (PrivatePostgres postgres = PrivatePostgres.start(); Pair pair = new Pair(new VnetProcesses(postgres))) {
             long epochBefore = pair.epoch();
-            try {
-                LocalPostgres.stop();
-                try {
-                    Thread.sleep(2000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            } finally {
-                LocalPostgres.start();
-            }
+            postgres.stop();
+            Thread.sleep(2000);
+            postgres.startAgain();
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> pair.leader() != null
                     && pair.epoch() > epochBefore);
             VnetProcess leader = pair.leader();
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> pair.leader() == leader);
             assertThat(pair.kv.request("get", Map.of("key", "balance"), Map.class).get("value")).isEqualTo(42);
-        } finally {
-            if (LocalPostgres.controllable() && !LocalPostgres.accepting()) {
-                LocalPostgres.start();
-            }
         }
     }
 }

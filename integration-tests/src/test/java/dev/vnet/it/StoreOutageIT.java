@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.vnet.client.ContainerRef;
 import dev.vnet.client.GetOptions;
 import dev.vnet.client.VnetClient;
-import dev.vnet.it.support.LocalPostgres;
+import dev.vnet.it.support.PrivatePostgres;
 import dev.vnet.it.support.VnetProcess;
 import dev.vnet.it.support.VnetProcesses;
 import java.time.Duration;
@@ -15,12 +15,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * PostgreSQL goes away: a coordinator waits for it at start (saying so, readiness DOWN), and one that is already
- * serving keeps routing while its writes wait, then catch up. Stops and starts the machine's PostgreSQL.
+ * serving keeps routing while its writes wait, then catch up. The coordinator's database is on a private
+ * PostgreSQL of the test's own, which it stops and starts; the machine's is never touched.
  */
 class StoreOutageIT {
 
@@ -28,20 +28,15 @@ class StoreOutageIT {
 
     @Test
     void aCoordinatorWaitsForItsDatabaseAndThenSurvivesLosingIt() throws InterruptedException {
-        Assumptions.assumeTrue(LocalPostgres.controllable(), "needs pg_ctlcluster to stop and start PostgreSQL");
-        try (VnetProcesses processes = new VnetProcesses()) {
-            VnetProcess network;
-            try {
-                LocalPostgres.stop();
-                network = processes.network("network", Map.of("vnet.store.retry-interval", "500ms"));
-                await().atMost(READY).until(() -> network.logTail(100).contains("is not usable")
-                        && network.healthStatus("live") == 200);
-                assertThat(network.healthStatus("ready")).isEqualTo(503);
-                Thread.sleep(1500); // several more attempts, all failing
-                assertThat(network.logTail(100)).containsOnlyOnce("is not usable");
-            } finally {
-                LocalPostgres.start();
-            }
+        try (PrivatePostgres postgres = PrivatePostgres.start(); VnetProcesses processes = new VnetProcesses(postgres)) {
+            postgres.stop();
+            VnetProcess network = processes.network("network", Map.of("vnet.store.retry-interval", "500ms"));
+            await().atMost(READY).until(() -> network.logTail(100).contains("is not usable")
+                    && network.healthStatus("live") == 200);
+            assertThat(network.healthStatus("ready")).isEqualTo(503);
+            Thread.sleep(1500); // several more attempts, all failing
+            assertThat(network.logTail(100)).containsOnlyOnce("is not usable");
+            postgres.startAgain();
             network.awaitReady(READY);
 
             processes.agent("agent-1", network.endpoint(), Map.of()).awaitReady(READY);
@@ -64,16 +59,13 @@ class StoreOutageIT {
                 load.start();
                 String createdDuringOutage;
                 Instant backAt;
-                try {
-                    LocalPostgres.stop();
-                    int before = answered.get();
-                    Thread.sleep(3000);
-                    createdDuringOutage = client.get(GetOptions.kind("kv")).uuid();
-                    assertThat(answered.get()).as("routed requests go on without the database").isGreaterThan(before);
-                } finally {
-                    LocalPostgres.start();
-                    backAt = Instant.now();
-                }
+                postgres.stop();
+                int before = answered.get();
+                Thread.sleep(3000);
+                createdDuringOutage = client.get(GetOptions.kind("kv")).uuid();
+                assertThat(answered.get()).as("routed requests go on without the database").isGreaterThan(before);
+                postgres.startAgain();
+                backAt = Instant.now();
                 Thread.sleep(1000);
                 running.set(false);
                 load.join();
@@ -86,10 +78,6 @@ class StoreOutageIT {
                             + backAt + "'")).containsExactly("agent-1");
                 });
                 assertThat(network.logTail(300)).contains("store writes are failing").contains("caught up");
-            }
-        } finally {
-            if (LocalPostgres.controllable() && !LocalPostgres.accepting()) {
-                LocalPostgres.start();
             }
         }
     }

@@ -25,17 +25,27 @@ public final class VnetProcesses implements AutoCloseable {
 
     private final List<VnetProcess> started = new CopyOnWriteArrayList<>();
     private final Thread cleanup = new Thread(this::stopAll, "vnet-it-cleanup");
-    private final TestDatabase database = new TestDatabase();
+    private final TestDatabase database;
     private final List<String> jvmOptions;
 
-    /** Processes in small, quick-starting JVMs, as tests want them. */
+    /** Processes in small, quick-starting JVMs, as tests want them, on a database of the machine's PostgreSQL. */
     public VnetProcesses() {
         this(QUICK_JVMS);
     }
 
     /** Processes with these JVM options (none: the JVM's defaults, as in production). */
     public VnetProcesses(List<String> jvmOptions) {
+        this(jvmOptions, TestDatabase.MACHINE_SERVER);
+    }
+
+    /** Quick-starting processes whose coordinators use a database on {@code server}: a private one to stop. */
+    public VnetProcesses(PrivatePostgres server) {
+        this(QUICK_JVMS, server.hostAndPort());
+    }
+
+    private VnetProcesses(List<String> jvmOptions, String databaseServer) {
         this.jvmOptions = List.copyOf(jvmOptions);
+        this.database = new TestDatabase(databaseServer);
         Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
