@@ -146,7 +146,7 @@ log "$UUID runs on $HOLDER; killing its container"
 # starts empty there; it answers again once written.
 begin=$(millis)
 podman_ kill --signal KILL "$RUN-$HOLDER" >/dev/null
-await 60 "$UUID moved to $OTHER" runs_on "$UUID" "$OTHER"
+await 120 "$UUID moved to $OTHER" runs_on "$UUID" "$OTHER"
 cli request "$UUID" put '{"key":"k","value":"v1"}' >/dev/null
 answers "$UUID" || fail "the moved container did not answer"
 log "$UUID runs on $OTHER $(( $(millis) - begin )) ms after the kill, and answers"
@@ -160,16 +160,16 @@ await 240 "$HOLDER ready again" ready "$holder_http"
 
 # podman stop on the agent that now runs the container: it drains, the container moves back, the agent exits.
 stop_cleanly "$OTHER" "agent $OTHER drained"
-await 30 "$UUID moved to $HOLDER by the drain" runs_on "$UUID" "$HOLDER"
+await 120 "$UUID moved to $HOLDER by the drain" runs_on "$UUID" "$HOLDER"
 cli request "$UUID" put '{"key":"k","value":"v1"}' >/dev/null
 answers "$UUID" || fail "the drained container did not answer on $HOLDER"
 
 # podman stop on the leader: it lets go of the lock and the standby takes over.
 begin=$(millis)
 stop_cleanly network-a "released the leader lock"
-await 30 "the standby coordinator ready" ready "$NB_HTTP"
+await 60 "the standby coordinator ready" ready "$NB_HTTP"
 log "network-b leads $(( $(millis) - begin )) ms after network-a got SIGTERM"
-await 60 "$UUID answering through the new leader" answers "$UUID"
+await 120 "$UUID answering through the new leader" answers "$UUID"
 
 # The last agent has nowhere to move its container: it exits within its drain timeout all the same.
 stop_cleanly "$HOLDER"
