@@ -17,6 +17,7 @@ import dev.vnet.wire.Deadlines;
 import dev.vnet.wire.Errors;
 import dev.vnet.wire.Names;
 import dev.vnet.wire.OutboundStream;
+import dev.vnet.wire.QueueBudget;
 import io.grpc.Status;
 import io.grpc.stub.CallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -29,14 +30,16 @@ import java.util.function.Supplier;
 final class DirectService extends AgentGrpc.AgentImplBase {
 
     private static final long DEFAULT_TIMEOUT_MS = 30_000;
-    private static final int MAX_QUEUED = 65_536;
 
     private final ContainerHost host;
     private final String agentId;
     private final Supplier<String> endpoint;
     private final CallTracing tracing;
+    private final QueueBudget budget;
 
-    DirectService(ContainerHost host, String agentId, Supplier<String> endpoint, CallTracing tracing) {
+    DirectService(ContainerHost host, String agentId, Supplier<String> endpoint, CallTracing tracing,
+            QueueBudget budget) {
+        this.budget = budget;
         this.host = host;
         this.agentId = agentId;
         this.endpoint = endpoint;
@@ -69,7 +72,7 @@ final class DirectService extends AgentGrpc.AgentImplBase {
     @Override
     public StreamObserver<DirectCall> calls(StreamObserver<DirectResult> responses) {
         OutboundStream<DirectResult> out =
-                new OutboundStream<>((CallStreamObserver<DirectResult>) responses, MAX_QUEUED);
+                new OutboundStream<>((CallStreamObserver<DirectResult>) responses, budget);
         return new StreamObserver<>() {
             @Override
             public void onNext(DirectCall call) {
@@ -114,7 +117,7 @@ final class DirectService extends AgentGrpc.AgentImplBase {
     @Override
     public StreamObserver<ConnectFrame> connect(StreamObserver<ConnectEvent> responses) {
         OutboundStream<ConnectEvent> out =
-                new OutboundStream<>((CallStreamObserver<ConnectEvent>) responses, MAX_QUEUED);
+                new OutboundStream<>((CallStreamObserver<ConnectEvent>) responses, budget);
         return new StreamObserver<>() {
             private DirectClient client;
             private String uuid;

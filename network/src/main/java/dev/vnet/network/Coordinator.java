@@ -7,6 +7,7 @@ import dev.vnet.network.grpc.RoutedCalls;
 import dev.vnet.network.grpc.ServingGate;
 import dev.vnet.network.leader.LeaderElection;
 import dev.vnet.network.leader.LeaderListener;
+import dev.vnet.network.grpc.StreamBudgets;
 import dev.vnet.network.metrics.NetworkMetrics;
 import dev.vnet.network.tracing.NetworkTracing;
 import dev.vnet.network.registry.Registry;
@@ -112,8 +113,10 @@ public class Coordinator implements LeaderListener {
         ServerSecurity security = ServerSecurity.from(securityConfig, "the network's gRPC port " + config.port());
         List<RoutedCalls> routedCalls = new ArrayList<>(List.of(metrics.routedCalls()));
         tracing.routedCalls().ifPresent(routedCalls::add);
+        StreamBudgets budgets = new StreamBudgets(config, metrics::readerDropped);
+        metrics.watchQueuedBytes(budgets);
         server = new NetworkServer(config, security, settings, loop, routes, events, storeReader, gate,
-                RoutedCalls.all(routedCalls), metrics.rpcStatuses());
+                RoutedCalls.all(routedCalls), metrics.rpcStatuses(), budgets);
         metrics.watch(loop, events, writer, this::leaderEpoch, config.metricsRefresh());
         LOG.infof("vnet network %s listening for gRPC on %s:%d; its store is %s", replicaId(), config.host(),
                 server.port(), databaseUrl);

@@ -75,7 +75,7 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
             case REPLY -> reply(frame.getReply());
             case BROADCAST -> broadcast(frame.getBroadcast());
             case HEARTBEAT -> {
-                out.send(NetworkFrame.newBuilder().setHeartbeatAck(HeartbeatAck.newBuilder()
+                out.sendUrgent(NetworkFrame.newBuilder().setHeartbeatAck(HeartbeatAck.newBuilder()
                         .setReceivedAtMs(System.currentTimeMillis())).build());
                 loop.run(registry -> registry.heartbeat(this, frame.getHeartbeat().getLoad()));
             }
@@ -218,9 +218,12 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
         command(NetworkFrame.newBuilder().setDisconnect(command).build());
     }
 
-    /** Commands must not be lost: an agent too far behind to take one is cut off, and will re-register. */
+    /**
+     * Commands must not be lost, and data queued for the agent never refuses one (commands are counted only as
+     * messages): an agent too far behind to take one is cut off, and will re-register.
+     */
     private void command(NetworkFrame frame) {
-        if (!out.send(frame) && !ended) {
+        if (!out.sendControl(frame) && !ended) {
             close("it fell too far behind reading commands");
         }
     }

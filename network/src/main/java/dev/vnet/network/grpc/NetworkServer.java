@@ -44,7 +44,7 @@ public final class NetworkServer implements AutoCloseable {
 
     public NetworkServer(NetworkConfig config, ServerSecurity security, RegistrySettings settings, RegistryLoop loop,
             RouteTable routes, EventHub events, StoreReader store, ServingGate gate, RoutedCalls routedCalls,
-            ServerInterceptor statuses) {
+            ServerInterceptor statuses, StreamBudgets budgets) {
         this.config = config;
         NetworkConfig.Limits limits = config.limits();
         Validation validation = new Validation(config.maxPayloadBytes(),
@@ -54,8 +54,8 @@ public final class NetworkServer implements AutoCloseable {
         List<BindableService> services = List.of(
                 new ClientService(loop, events, forwarder, validation, inFlight, settings, timers,
                         config.defaultRequestTimeout().toMillis(), config.sessionLease().toMillis(),
-                        config.maxQueuedFrames(), openStreams),
-                new AgentChannelService(loop, routes, validation, agentStreams, config.maxQueuedFrames(), openStreams),
+                        budgets.client(), openStreams),
+                new AgentChannelService(loop, routes, validation, agentStreams, budgets.agent(), openStreams),
                 new AdminService(store, adminReaders, loop, validation.names()));
         timers.scheduleWithFixedDelay(() -> agentStreams.sweep(System.nanoTime()), 10, 10, TimeUnit.MILLISECONDS);
         // Interceptors run last to first: every refusal is counted; who calls is checked before whether this

@@ -117,7 +117,7 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
         if (id != null) {
             loop.run(registry -> registry.touchSession(id));
         }
-        out.send(ServerFrame.newBuilder().setPong(Pong.newBuilder()
+        out.sendUrgent(ServerFrame.newBuilder().setPong(Pong.newBuilder()
                 .setSentAtMs(frame.getPing().getSentAtMs()).setServerTimeMs(System.currentTimeMillis())).build());
     }
 

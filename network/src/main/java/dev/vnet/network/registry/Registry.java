@@ -105,6 +105,8 @@ public final class Registry {
      * second copy (and fence the first, with its state).
      */
     private long recoveryEndsMs;
+    /** When the registry last ticked; -1 before its first tick. */
+    private long lastTickMs = -1;
     private final List<HeldGet> heldGets = new ArrayList<>();
     private long leaderEpoch = 1;
     /** Who leads (this coordinator, once elected), for watchers' snapshots. */
@@ -967,9 +969,36 @@ public final class Registry {
 
     // ------------------------------------------------------------------------------------------------- time
 
+    /**
+     * Time in which this registry itself did not run (a long GC pause, a frozen process, a command that held its
+     * thread) is nobody's silence: the heartbeats and pings that arrived meanwhile still wait in the queue behind
+     * this tick, which was due earlier. So whatever of the gap between two ticks passes one heartbeat interval is
+     * credited to every agent and session before anyone is judged silent.
+     */
+    private void forgiveOwnStall(long now) {
+        long stall = lastTickMs < 0 ? 0 : now - lastTickMs - settings.heartbeatIntervalMs();
+        lastTickMs = now;
+        if (stall <= 0) {
+            return;
+        }
+        for (AgentRecord agent : agents.values()) {
+            agent.lastHeartbeatMs = Math.min(now, agent.lastHeartbeatMs + stall);
+            for (Standby standby : agent.standbys) {
+                standby.lastHeartbeatMs = Math.min(now, standby.lastHeartbeatMs + stall);
+            }
+        }
+        for (SessionRecord session : sessions.values()) {
+            session.lastSeenMs = Math.min(now, session.lastSeenMs + stall);
+        }
+        LOG.log(Level.WARNING, () -> "the registry did not run for " + (stall + settings.heartbeatIntervalMs())
+                + " ms (this process paused, or one command held its thread): agents and sessions are "
+                + "not blamed for that silence");
+    }
+
     /** Applies the passing of time: silent agents and sessions, slow starts, idle containers, expired waits. */
     public void tick() {
         long now = clock.millis();
+        forgiveOwnStall(now);
         if (now >= recoveryEndsMs && !heldGets.isEmpty()) {
             releaseHeldGets();
         }

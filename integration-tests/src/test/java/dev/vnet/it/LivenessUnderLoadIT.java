@@ -1,0 +1,151 @@
+package dev.vnet.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vnet.client.CallOptions;
+import dev.vnet.client.ContainerRef;
+import dev.vnet.client.GetOptions;
+import dev.vnet.client.Subscription;
+import dev.vnet.client.VnetClient;
+import dev.vnet.it.support.VnetProcess;
+import dev.vnet.it.support.VnetProcesses;
+import dev.vnet.proto.v1.ClientFrame;
+import dev.vnet.proto.v1.ConnectEvent;
+import dev.vnet.proto.v1.ConnectFrame;
+import dev.vnet.proto.v1.ConnectOpen;
+import dev.vnet.proto.v1.Event;
+import dev.vnet.proto.v1.EventKind;
+import dev.vnet.proto.v1.NetworkGrpc;
+import dev.vnet.proto.v1.ServerFrame;
+import dev.vnet.proto.v1.SessionHello;
+import dev.vnet.security.ChannelSecurity;
+import dev.vnet.wire.Endpoint;
+import dev.vnet.wire.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Client load alone must never cost a heartbeating agent its registration: thousands of idle streams that open
+ * sessions and then fall silent together, readers that stop reading a chat room, and a flood of large broadcasts
+ * that share the agent's stream with its heartbeats. The agent keeps heartbeating throughout; the network must
+ * never declare it dead.
+ */
+class LivenessUnderLoadIT {
+
+    private static final int IDLE_STREAMS = 5000;
+    private static final int PAUSED_READERS = 3;
+    private static final int POSTS = 250;
+    private static final int POSTS_IN_FLIGHT = 8;
+    private static final String MIB_TEXT = "x".repeat(1 << 20);
+
+    @Test
+    void clientLoadNeverCostsAHeartbeatingAgentItsRegistration() throws Exception {
+        // The coordinator as production runs it (the JVM's default heap and collector).
+        try (VnetProcesses processes = new VnetProcesses(List.of())) {
+            VnetProcess network = processes.network("liveness-network", Map.of(
+                    "vnet.network.max-payload-bytes", Integer.toString(2 << 20)))
+                    .awaitReady(Duration.ofSeconds(60));
+            VnetProcess agent = processes.agent("liveness-agent", network.endpoint(), Map.of(
+                    "vnet.agent.max-payload-bytes", Integer.toString(2 << 20))).awaitReady(Duration.ofSeconds(60));
+            List<Event> removals = new CopyOnWriteArrayList<>();
+            ManagedChannel raw = Grpc.channel(Endpoint.parse(network.endpoint()), 4 << 20, ChannelSecurity.NONE);
+            try (VnetClient client = VnetClient.builder().network(network.endpoint()).maxPayloadBytes(4 << 20)
+                    .timeout(Duration.ofSeconds(60)).build().awaitConnected(Duration.ofSeconds(10));
+                    Subscription watch = client.watch(removals::add, false,
+                            EventKind.EVENT_KIND_AGENT_REMOVED)) {
+                ContainerRef room = client.get(GetOptions.kind("chat").uuid("liveness-room"));
+                List<ClientCallStreamObserver<?>> paused = pausedReaders(raw, room.uuid());
+
+                idleStreamsThatFallSilent(raw);
+                flood(client, room.uuid());
+
+                assertThat(removals).as("agents the network declared dead under client load").isEmpty();
+                assertThat(network.logTail(100_000)).doesNotContain("sent no heartbeat");
+                assertThat(client.agents()).extracting(a -> a.getAgentId()).contains("liveness-agent");
+                assertThat(agent.isAlive()).isTrue();
+                paused.forEach(reader -> reader.cancel("test over", null));
+            } finally {
+                raw.shutdownNow();
+            }
+        }
+    }
+
+    /** Readers of the room that read its welcome and then nothing more. */
+    private static List<ClientCallStreamObserver<?>> pausedReaders(ManagedChannel channel, String uuid)
+            throws InterruptedException {
+        List<ClientCallStreamObserver<?>> readers = new ArrayList<>();
+        CountDownLatch ready = new CountDownLatch(PAUSED_READERS);
+        for (int i = 0; i < PAUSED_READERS; i++) {
+            ClientResponseObserver<ConnectFrame, ConnectEvent> reader = new ClientResponseObserver<>() {
+                @Override
+                public void beforeStart(ClientCallStreamObserver<ConnectFrame> call) {
+                    call.disableAutoRequestWithInitial(1);
+                    readers.add(call);
+                }
+
+                @Override
+                public void onNext(ConnectEvent event) {
+                    ready.countDown();
+                }
+
+                @Override
+                public void onError(Throwable failure) { }
+
+                @Override
+                public void onCompleted() { }
+            };
+            NetworkGrpc.newStub(channel).connect(reader).onNext(ConnectFrame.newBuilder()
+                    .setOpen(ConnectOpen.newBuilder().setUuid(uuid)).build());
+        }
+        assertThat(ready.await(30, TimeUnit.SECONDS)).as("paused readers connected").isTrue();
+        return readers;
+    }
+
+    /** Session streams that say hello and then never ping: they all expire together, a few seconds later. */
+    private static void idleStreamsThatFallSilent(ManagedChannel channel) throws InterruptedException {
+        CountDownLatch welcomed = new CountDownLatch(IDLE_STREAMS);
+        for (int i = 0; i < IDLE_STREAMS; i++) {
+            StreamObserver<ClientFrame> frames = NetworkGrpc.newStub(channel).session(new StreamObserver<>() {
+                @Override
+                public void onNext(ServerFrame frame) {
+                    if (frame.hasWelcome()) {
+                        welcomed.countDown();
+                    }
+                }
+
+                @Override
+                public void onError(Throwable failure) { }
+
+                @Override
+                public void onCompleted() { }
+            });
+            frames.onNext(ClientFrame.newBuilder().setHello(SessionHello.newBuilder().setClientName("idle-" + i))
+                    .build());
+        }
+        assertThat(welcomed.await(60, TimeUnit.SECONDS)).as("idle sessions welcomed").isTrue();
+    }
+
+    /** Posts of 1 MiB to the room, a few in flight at a time: each is broadcast to every reader. */
+    private static void flood(VnetClient client, String uuid) throws InterruptedException {
+        Semaphore inFlight = new Semaphore(POSTS_IN_FLIGHT);
+        List<CompletableFuture<?>> posts = new ArrayList<>();
+        for (int i = 0; i < POSTS; i++) {
+            inFlight.acquire();
+            posts.add(client.requestAsync(uuid, "post", Map.of("text", MIB_TEXT), CallOptions.DEFAULT)
+                    .whenComplete((reply, failure) -> inFlight.release()));
+        }
+        CompletableFuture.allOf(posts.toArray(CompletableFuture[]::new)).handle((ok, failure) -> null).join();
+    }
+}
