@@ -52,6 +52,10 @@ public class AgentLifecycle {
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadBytes(config.maxPayloadBytes())
+                .maxQueuedBytesPerStream(config.maxQueuedBytesPerStream().asLongValue())
+                .maxQueuedBytes(config.maxQueuedBytes().asLongValue())
+                .maxStreamsPerConnection(config.maxStreamsPerConnection())
+                .firstMessageTimeout(config.firstMessageTimeout())
                 .capacity(config.capacity().cpu(), config.capacity().memory().asLongValue(),
                         config.capacity().maxContainers())
                 .version(version);

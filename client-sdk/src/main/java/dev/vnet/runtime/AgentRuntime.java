@@ -11,6 +11,7 @@ import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Grpc;
 import dev.vnet.wire.Names;
 import dev.vnet.wire.QueueBudget;
+import dev.vnet.wire.ServerGuard;
 import dev.vnet.wire.SharedBytes;
 import io.grpc.BindableService;
 import io.grpc.Server;
@@ -100,8 +101,11 @@ public final class AgentRuntime implements AutoCloseable {
                 new SharedBytes(config.maxQueuedBytes, "vnet.agent.max-queued-bytes"), true,
                 budget -> droppedReaders.incrementAndGet());
         DirectService direct = new DirectService(host, config.agentId, () -> endpoint, tracing, directBudget);
+        ServerGuard guard = new ServerGuard(new ServerGuard.Limits(config.maxStreamsPerConnection,
+                "vnet.agent.max-streams-per-connection", config.firstMessageTimeout,
+                "vnet.agent.first-message-timeout"), scheduler);
         server = Grpc.startServer(config.host, config.port, maxMessageBytes, List.<BindableService>of(direct),
-                List.of(config.auth), health, config.serverTls);
+                List.of(config.auth), health, config.serverTls, guard);
         endpoint = config.advertisedHost() + ":" + server.getPort();
         AgentIdentity identity = new AgentIdentity(config.agentId, instanceId, endpoint, config.cluster,
                 List.copyOf(config.labels), config.capacity, config.version);
@@ -255,6 +259,8 @@ public final class AgentRuntime implements AutoCloseable {
         private int maxPayloadBytes = 4 * 1024 * 1024;
         private long maxQueuedBytesPerStream = 16L << 20;
         private long maxQueuedBytes = 128L << 20;
+        private int maxStreamsPerConnection = 10_000;
+        private Duration firstMessageTimeout = Duration.ofSeconds(10);
         private String version = "dev";
         private ChannelSecurity networkSecurity = ChannelSecurity.NONE;
         private ServerTls serverTls;
@@ -399,6 +405,18 @@ public final class AgentRuntime implements AutoCloseable {
          */
         public Builder maxQueuedBytes(long bytes) {
             this.maxQueuedBytes = bytes;
+            return this;
+        }
+
+        /** Calls one client connection may have open on the agent's port at once (default 10000). */
+        public Builder maxStreamsPerConnection(int calls) {
+            this.maxStreamsPerConnection = calls;
+            return this;
+        }
+
+        /** How long a call to the agent's port may wait before sending its first message (default 10 s). */
+        public Builder firstMessageTimeout(Duration timeout) {
+            this.firstMessageTimeout = timeout;
             return this;
         }
 

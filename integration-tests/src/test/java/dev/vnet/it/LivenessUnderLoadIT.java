@@ -56,9 +56,9 @@ class LivenessUnderLoadIT {
         try (VnetProcesses processes = new VnetProcesses(List.of())) {
             VnetProcess network = processes.network("liveness-network", Map.of(
                     "vnet.network.max-payload-bytes", Integer.toString(2 << 20)))
-                    .awaitReady(Duration.ofSeconds(60));
+                    .awaitReady(Duration.ofSeconds(180));
             VnetProcess agent = processes.agent("liveness-agent", network.endpoint(), Map.of(
-                    "vnet.agent.max-payload-bytes", Integer.toString(2 << 20))).awaitReady(Duration.ofSeconds(60));
+                    "vnet.agent.max-payload-bytes", Integer.toString(2 << 20))).awaitReady(Duration.ofSeconds(180));
             List<Event> removals = new CopyOnWriteArrayList<>();
             ManagedChannel raw = Grpc.channel(Endpoint.parse(network.endpoint()), 4 << 20, ChannelSecurity.NONE);
             try (VnetClient client = VnetClient.builder().network(network.endpoint()).maxPayloadBytes(4 << 20)

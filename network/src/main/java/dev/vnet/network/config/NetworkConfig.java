@@ -147,6 +147,17 @@ public interface NetworkConfig {
          */
         @WithDefault("67108864")
         long maxQueuedBytesPerAgent();
+
+        /**
+         * Calls (streams included) one client connection may have open at once; more are refused with
+         * RESOURCE_EXHAUSTED. An SDK client multiplexes all its calls on one connection.
+         */
+        @WithDefault("10000")
+        int maxStreamsPerConnection();
+
+        /** How long a call may wait before sending its first message; then it ends with DEADLINE_EXCEEDED. */
+        @WithDefault("10s")
+        Duration firstMessageTimeout();
     }
 
     interface Leader {

@@ -119,7 +119,7 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
             return;
         }
         if (reply.hasError()) {
-            route.sink().fail(reply.getError());
+            route.sink().fail(Errors.cut(reply.getError()));
         } else {
             route.sink().reply(ContainerReply.newBuilder().setPayload(reply.getPayload()).setAgentId(agentId)
                     .setEpoch(route.epoch()).build());

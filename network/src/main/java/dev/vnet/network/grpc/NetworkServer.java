@@ -11,6 +11,7 @@ import dev.vnet.wire.DaemonThreads;
 import dev.vnet.wire.Grpc;
 import dev.vnet.wire.LeaderHints;
 import dev.vnet.wire.Names;
+import dev.vnet.wire.ServerGuard;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
@@ -60,8 +61,11 @@ public final class NetworkServer implements AutoCloseable {
         timers.scheduleWithFixedDelay(() -> agentStreams.sweep(System.nanoTime()), 10, 10, TimeUnit.MILLISECONDS);
         // Interceptors run last to first: every refusal is counted; who calls is checked before whether this
         // replica serves.
+        ServerGuard guard = new ServerGuard(new ServerGuard.Limits(limits.maxStreamsPerConnection(),
+                "vnet.network.limits.max-streams-per-connection", limits.firstMessageTimeout(),
+                "vnet.network.limits.first-message-timeout"), timers);
         this.server = Grpc.startServer(config.host(), config.port(), Grpc.maxMessageBytes(config.maxPayloadBytes()),
-                services, List.of(gate, security.auth(), statuses), health, security.tls());
+                services, List.of(gate, security.auth(), statuses), health, security.tls(), guard);
         health.setStatus("", ServingStatus.NOT_SERVING);
     }
 
