@@ -100,7 +100,8 @@ public final class AgentRuntime implements AutoCloseable {
                 "vnet.agent.max-queued-bytes-per-stream",
                 new SharedBytes(config.maxQueuedBytes, "vnet.agent.max-queued-bytes"), true,
                 budget -> droppedReaders.incrementAndGet());
-        DirectService direct = new DirectService(host, config.agentId, () -> endpoint, tracing, directBudget);
+        DirectService direct = new DirectService(host, config.agentId, () -> endpoint, tracing, directBudget,
+                config.maxPayloadBytes);
         ServerGuard guard = new ServerGuard(new ServerGuard.Limits(config.maxStreamsPerConnection,
                 "vnet.agent.max-streams-per-connection", config.firstMessageTimeout,
                 "vnet.agent.first-message-timeout"), scheduler);

@@ -16,8 +16,8 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -68,13 +68,47 @@ public final class ServerGuard {
         }
     }
 
-    private final Limits limits;
-    private final ScheduledExecutorService timers;
-    private final ThrottledLog undecodable = new ThrottledLog(LOG);
+    /** How often calls past their first-message deadline are looked for. */
+    private static final long SWEEP_MS = 100;
 
+    private final Limits limits;
+    private final ThrottledLog undecodable = new ThrottledLog(LOG);
+    /**
+     * Calls waiting for their first message, oldest first: they all have the same timeout, so this is also the order
+     * of their deadlines. A queue swept a few times a second costs a call far less than a timer of its own; a call
+     * that spoke or ended leaves only its small entry behind, until its deadline.
+     */
+    private final ConcurrentLinkedQueue<Awaiting> awaitingFirstMessage = new ConcurrentLinkedQueue<>();
+
+    /** One call's place in {@link #awaitingFirstMessage}. */
+    private static final class Awaiting {
+        final long deadlineNanos;
+        volatile GuardedCall<?, ?> call;
+
+        Awaiting(long deadlineNanos, GuardedCall<?, ?> call) {
+            this.deadlineNanos = deadlineNanos;
+            this.call = call;
+        }
+    }
+
+    /** @param timers runs the sweep for silent calls; it stops with them */
     public ServerGuard(Limits limits, ScheduledExecutorService timers) {
         this.limits = limits;
-        this.timers = timers;
+        timers.scheduleWithFixedDelay(this::endSilentCalls, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void endSilentCalls() {
+        long now = System.nanoTime();
+        Awaiting oldest;
+        while ((oldest = awaitingFirstMessage.peek()) != null && oldest.deadlineNanos - now <= 0) {
+            awaitingFirstMessage.poll();
+            GuardedCall<?, ?> silent = oldest.call;
+            if (silent != null) {
+                silent.closeIfSilent(Status.DEADLINE_EXCEEDED.withDescription("no message within "
+                        + limits.firstMessageTimeout().toMillis() + " ms of the call's start ("
+                        + limits.firstMessageSetting() + "); send the first message at once"));
+            }
+        }
     }
 
     /** Gives every client connection its count of open calls; install it on the server. */
@@ -121,13 +155,10 @@ public final class ServerGuard {
                     + limits.maxCallsSetting() + "); end some, or open another connection"), new Metadata());
             return new ServerCall.Listener<>() { };
         }
+        guarded.awaiting = new Awaiting(System.nanoTime() + limits.firstMessageTimeout().toNanos(), guarded);
+        awaitingFirstMessage.add(guarded.awaiting);
         GuardedListener<Q, R> listener = new GuardedListener<>(guarded, open);
         listener.handler = definition.getServerCallHandler().startCall(guarded, headers);
-        long timeoutMs = limits.firstMessageTimeout().toMillis();
-        listener.firstMessageTimer = timers.schedule(() -> guarded.closeIfSilent(Status.DEADLINE_EXCEEDED
-                .withDescription("no message within " + timeoutMs + " ms of the call's start ("
-                        + limits.firstMessageSetting() + "); send the first message at once")),
-                timeoutMs, TimeUnit.MILLISECONDS);
         return listener;
     }
 
@@ -138,7 +169,9 @@ public final class ServerGuard {
     private static final class GuardedCall<Q, R> extends ServerCall<Q, R> {
         private final ServerCall<InputStream, R> call;
         private final MethodDescriptor<Q, R> method;
+        Awaiting awaiting;
         private boolean closed;
+        /** The first message came, or the call is over: the first-message deadline no longer applies. */
         private boolean heard;
         private volatile boolean closedByGuard;
 
@@ -147,9 +180,10 @@ public final class ServerGuard {
             this.method = method;
         }
 
-        /** The first message arrived: answers false when the guard already ended the call for its silence. */
+        /** The first message arrived, or the call ended: answers false when the call was already closed. */
         synchronized boolean heard() {
             heard = true;
+            awaiting.call = null;
             return !closed;
         }
 
@@ -251,7 +285,6 @@ public final class ServerGuard {
         private final GuardedCall<Q, R> call;
         private final AtomicInteger open;
         ServerCall.Listener<Q> handler;
-        ScheduledFuture<?> firstMessageTimer;
         private boolean first = true;
 
         GuardedListener(GuardedCall<Q, R> call, AtomicInteger open) {
@@ -263,7 +296,6 @@ public final class ServerGuard {
         public void onMessage(InputStream raw) {
             if (first) {
                 first = false;
-                firstMessageTimer.cancel(false);
                 if (!call.heard()) {
                     return;
                 }
@@ -323,7 +355,7 @@ public final class ServerGuard {
         }
 
         private void ended() {
-            firstMessageTimer.cancel(false);
+            call.heard();
             if (open != null) {
                 open.decrementAndGet();
             }

@@ -11,18 +11,12 @@ import dev.vnet.proto.v1.Pong;
 import dev.vnet.proto.v1.ServerFrame;
 import dev.vnet.security.ChannelSecurity;
 import io.grpc.BindableService;
-import io.grpc.CallOptions;
-import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -116,11 +110,9 @@ class ServerGuardTest {
 
     @Test
     void aRequestThatDoesNotDecodeIsAnInvalidArgumentAndTheServerServesOn() throws Exception {
-        MethodDescriptor<byte[], byte[]> rawGet = NetworkGrpc.getGetMethod().toBuilder(new Bytes(), new Bytes())
-                .build();
         byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0x12, 0x7f, 0x01};
 
-        Status status = call(rawGet, garbage);
+        Status status = RawCalls.send(channel, NetworkGrpc.getGetMethod(), garbage, true).get(30, TimeUnit.SECONDS);
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("vnet.v1.Network/Get").contains("not a valid request");
@@ -189,38 +181,5 @@ class ServerGuardTest {
                     assertThat(e.getStatus().getDescription()).startsWith("yyyy").contains("cut: 100000 bytes")
                             .hasSizeLessThanOrEqualTo(Errors.MAX_MESSAGE_BYTES);
                 });
-    }
-
-    private Status call(MethodDescriptor<byte[], byte[]> method, byte[] request) throws Exception {
-        CompletableFuture<Status> closed = new CompletableFuture<>();
-        ClientCall<byte[], byte[]> call = channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(10,
-                TimeUnit.SECONDS));
-        call.start(new ClientCall.Listener<>() {
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-                closed.complete(status);
-            }
-        }, new Metadata());
-        call.request(1);
-        call.sendMessage(request);
-        call.halfClose();
-        return closed.get(10, TimeUnit.SECONDS);
-    }
-
-    /** Bytes as they are: to send what no protobuf encoder would. */
-    private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }

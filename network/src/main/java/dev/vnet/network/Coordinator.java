@@ -21,6 +21,7 @@ import dev.vnet.network.store.StoreReader;
 import dev.vnet.network.store.StoreWriter;
 import dev.vnet.proto.v1.LeaderInfo;
 import dev.vnet.server.SecurityConfig;
+import dev.vnet.server.PlaceholderSecrets;
 import dev.vnet.server.ServerSecurity;
 import dev.vnet.wire.ColdStart;
 import io.grpc.Status;
@@ -110,6 +111,7 @@ public class Coordinator implements LeaderListener {
     }
 
     void start(@Observes StartupEvent event) {
+        PlaceholderSecrets.refuse("vnet.db.password", databasePassword);
         ServerSecurity security = ServerSecurity.from(securityConfig, "the network's gRPC port " + config.port());
         List<RoutedCalls> routedCalls = new ArrayList<>(List.of(metrics.routedCalls()));
         tracing.routedCalls().ifPresent(routedCalls::add);

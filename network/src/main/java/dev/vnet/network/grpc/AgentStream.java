@@ -75,6 +75,11 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
             case REPLY -> reply(frame.getReply());
             case BROADCAST -> broadcast(frame.getBroadcast());
             case HEARTBEAT -> {
+                String problem = validation.load(frame.getHeartbeat().getLoad());
+                if (problem != null) {
+                    refuse(Failures.invalid("heartbeat refused: " + problem));
+                    return;
+                }
                 out.sendUrgent(NetworkFrame.newBuilder().setHeartbeatAck(HeartbeatAck.newBuilder()
                         .setReceivedAtMs(System.currentTimeMillis())).build());
                 loop.run(registry -> registry.heartbeat(this, frame.getHeartbeat().getLoad()));

@@ -107,6 +107,9 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
 
     @Override
     public void watchEvents(WatchEventsRequest request, StreamObserver<Event> responses) {
+        if (refuse(validation.eventKinds(request.getKindsList()), responses)) {
+            return;
+        }
         OutboundStream<Event> out = new OutboundStream<>((CallStreamObserver<Event>) responses, budget);
         WatchStream watcher = new WatchStream(out, request.getKindsList());
         streams.track(watcher, out);
