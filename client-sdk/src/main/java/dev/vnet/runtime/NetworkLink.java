@@ -71,6 +71,8 @@ final class NetworkLink implements AutoCloseable {
     private volatile long aliveTimeoutMillis = 3000;
     /** When the network was last heard from; self-fencing kinds stop serving when it is too long ago. */
     private volatile long lastContactNanos = System.nanoTime();
+    /** When the heartbeat last ran; only the heartbeat reads and writes it. */
+    private long lastBeatNanos = System.nanoTime();
     /** The newest leader epoch seen: commands from an older (deposed) coordinator are ignored. */
     private volatile long leaderEpoch;
     private volatile AgentState state = AgentState.AGENT_STATE_UNSPECIFIED;
@@ -219,6 +221,7 @@ final class NetworkLink implements AutoCloseable {
             return;
         }
         try {
+            forgiveOwnStall();
             Session session = current;
             if (session != null && session.registered && lostTheNetwork()) {
                 session.abandon(Status.DEADLINE_EXCEEDED.withDescription("the network was silent for "
@@ -233,6 +236,20 @@ final class NetworkLink implements AutoCloseable {
             }
         } finally {
             scheduler.schedule(this::heartbeat, heartbeatMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Time in which this process itself did not run (a long GC pause, a starved host) is not the network's silence:
+     * what the network sent meanwhile still waits to be read. Whatever of the gap between two heartbeats passes the
+     * interval is added to the last contact.
+     */
+    private void forgiveOwnStall() {
+        long now = System.nanoTime();
+        long stalled = now - lastBeatNanos - TimeUnit.MILLISECONDS.toNanos(heartbeatMillis);
+        lastBeatNanos = now;
+        if (stalled > 0) {
+            lastContactNanos += stalled;
         }
     }
 

@@ -34,26 +34,29 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
  * Client load alone must never cost a heartbeating agent its registration: thousands of idle streams that open
  * sessions and then fall silent together, readers that stop reading a chat room, and a flood of large broadcasts
- * that share the agent's stream with its heartbeats. The agent keeps heartbeating throughout; the network must
+ * (every post goes to twenty readers) that share the agent's stream with its heartbeats. The agent keeps heartbeating throughout; the network must
  * never declare it dead.
  */
 class LivenessUnderLoadIT {
 
     private static final int IDLE_STREAMS = 5000;
     private static final int PAUSED_READERS = 3;
-    private static final int POSTS = 250;
-    private static final int POSTS_IN_FLIGHT = 8;
-    private static final String MIB_TEXT = "x".repeat(1 << 20);
+    private static final int READERS = 20;
+    private static final int POSTS = 400;
+    private static final int POSTS_IN_FLIGHT = 4;
+    /** Each post is broadcast to every reader: 20 readers make 5 MiB per post on the agent's stream. */
+    private static final String POST_TEXT = "x".repeat(256 << 10);
 
     @Test
     void clientLoadNeverCostsAHeartbeatingAgentItsRegistration() throws Exception {
-        // The coordinator as production runs it (the JVM's default heap and collector).
-        try (VnetProcesses processes = new VnetProcesses(List.of())) {
+        // The JVM's default collector, with the heap a container would give it.
+        try (VnetProcesses processes = new VnetProcesses(List.of("-Xmx512m"))) {
             VnetProcess network = processes.network("liveness-network", Map.of(
                     "vnet.network.max-payload-bytes", Integer.toString(2 << 20)))
                     .awaitReady(Duration.ofSeconds(180));
@@ -67,9 +70,14 @@ class LivenessUnderLoadIT {
                             EventKind.EVENT_KIND_AGENT_REMOVED)) {
                 ContainerRef room = client.get(GetOptions.kind("chat").uuid("liveness-room"));
                 List<ClientCallStreamObserver<?>> paused = pausedReaders(raw, room.uuid());
+                AtomicLong received = new AtomicLong();
+                for (int i = 0; i < READERS; i++) {
+                    client.connect(room.uuid(), broadcast -> received.incrementAndGet());
+                }
 
                 idleStreamsThatFallSilent(raw);
                 flood(client, room.uuid());
+                System.out.println("LivenessUnderLoadIT: " + received.get() + " broadcasts read");
 
                 assertThat(removals).as("agents the network declared dead under client load").isEmpty();
                 assertThat(network.logTail(100_000)).doesNotContain("sent no heartbeat");
@@ -137,13 +145,13 @@ class LivenessUnderLoadIT {
         assertThat(welcomed.await(60, TimeUnit.SECONDS)).as("idle sessions welcomed").isTrue();
     }
 
-    /** Posts of 1 MiB to the room, a few in flight at a time: each is broadcast to every reader. */
+    /** Posts of 256 KiB to the room, a few in flight at a time: each is broadcast to every reader. */
     private static void flood(VnetClient client, String uuid) throws InterruptedException {
         Semaphore inFlight = new Semaphore(POSTS_IN_FLIGHT);
         List<CompletableFuture<?>> posts = new ArrayList<>();
         for (int i = 0; i < POSTS; i++) {
             inFlight.acquire();
-            posts.add(client.requestAsync(uuid, "post", Map.of("text", MIB_TEXT), CallOptions.DEFAULT)
+            posts.add(client.requestAsync(uuid, "post", Map.of("text", POST_TEXT), CallOptions.DEFAULT)
                     .whenComplete((reply, failure) -> inFlight.release()));
         }
         CompletableFuture.allOf(posts.toArray(CompletableFuture[]::new)).handle((ok, failure) -> null).join();
