@@ -365,9 +365,11 @@ class BadInputStatusIT {
     @Test
     void readyComesFirstOnADirectConnection() throws Exception {
         ContainerRef room = client.get(GetOptions.kind("chat").uuid("statuses-room"));
+        ManagedChannel toItsAgent = Grpc.channel(Endpoint.parse(room.info().getEndpoint()), 1 << 20,
+                ChannelSecurity.NONE);
         List<ConnectEvent> events = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> two = new CompletableFuture<>();
-        StreamObserver<ConnectFrame> frames = AgentGrpc.newStub(toAgent).connect(new StreamObserver<>() {
+        StreamObserver<ConnectFrame> frames = AgentGrpc.newStub(toItsAgent).connect(new StreamObserver<>() {
             @Override
             public void onNext(ConnectEvent event) {
                 events.add(event);
@@ -390,6 +392,7 @@ class BadInputStatusIT {
         assertThat(events.get(0).hasReady()).as("first event %s", events.get(0)).isTrue();
         assertThat(events.get(1).getBroadcast().getData().toStringUtf8()).contains("welcome");
         frames.onCompleted();
+        toItsAgent.shutdownNow();
     }
 
     // ---- placeholder secrets ----

@@ -53,6 +53,8 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
     private volatile String instanceId = "";
     private volatile boolean registering;
     private volatile boolean ended;
+    /** The registry's clock is the system clock (Coordinator), so this is comparable with its times. */
+    private volatile long lastFrameAtMs = Long.MIN_VALUE;
 
     AgentStream(RegistryLoop loop, RouteTable routes, Validation validation, AgentStreams streams,
             OutboundStream<NetworkFrame> out) {
@@ -67,6 +69,7 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
 
     @Override
     public void onNext(AgentFrame frame) {
+        lastFrameAtMs = System.currentTimeMillis();
         if (!registering && frame.getFrameCase() != AgentFrame.FrameCase.REGISTER) {
             refuse(Status.INVALID_ARGUMENT.withDescription("the first frame on AgentChannel must be 'register'"));
             return;
@@ -196,6 +199,11 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
     @Override
     public String instanceId() {
         return instanceId;
+    }
+
+    @Override
+    public long lastFrameAtMs() {
+        return lastFrameAtMs;
     }
 
     @Override

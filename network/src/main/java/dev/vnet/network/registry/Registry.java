@@ -1003,9 +1003,9 @@ public final class Registry {
             releaseHeldGets();
         }
         for (AgentRecord agent : List.copyOf(agents.values())) {
-            long silentMs = now - agent.lastHeartbeatMs;
+            long silentMs = now - Math.max(agent.lastHeartbeatMs, agent.link.lastFrameAtMs());
             if (silentMs > settings.aliveTimeoutMs()) {
-                agentGone(agent, "sent no heartbeat for " + silentMs + " ms");
+                agentGone(agent, "sent no heartbeat, nor anything else, for " + silentMs + " ms");
             }
         }
         List<SessionRecord> expired = new ArrayList<>();
@@ -1023,8 +1023,9 @@ public final class Registry {
         }
         for (AgentRecord agent : List.copyOf(agents.values())) {
             for (Standby standby : List.copyOf(agent.standbys)) {
-                if (now - standby.lastHeartbeatMs > settings.aliveTimeoutMs()) {
-                    dropStandby(agent, standby, "sent no heartbeat for " + (now - standby.lastHeartbeatMs) + " ms");
+                long silentMs = now - Math.max(standby.lastHeartbeatMs, standby.link.lastFrameAtMs());
+                if (silentMs > settings.aliveTimeoutMs()) {
+                    dropStandby(agent, standby, "sent no heartbeat, nor anything else, for " + silentMs + " ms");
                 }
             }
             if (agent.state == AgentState.AGENT_STATE_DRAINING && now >= agent.drainDeadlineMs) {

@@ -361,6 +361,22 @@ class RegistryTest {
     class AgentLife {
 
         @Test
+        void anyFrameFromAnAgentIsASignOfLife() {
+            FakeAgentLink busy = agent("busy", "echo");
+            FakeAgentLink silent = agent("silent", "echo");
+
+            // Neither heartbeat reaches the registry; the busy agent's broadcasts and replies keep arriving.
+            for (int second = 0; second <= ALIVE_MS / 1000; second++) {
+                clock.advance(1_000);
+                busy.lastFrameAtMs = clock.millis();
+                registry.tick();
+            }
+
+            assertThat(busy.closedBecause).isNull();
+            assertThat(silent.closedBecause).contains("no heartbeat, nor anything else");
+        }
+
+        @Test
         void aStallOfTheRegistryItselfIsBlamedOnNoAgentAndNoSession() {
             FakeAgentLink a1 = agent("a1", "echo");
             RecordingSessionLink link = new RecordingSessionLink();
