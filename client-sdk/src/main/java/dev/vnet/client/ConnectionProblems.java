@@ -5,6 +5,7 @@ import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
+import java.util.Locale;
 import javax.net.ssl.SSLException;
 
 /**
@@ -48,7 +49,8 @@ public final class ConnectionProblems {
                 return "host mismatch: the network's certificate is not for the address dialled (" + message
                         + "); connect with a name the certificate lists, or add this one to it";
             }
-            if (message.contains("certificate_required") || message.contains("bad_certificate")) {
+            String lower = message.toLowerCase(Locale.ROOT);
+            if (lower.contains("certificate_required") || lower.contains("bad_certificate")) {
                 return "the network requires a client certificate from its CA (" + message + "); give one with "
                         + "--cert and --key, or ClientTls.withCertificate(...)";
             }

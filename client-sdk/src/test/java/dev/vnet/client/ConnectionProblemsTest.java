@@ -75,7 +75,7 @@ class ConnectionProblemsTest {
     void aServerThatRequiresAClientCertificate() {
         String problem = problem(new ServerTls(certs.server().certificate(), certs.server().privateKey(),
                 certs.ca(), ServerTls.ClientCertificates.REQUIRE), ClientTls.trusting(certs.ca()));
-        assertThat(problem).contains("client certificate");
+        assertThat(problem).contains("requires a client certificate").contains("--cert");
     }
 
     /** What a client with {@code clientTls} is told when it calls a server with {@code serverTls}. */

@@ -91,9 +91,9 @@ class BadInputIT {
                     "vnet.network.max-payload-bytes", "65536",
                     "vnet.network.limits.max-in-flight-per-client", Integer.toString(IN_FLIGHT_LIMIT),
                     "vnet.network.limits.max-containers-per-session", "20",
-                    "vnet.network.idle-timeout", "2s")).awaitReady(Duration.ofSeconds(30));
+                    "vnet.network.idle-timeout", "2s")).awaitReady(Duration.ofSeconds(120));
             VnetProcess agent = processes.agent("fuzzed-agent", network.endpoint(), Map.of(
-                    "vnet.agent.max-payload-bytes", "65536")).awaitReady(Duration.ofSeconds(30));
+                    "vnet.agent.max-payload-bytes", "65536")).awaitReady(Duration.ofSeconds(120));
             Endpoint endpoint = Endpoint.parse(network.endpoint());
             String knownUuid;
             try (VnetClient client = VnetClient.builder().network(network.endpoint()).build()

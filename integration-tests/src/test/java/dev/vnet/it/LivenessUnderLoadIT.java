@@ -9,15 +9,13 @@ import dev.vnet.client.Subscription;
 import dev.vnet.client.VnetClient;
 import dev.vnet.it.support.VnetProcess;
 import dev.vnet.it.support.VnetProcesses;
-import dev.vnet.proto.v1.ClientFrame;
 import dev.vnet.proto.v1.ConnectEvent;
 import dev.vnet.proto.v1.ConnectFrame;
 import dev.vnet.proto.v1.ConnectOpen;
 import dev.vnet.proto.v1.Event;
 import dev.vnet.proto.v1.EventKind;
 import dev.vnet.proto.v1.NetworkGrpc;
-import dev.vnet.proto.v1.ServerFrame;
-import dev.vnet.proto.v1.SessionHello;
+import dev.vnet.proto.v1.WatchEventsRequest;
 import dev.vnet.security.ChannelSecurity;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Grpc;
@@ -38,8 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Client load alone must never cost a heartbeating agent its registration: thousands of idle streams that open
- * sessions and then fall silent together, readers that stop reading a chat room, and a flood of large broadcasts
+ * Client load alone must never cost a heartbeating agent its registration: thousands of idle streams, readers that
+ * stop reading a chat room, and a flood of large broadcasts
  * (every post goes to thirteen readers) that share the agent's stream with its heartbeats. The agent keeps heartbeating throughout; the network must
  * never declare it dead.
  */
@@ -73,7 +71,7 @@ class LivenessUnderLoadIT {
                 AtomicLong received = new AtomicLong();
                 readers(raw, room.uuid(), received);
 
-                idleStreamsThatFallSilent(raw);
+                idleStreams(raw);
                 flood(client, room.uuid());
                 System.out.println("LivenessUnderLoadIT: " + received.get() + " broadcasts read");
 
@@ -143,17 +141,14 @@ class LivenessUnderLoadIT {
         assertThat(ready.await(60, TimeUnit.SECONDS)).as("readers connected").isTrue();
     }
 
-    /** Session streams that say hello and then never ping: they all expire together, a few seconds later. */
-    private static void idleStreamsThatFallSilent(ManagedChannel channel) throws InterruptedException {
-        CountDownLatch welcomed = new CountDownLatch(IDLE_STREAMS);
+    /** Streams that stay open and say nothing more after their request: watches of events that never come. */
+    private static void idleStreams(ManagedChannel channel) throws InterruptedException {
+        WatchEventsRequest nothing = WatchEventsRequest.newBuilder()
+                .addKinds(EventKind.EVENT_KIND_MIGRATION_STARTED).build();
         for (int i = 0; i < IDLE_STREAMS; i++) {
-            StreamObserver<ClientFrame> frames = NetworkGrpc.newStub(channel).session(new StreamObserver<>() {
+            NetworkGrpc.newStub(channel).watchEvents(nothing, new StreamObserver<>() {
                 @Override
-                public void onNext(ServerFrame frame) {
-                    if (frame.hasWelcome()) {
-                        welcomed.countDown();
-                    }
-                }
+                public void onNext(Event event) { }
 
                 @Override
                 public void onError(Throwable failure) { }
@@ -161,10 +156,23 @@ class LivenessUnderLoadIT {
                 @Override
                 public void onCompleted() { }
             });
-            frames.onNext(ClientFrame.newBuilder().setHello(SessionHello.newBuilder().setClientName("idle-" + i))
-                    .build());
         }
-        assertThat(welcomed.await(60, TimeUnit.SECONDS)).as("idle sessions welcomed").isTrue();
+        // One more on the same connection, answered: the idle ones ahead of it are open too.
+        CountDownLatch answered = new CountDownLatch(1);
+        NetworkGrpc.newStub(channel).watchEvents(WatchEventsRequest.newBuilder().setSnapshot(true).build(),
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(Event event) {
+                        answered.countDown();
+                    }
+
+                    @Override
+                    public void onError(Throwable failure) { }
+
+                    @Override
+                    public void onCompleted() { }
+                });
+        assertThat(answered.await(60, TimeUnit.SECONDS)).as("idle streams opened").isTrue();
     }
 
     /** Posts of 64 KiB to the room, a few in flight at a time: each is broadcast to every reader. */
