@@ -5,6 +5,7 @@ import dev.vnet.agent.metrics.AgentMetrics;
 import dev.vnet.runtime.AgentRuntime;
 import dev.vnet.security.ChannelSecurity;
 import dev.vnet.security.ClientTls;
+import dev.vnet.server.PlaceholderSecrets;
 import dev.vnet.server.SecurityConfig;
 import dev.vnet.server.ServerSecurity;
 import dev.vnet.runtime.ContainerKind;
@@ -52,6 +53,10 @@ public class AgentLifecycle {
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadBytes(config.maxPayloadBytes())
+                .maxQueuedBytesPerStream(config.maxQueuedBytesPerStream().asLongValue())
+                .maxQueuedBytes(config.maxQueuedBytes().asLongValue())
+                .maxStreamsPerConnection(config.maxStreamsPerConnection())
+                .firstMessageTimeout(config.firstMessageTimeout())
                 .capacity(config.capacity().cpu(), config.capacity().memory().asLongValue(),
                         config.capacity().maxContainers())
                 .version(version);
@@ -83,6 +88,7 @@ public class AgentLifecycle {
 
     /** How this agent reaches the network: TLS when asked for (or a CA is given), and its token. */
     private ChannelSecurity networkSecurity() {
+        PlaceholderSecrets.refuse("vnet.agent.token", config.token());
         AgentConfig.NetworkTls tls = config.networkTls();
         ClientTls clientTls = null;
         if (tls.enabled() || tls.caFile().isPresent()) {

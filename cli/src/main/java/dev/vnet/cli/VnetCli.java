@@ -1,5 +1,6 @@
 package dev.vnet.cli;
 
+import dev.vnet.client.ConnectionProblems;
 import dev.vnet.client.VnetException;
 import dev.vnet.wire.Errors;
 import java.io.PrintWriter;
@@ -36,7 +37,9 @@ public final class VnetCli implements Runnable {
                 return 2;
             }
             VnetException error = Errors.toException(failure);
-            commandLine.getErr().println("error: " + explain(error));
+            String tls = ConnectionProblems.tlsFailure(failure);
+            commandLine.getErr().println("error: " + (tls == null ? explain(error)
+                    : error.getMessage() + " (TLS failed: " + tls + ")"));
             return 1;
         });
         return cli.execute(args);

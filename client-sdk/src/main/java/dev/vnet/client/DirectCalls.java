@@ -8,6 +8,7 @@ import dev.vnet.proto.v1.DirectResult;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Errors;
 import dev.vnet.wire.OutboundStream;
+import dev.vnet.wire.QueueBudget;
 import dev.vnet.wire.PendingCalls;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -23,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class DirectCalls implements AutoCloseable {
 
-    private static final int MAX_QUEUED_FRAMES = 65_536;
+    /** What may wait for the network to read: calls past it fail at once. */
+    private static final QueueBudget QUEUE_BUDGET = QueueBudget.writerDecides(65_536, 64L << 20);
     private static final CompletableFuture<ContainerReply> SENT = CompletableFuture.completedFuture(null);
 
     private final ClientChannels channels;
@@ -90,7 +92,7 @@ final class DirectCalls implements AutoCloseable {
 
         @Override
         public void beforeStart(ClientCallStreamObserver<DirectCall> call) {
-            out = new OutboundStream<>(call, MAX_QUEUED_FRAMES);
+            out = new OutboundStream<>(call, QUEUE_BUDGET);
         }
 
         @Override

@@ -12,6 +12,7 @@ import dev.vnet.proto.v1.SessionWelcome;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Errors;
 import dev.vnet.wire.OutboundStream;
+import dev.vnet.wire.QueueBudget;
 import dev.vnet.wire.PendingCalls;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -41,7 +42,8 @@ import java.util.function.Consumer;
 final class SessionChannel implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(SessionChannel.class.getName());
-    private static final int MAX_QUEUED_FRAMES = 65_536;
+    /** What may wait for the network to read: calls past it fail at once. */
+    private static final QueueBudget QUEUE_BUDGET = QueueBudget.writerDecides(65_536, 64L << 20);
     /** About 25 s of retries: longer than an agent takes to find a restarted coordinator. */
     private static final int MAX_REACQUIRE_TRIES = 16;
 
@@ -277,7 +279,7 @@ final class SessionChannel implements AutoCloseable {
         @Override
         public void beforeStart(ClientCallStreamObserver<ClientFrame> call) {
             this.call = call;
-            out = new OutboundStream<>(call, MAX_QUEUED_FRAMES);
+            out = new OutboundStream<>(call, QUEUE_BUDGET);
         }
 
         void send(ClientFrame frame, CompletableFuture<ServerFrame> result, long deadlineNanos) {
@@ -300,7 +302,7 @@ final class SessionChannel implements AutoCloseable {
                         + silentMs + " ms"), true);
                 return;
             }
-            out.send(ClientFrame.newBuilder().setPing(Ping.newBuilder().setSentAtMs(System.currentTimeMillis()))
+            out.sendUrgent(ClientFrame.newBuilder().setPing(Ping.newBuilder().setSentAtMs(System.currentTimeMillis()))
                     .build());
         }
 

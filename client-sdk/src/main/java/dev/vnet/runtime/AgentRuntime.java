@@ -10,6 +10,9 @@ import dev.vnet.wire.DaemonThreads;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Grpc;
 import dev.vnet.wire.Names;
+import dev.vnet.wire.QueueBudget;
+import dev.vnet.wire.ServerGuard;
+import dev.vnet.wire.SharedBytes;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.opentelemetry.api.OpenTelemetry;
@@ -30,6 +33,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An agent embedded in any Java process: hosts containers of the kinds it is given, serves direct requests on its
@@ -48,6 +52,7 @@ import java.util.concurrent.TimeUnit;
 public final class AgentRuntime implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(AgentRuntime.class.getName());
+    private static final int MAX_QUEUED_FRAMES = 65_536;
 
     private final Builder config;
     private final String instanceId = UUID.randomUUID().toString();
@@ -58,6 +63,7 @@ public final class AgentRuntime implements AutoCloseable {
     private Server server;
     private NetworkLink link;
     private volatile String endpoint;
+    private final AtomicLong droppedReaders = new AtomicLong();
 
     private AgentRuntime(Builder config) {
         this.config = config;
@@ -90,14 +96,25 @@ public final class AgentRuntime implements AutoCloseable {
         int maxMessageBytes = Grpc.maxMessageBytes(config.maxPayloadBytes);
         // The advertised endpoint needs the real port, which is only known once bound (port 0 picks one).
         CallTracing tracing = config.openTelemetry == null ? CallTracing.OFF : new CallTracing(config.openTelemetry);
-        DirectService direct = new DirectService(host, config.agentId, () -> endpoint, tracing);
+        QueueBudget directBudget = new QueueBudget(MAX_QUEUED_FRAMES, config.maxQueuedBytesPerStream,
+                "vnet.agent.max-queued-bytes-per-stream",
+                new SharedBytes(config.maxQueuedBytes, "vnet.agent.max-queued-bytes"), true,
+                budget -> droppedReaders.incrementAndGet());
+        DirectService direct = new DirectService(host, config.agentId, () -> endpoint, tracing, directBudget,
+                config.maxPayloadBytes);
+        ServerGuard guard = new ServerGuard(new ServerGuard.Limits(config.maxStreamsPerConnection,
+                "vnet.agent.max-streams-per-connection", config.firstMessageTimeout,
+                "vnet.agent.first-message-timeout"), scheduler);
         server = Grpc.startServer(config.host, config.port, maxMessageBytes, List.<BindableService>of(direct),
-                List.of(config.auth), health, config.serverTls);
+                List.of(config.auth), health, config.serverTls, guard);
         endpoint = config.advertisedHost() + ":" + server.getPort();
         AgentIdentity identity = new AgentIdentity(config.agentId, instanceId, endpoint, config.cluster,
                 List.copyOf(config.labels), config.capacity, config.version);
+        // The stream to the network carries every container's replies and broadcasts: it has the whole budget.
+        QueueBudget linkBudget = new QueueBudget(MAX_QUEUED_FRAMES, config.maxQueuedBytes,
+                "vnet.agent.max-queued-bytes", null, false, null);
         link = new NetworkLink(identity, config.network, host, scheduler, maxMessageBytes, config.networkSecurity,
-                tracing);
+                tracing, linkBudget);
         link.start();
         health.setStatus("", ServingStatus.SERVING);
         LOG.log(Level.INFO, () -> "agent " + config.agentId + " (instance " + instanceId + ") serves " + host.kinds()
@@ -157,6 +174,11 @@ public final class AgentRuntime implements AutoCloseable {
     /** Containers serving now, by kind. */
     public Map<String, Integer> containerCountByKind() {
         return host.countByKind();
+    }
+
+    /** Direct readers dropped because they fell behind their queue budget, since start. */
+    public long droppedReaders() {
+        return droppedReaders.get();
     }
 
     /** Calls waiting for a worker thread. */
@@ -236,6 +258,10 @@ public final class AgentRuntime implements AutoCloseable {
         private int workerThreads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
         private int workerQueue = 100_000;
         private int maxPayloadBytes = 4 * 1024 * 1024;
+        private long maxQueuedBytesPerStream = 16L << 20;
+        private long maxQueuedBytes = 128L << 20;
+        private int maxStreamsPerConnection = 10_000;
+        private Duration firstMessageTimeout = Duration.ofSeconds(10);
         private String version = "dev";
         private ChannelSecurity networkSecurity = ChannelSecurity.NONE;
         private ServerTls serverTls;
@@ -365,6 +391,36 @@ public final class AgentRuntime implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Bytes that may wait on one direct stream for a slow reader (default 16 MiB); a reader further behind is
+         * dropped with RESOURCE_EXHAUSTED.
+         */
+        public Builder maxQueuedBytesPerStream(long bytes) {
+            this.maxQueuedBytesPerStream = bytes;
+            return this;
+        }
+
+        /**
+         * Bytes that may wait on all direct streams together for slow readers, and, separately, on the stream to
+         * the network (default 128 MiB).
+         */
+        public Builder maxQueuedBytes(long bytes) {
+            this.maxQueuedBytes = bytes;
+            return this;
+        }
+
+        /** Calls one client connection may have open on the agent's port at once (default 10000). */
+        public Builder maxStreamsPerConnection(int calls) {
+            this.maxStreamsPerConnection = calls;
+            return this;
+        }
+
+        /** How long a call to the agent's port may wait before sending its first message (default 10 s). */
+        public Builder firstMessageTimeout(Duration timeout) {
+            this.firstMessageTimeout = timeout;
+            return this;
+        }
+
         public Builder version(String version) {
             this.version = version;
             return this;
@@ -377,6 +433,10 @@ public final class AgentRuntime implements AutoCloseable {
                 throw new IllegalArgumentException(problem);
             }
             Objects.requireNonNull(network, "network");
+            if (maxQueuedBytesPerStream < 1 || maxQueuedBytes < 1) {
+                throw new IllegalArgumentException("queue budgets must be positive (per stream " + maxQueuedBytesPerStream
+                        + ", total " + maxQueuedBytes + " bytes)");
+            }
             if (workerThreads < 1 || workerQueue < 1) {
                 throw new IllegalArgumentException("worker threads and worker queue must be at least 1");
             }

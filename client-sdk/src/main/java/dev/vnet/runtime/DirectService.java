@@ -15,11 +15,15 @@ import dev.vnet.proto.v1.Payload;
 import dev.vnet.wire.ConnectFrames;
 import dev.vnet.wire.Deadlines;
 import dev.vnet.wire.Errors;
+import dev.vnet.wire.MessageBounds;
 import dev.vnet.wire.Names;
 import dev.vnet.wire.OutboundStream;
+import dev.vnet.wire.QueueBudget;
 import io.grpc.Status;
 import io.grpc.stub.CallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -29,14 +33,18 @@ import java.util.function.Supplier;
 final class DirectService extends AgentGrpc.AgentImplBase {
 
     private static final long DEFAULT_TIMEOUT_MS = 30_000;
-    private static final int MAX_QUEUED = 65_536;
 
     private final ContainerHost host;
     private final String agentId;
     private final Supplier<String> endpoint;
     private final CallTracing tracing;
+    private final QueueBudget budget;
+    private final int maxPayloadBytes;
 
-    DirectService(ContainerHost host, String agentId, Supplier<String> endpoint, CallTracing tracing) {
+    DirectService(ContainerHost host, String agentId, Supplier<String> endpoint, CallTracing tracing,
+            QueueBudget budget, int maxPayloadBytes) {
+        this.budget = budget;
+        this.maxPayloadBytes = maxPayloadBytes;
         this.host = host;
         this.agentId = agentId;
         this.endpoint = endpoint;
@@ -69,7 +77,7 @@ final class DirectService extends AgentGrpc.AgentImplBase {
     @Override
     public StreamObserver<DirectCall> calls(StreamObserver<DirectResult> responses) {
         OutboundStream<DirectResult> out =
-                new OutboundStream<>((CallStreamObserver<DirectResult>) responses, MAX_QUEUED);
+                new OutboundStream<>((CallStreamObserver<DirectResult>) responses, budget);
         return new StreamObserver<>() {
             @Override
             public void onNext(DirectCall call) {
@@ -114,7 +122,7 @@ final class DirectService extends AgentGrpc.AgentImplBase {
     @Override
     public StreamObserver<ConnectFrame> connect(StreamObserver<ConnectEvent> responses) {
         OutboundStream<ConnectEvent> out =
-                new OutboundStream<>((CallStreamObserver<ConnectEvent>) responses, MAX_QUEUED);
+                new OutboundStream<>((CallStreamObserver<ConnectEvent>) responses, budget);
         return new StreamObserver<>() {
             private DirectClient client;
             private String uuid;
@@ -142,7 +150,7 @@ final class DirectService extends AgentGrpc.AgentImplBase {
                         ContainerContext c = hosted.context();
                         info.setKind(c.kind()).setType(c.type()).addAllLabels(c.labels()).setEpoch(c.epoch());
                     }
-                    out.send(ConnectEvent.newBuilder().setReady(ConnectReady.newBuilder()
+                    connecting.ready(ConnectEvent.newBuilder().setReady(ConnectReady.newBuilder()
                             .setClientId(clientId).setContainer(info)).build());
                 });
             }
@@ -167,10 +175,8 @@ final class DirectService extends AgentGrpc.AgentImplBase {
         };
     }
 
-    private static String problemWith(ContainerRequest request) {
-        return Names.first(Names.DEFAULT.idProblem("uuid", request.getUuid()),
-                Names.DEFAULT.operationProblem("operation", request.getOperation()),
-                Names.DEFAULT.optionalIdProblem("session_id", request.getSessionId()));
+    private String problemWith(ContainerRequest request) {
+        return MessageBounds.request(Names.DEFAULT, request, maxPayloadBytes, "vnet.agent.max-payload-bytes");
     }
 
     private static Call toCall(ContainerRequest request, boolean oneWay) {
@@ -186,17 +192,34 @@ final class DirectService extends AgentGrpc.AgentImplBase {
         return DirectResult.newBuilder().setCallId(callId).setError(error).build();
     }
 
-    /** A client connected straight to this agent: broadcasts go out on its {@code Connect} stream. */
+    /**
+     * A client connected straight to this agent: broadcasts go out on its {@code Connect} stream. Those the container
+     * sends while accepting the client (a welcome, say) are held until {@code ready} has gone out: ready comes first.
+     */
     private static final class DirectClient extends ClientLink {
         private final OutboundStream<ConnectEvent> out;
+        /** Broadcasts waiting for ready; null once it went out. */
+        private List<Payload> held = new ArrayList<>();
 
         DirectClient(String clientId, OutboundStream<ConnectEvent> out) {
             super(clientId);
             this.out = out;
         }
 
+        synchronized void ready(ConnectEvent ready) {
+            out.send(ready);
+            for (Payload payload : held) {
+                out.send(ConnectEvent.newBuilder().setBroadcast(payload).build());
+            }
+            held = null;
+        }
+
         @Override
-        public boolean send(Payload payload) {
+        public synchronized boolean send(Payload payload) {
+            if (held != null) {
+                held.add(payload);
+                return out.isOpen();
+            }
             return out.send(ConnectEvent.newBuilder().setBroadcast(payload).build());
         }
 

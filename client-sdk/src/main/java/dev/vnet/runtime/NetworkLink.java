@@ -26,6 +26,8 @@ import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Grpc;
 import dev.vnet.wire.NetworkEndpoints;
 import dev.vnet.wire.OutboundStream;
+import dev.vnet.wire.QueueBudget;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -48,7 +50,8 @@ final class NetworkLink implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(NetworkLink.class.getName());
     private static final long DEFAULT_CALL_TIMEOUT_MS = 30_000;
-    private static final int MAX_QUEUED_FRAMES = 65_536;
+    /** How long a registration may wait for the connection to be up, and then for the network's answer. */
+    private static final Duration REGISTRATION_WAIT = Duration.ofSeconds(10);
 
     private final AgentIdentity identity;
     private final NetworkEndpoints endpoints;
@@ -57,6 +60,7 @@ final class NetworkLink implements AutoCloseable {
     private final int maxMessageBytes;
     private final ChannelSecurity security;
     private final CallTracing tracing;
+    private final QueueBudget budget;
     private final LoadProbe loadProbe = new LoadProbe();
     private final Map<Endpoint, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> firstRegistration = new CompletableFuture<>();
@@ -67,13 +71,17 @@ final class NetworkLink implements AutoCloseable {
     private volatile long aliveTimeoutMillis = 3000;
     /** When the network was last heard from; self-fencing kinds stop serving when it is too long ago. */
     private volatile long lastContactNanos = System.nanoTime();
+    /** When the heartbeat last ran; only the heartbeat reads and writes it. */
+    private long lastBeatNanos = System.nanoTime();
     /** The newest leader epoch seen: commands from an older (deposed) coordinator are ignored. */
     private volatile long leaderEpoch;
     private volatile AgentState state = AgentState.AGENT_STATE_UNSPECIFIED;
 
     NetworkLink(AgentIdentity identity, List<Endpoint> endpoints, ContainerHost host,
-            ScheduledExecutorService scheduler, int maxMessageBytes, ChannelSecurity security, CallTracing tracing) {
+            ScheduledExecutorService scheduler, int maxMessageBytes, ChannelSecurity security, CallTracing tracing,
+            QueueBudget budget) {
         this.identity = identity;
+        this.budget = budget;
         this.endpoints = new NetworkEndpoints(endpoints, Duration.ofSeconds(2));
         this.host = host;
         this.scheduler = scheduler;
@@ -110,7 +118,7 @@ final class NetworkLink implements AutoCloseable {
         if (session == null || !session.registered || host.count() == 0) {
             return host.count() == 0;
         }
-        session.send(AgentFrame.newBuilder().setDrain(DrainRequest.newBuilder().setDeadlineMs(deadline.toMillis()))
+        session.sendControl(AgentFrame.newBuilder().setDrain(DrainRequest.newBuilder().setDeadlineMs(deadline.toMillis()))
                 .build());
         long until = System.nanoTime() + deadline.toNanos();
         while (host.count() > 0 && System.nanoTime() < until) {
@@ -168,14 +176,29 @@ final class NetworkLink implements AutoCloseable {
         Session session = new Session(endpoint);
         current = session;
         AgentChannelGrpc.newStub(channel).connect(session);
-        session.send(AgentFrame.newBuilder().setRegister(registration()).build());
-        long answerWithin = aliveTimeoutMillis;
-        scheduler.schedule(() -> {
-            if (!session.registered) {
-                session.abandon(Status.DEADLINE_EXCEEDED.withDescription("no answer to the registration within "
-                        + answerWithin + " ms"));
-            }
-        }, answerWithin, TimeUnit.MILLISECONDS);
+        session.sendControl(AgentFrame.newBuilder().setRegister(registration()).build());
+    }
+
+    /**
+     * Gives up on a registration the network does not answer: {@link #REGISTRATION_WAIT} to get the connection up,
+     * then as long again, counted from when it is up, for the answer. A freshly started process on a busy host may
+     * take seconds to set up its connection; counting that against the answer made agents give up registrations
+     * the network had accepted, which watchers then saw added, removed and added again.
+     */
+    private void checkRegistrationWait(Session session) {
+        long now = System.nanoTime();
+        ManagedChannel channel = channels.get(session.endpoint);
+        if (session.upSinceNanos == 0 && channel != null && channel.getState(false) == ConnectivityState.READY) {
+            session.upSinceNanos = now;
+        }
+        long waitNanos = REGISTRATION_WAIT.toNanos();
+        if (session.upSinceNanos == 0 && now - session.startedNanos > waitNanos) {
+            session.abandon(Status.DEADLINE_EXCEEDED.withDescription("the connection was not up within "
+                    + REGISTRATION_WAIT.toMillis() + " ms"));
+        } else if (session.upSinceNanos != 0 && now - session.upSinceNanos > waitNanos) {
+            session.abandon(Status.DEADLINE_EXCEEDED.withDescription("no answer to the registration within "
+                    + REGISTRATION_WAIT.toMillis() + " ms of the connection being up"));
+        }
     }
 
     private AgentRegister registration() {
@@ -198,12 +221,16 @@ final class NetworkLink implements AutoCloseable {
             return;
         }
         try {
+            forgiveOwnStall();
             Session session = current;
             if (session != null && session.registered && lostTheNetwork()) {
                 session.abandon(Status.DEADLINE_EXCEEDED.withDescription("the network was silent for "
                         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastContactNanos) + " ms"));
-            } else if (session != null && session.registered) {
-                session.send(AgentFrame.newBuilder().setHeartbeat(AgentHeartbeat.newBuilder()
+            } else if (session != null && !session.registered) {
+                checkRegistrationWait(session);
+            } else if (session != null) {
+                // Ahead of queued replies and broadcasts: data must never delay the heartbeat.
+                session.out.sendUrgent(AgentFrame.newBuilder().setHeartbeat(AgentHeartbeat.newBuilder()
                         .setLoad(loadProbe.sample(host.count()))
                         .setSentAtMs(System.currentTimeMillis())).build());
             }
@@ -212,10 +239,24 @@ final class NetworkLink implements AutoCloseable {
         }
     }
 
+    /**
+     * Time in which this process itself did not run (a long GC pause, a starved host) is not the network's silence:
+     * what the network sent meanwhile still waits to be read. Whatever of the gap between two heartbeats passes the
+     * interval is added to the last contact.
+     */
+    private void forgiveOwnStall() {
+        long now = System.nanoTime();
+        long stalled = now - lastBeatNanos - TimeUnit.MILLISECONDS.toNanos(heartbeatMillis);
+        lastBeatNanos = now;
+        if (stalled > 0) {
+            lastContactNanos += stalled;
+        }
+    }
+
     private void reportStopped(String uuid, long epoch, String reason) {
         Session session = current;
         if (session != null) {
-            session.send(AgentFrame.newBuilder().setStopped(ContainerStopped.newBuilder()
+            session.sendControl(AgentFrame.newBuilder().setStopped(ContainerStopped.newBuilder()
                     .setUuid(uuid).setEpoch(epoch).setReason(reason)).build());
         }
     }
@@ -244,6 +285,9 @@ final class NetworkLink implements AutoCloseable {
     private final class Session implements ClientResponseObserver<AgentFrame, NetworkFrame> {
 
         final Endpoint endpoint;
+        final long startedNanos = System.nanoTime();
+        /** When the connection was first seen up; 0 until then. Only the heartbeat thread reads and writes it. */
+        long upSinceNanos;
         volatile OutboundStream<AgentFrame> out;
         volatile boolean registered;
 
@@ -253,11 +297,17 @@ final class NetworkLink implements AutoCloseable {
 
         @Override
         public void beforeStart(ClientCallStreamObserver<AgentFrame> call) {
-            out = new OutboundStream<>(call, MAX_QUEUED_FRAMES);
+            out = new OutboundStream<>(call, budget);
         }
 
+        /** Sends a reply or a broadcast: data, bounded by the queue budget's bytes. */
         boolean send(AgentFrame frame) {
             return out.send(frame);
+        }
+
+        /** Sends a report the network must get (registration, started, stopped...): never refused for data. */
+        boolean sendControl(AgentFrame frame) {
+            return out.sendControl(frame);
         }
 
         /** Gives up on this stream (cancelling it) and moves on as if it had failed with {@code status}. */
@@ -346,7 +396,7 @@ final class NetworkLink implements AutoCloseable {
                 if (error != null) {
                     started.setError(error);
                 }
-                send(AgentFrame.newBuilder().setStarted(started).build());
+                sendControl(AgentFrame.newBuilder().setStarted(started).build());
             });
         }
 
@@ -382,7 +432,7 @@ final class NetworkLink implements AutoCloseable {
                 if (error != null) {
                     connected.setError(error);
                 }
-                send(AgentFrame.newBuilder().setConnected(connected).build());
+                sendControl(AgentFrame.newBuilder().setConnected(connected).build());
             });
         }
 

@@ -38,12 +38,13 @@ public final class Grpc {
     /**
      * Starts a server on {@code host:port} (port 0 picks a free one) with the given services, plus server
      * reflection and the standard {@code grpc.health.v1} service, whose status the caller drives through
-     * {@code health}. Interceptors run last to first, as {@link ServerInterceptors#intercept} orders them.
+     * {@code health}. Interceptors run last to first, as {@link ServerInterceptors#intercept} orders them; the
+     * guard runs before all of them, on every service.
      *
      * @param tls null for plaintext
      */
     public static Server startServer(String host, int port, int maxMessageBytes, List<BindableService> services,
-            List<ServerInterceptor> interceptors, HealthStatusManager health, ServerTls tls) {
+            List<ServerInterceptor> interceptors, HealthStatusManager health, ServerTls tls, ServerGuard guard) {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .directExecutor()
                 .maxInboundMessageSize(maxMessageBytes)
@@ -55,11 +56,12 @@ public final class Grpc {
         if (tls != null) {
             builder.sslContext(tls.sslContext());
         }
+        builder.addTransportFilter(guard.connectionCounter());
         for (BindableService service : services) {
-            builder.addService(ServerInterceptors.intercept(service, interceptors));
+            builder.addService(guard.guard(ServerInterceptors.intercept(service, interceptors)));
         }
-        builder.addService(ProtoReflectionServiceV1.newInstance());
-        builder.addService(health.getHealthService());
+        builder.addService(guard.guard(ProtoReflectionServiceV1.newInstance().bindService()));
+        builder.addService(guard.guard(health.getHealthService().bindService()));
         try {
             return builder.build().start();
         } catch (IOException e) {

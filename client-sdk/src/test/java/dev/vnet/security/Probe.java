@@ -4,7 +4,9 @@ import dev.vnet.proto.v1.AdminGrpc;
 import dev.vnet.proto.v1.AgentChannelGrpc;
 import dev.vnet.proto.v1.AgentGrpc;
 import dev.vnet.proto.v1.NetworkGrpc;
+import dev.vnet.wire.DaemonThreads;
 import dev.vnet.wire.Grpc;
+import dev.vnet.wire.ServerGuard;
 import io.grpc.BindableService;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -15,8 +17,10 @@ import io.grpc.Server;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.protobuf.services.HealthStatusManager;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -26,6 +30,8 @@ final class Probe {
     static final List<ServiceDescriptor> SERVICES = List.of(NetworkGrpc.getServiceDescriptor(),
             AgentChannelGrpc.getServiceDescriptor(), AdminGrpc.getServiceDescriptor(), AgentGrpc.getServiceDescriptor());
 
+    private static final ScheduledExecutorService TIMERS = DaemonThreads.scheduler("probe-timers");
+
     private Probe() {}
 
     /** Answers UNIMPLEMENTED to every call that gets past the interceptor. */
@@ -33,7 +39,9 @@ final class Probe {
         List<BindableService> unimplemented = List.of(new NetworkGrpc.NetworkImplBase() { },
                 new AgentChannelGrpc.AgentChannelImplBase() { }, new AdminGrpc.AdminImplBase() { },
                 new AgentGrpc.AgentImplBase() { });
-        return Grpc.startServer("127.0.0.1", 0, 1 << 20, unimplemented, List.of(auth), new HealthStatusManager(), tls);
+        return Grpc.startServer("127.0.0.1", 0, 1 << 20, unimplemented, List.of(auth), new HealthStatusManager(), tls,
+                new ServerGuard(new ServerGuard.Limits(100, "test.max-streams", Duration.ofSeconds(10), "test.first"),
+                        TIMERS));
     }
 
     static Stream<MethodDescriptor<?, ?>> methods() {

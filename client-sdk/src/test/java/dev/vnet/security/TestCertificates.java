@@ -43,12 +43,17 @@ public final class TestCertificates {
     private final Issued server;
     private final Issued client;
     private final Issued strangerClient;
+    private final Issued expiredServer;
+    private final Issued otherHostServer;
 
-    private TestCertificates(Path ca, Issued server, Issued client, Issued strangerClient) {
+    private TestCertificates(Path ca, Issued server, Issued client, Issued strangerClient, Issued expiredServer,
+            Issued otherHostServer) {
         this.ca = ca;
         this.server = server;
         this.client = client;
         this.strangerClient = strangerClient;
+        this.expiredServer = expiredServer;
+        this.otherHostServer = otherHostServer;
     }
 
     public static TestCertificates createIn(Path dir) {
@@ -64,6 +69,13 @@ public final class TestCertificates {
                 new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")});
             Issued server = issue(dir, "server", sign(new X500Name("CN=vnet test CA"), caKeys,
                     new X500Name("CN=localhost"), serverKeys, false, serverNames), serverKeys);
+            Instant now = Instant.now();
+            Issued expired = issue(dir, "expired-server", sign(new X500Name("CN=vnet test CA"), caKeys,
+                    new X500Name("CN=localhost"), serverKeys, false, serverNames, now.minus(Duration.ofDays(2)),
+                    now.minus(Duration.ofDays(1))), serverKeys);
+            GeneralNames elsewhere = new GeneralNames(new GeneralName(GeneralName.dNSName, "elsewhere.example"));
+            Issued otherHost = issue(dir, "other-host-server", sign(new X500Name("CN=vnet test CA"), caKeys,
+                    new X500Name("CN=elsewhere.example"), serverKeys, false, elsewhere), serverKeys);
 
             KeyPair clientKeys = keys();
             Issued client = issue(dir, "client", sign(new X500Name("CN=vnet test CA"), caKeys,
@@ -73,7 +85,7 @@ public final class TestCertificates {
             KeyPair strangerKeys = keys();
             Issued stranger = issue(dir, "stranger", sign(new X500Name("CN=some other CA"), strangerCaKeys,
                     new X500Name("CN=stranger"), strangerKeys, false, null), strangerKeys);
-            return new TestCertificates(caFile, server, client, stranger);
+            return new TestCertificates(caFile, server, client, stranger, expired, otherHost);
         } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("cannot make test certificates: " + e.getMessage(), e);
         }
@@ -91,6 +103,16 @@ public final class TestCertificates {
         return client;
     }
 
+    /** A server certificate from the CA above whose validity ended yesterday. */
+    public Issued expiredServer() {
+        return expiredServer;
+    }
+
+    /** A server certificate from the CA above for another host (elsewhere.example) only. */
+    public Issued otherHostServer() {
+        return otherHostServer;
+    }
+
     /** A client certificate the CA above did not sign. */
     public Issued strangerClient() {
         return strangerClient;
@@ -105,9 +127,16 @@ public final class TestCertificates {
     private static X509Certificate sign(X500Name issuer, KeyPair issuerKeys, X500Name subject, KeyPair subjectKeys,
             boolean ca, GeneralNames names) throws IOException, GeneralSecurityException, OperatorCreationException {
         Instant now = Instant.now();
+        return sign(issuer, issuerKeys, subject, subjectKeys, ca, names, now.minus(Duration.ofHours(1)),
+                now.plus(Duration.ofDays(1)));
+    }
+
+    private static X509Certificate sign(X500Name issuer, KeyPair issuerKeys, X500Name subject, KeyPair subjectKeys,
+            boolean ca, GeneralNames names, Instant notBefore, Instant notAfter)
+            throws IOException, GeneralSecurityException, OperatorCreationException {
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
-                BigInteger.valueOf(SERIALS.incrementAndGet()), Date.from(now.minus(Duration.ofHours(1))),
-                Date.from(now.plus(Duration.ofDays(1))), subject, subjectKeys.getPublic());
+                BigInteger.valueOf(SERIALS.incrementAndGet()), Date.from(notBefore), Date.from(notAfter), subject,
+                subjectKeys.getPublic());
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
         if (ca) {
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));

@@ -38,15 +38,24 @@ import dev.vnet.proto.v1.SessionHello;
 import dev.vnet.security.ChannelSecurity;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Grpc;
+import dev.vnet.wire.RawCalls;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +66,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Thousands of malformed and hostile messages, generated from a seed (printed, to replay a failure), against a
  * running coordinator and agent: wrong ids, huge and empty fields, unknown enum values, frames out of order, floods
- * and streams abandoned half-way. Afterwards both are healthy, no reference is left behind, and the coordinator's
+ * and streams abandoned half-way, and bytes that are no message at all (as the message of every method of both ports,
+ * and straight on their sockets). Afterwards both are healthy, no reference is left behind, and the coordinator's
  * heap is back near where it started.
  */
 class BadInputIT {
@@ -67,6 +77,7 @@ class BadInputIT {
     private static final int AGENT_STREAMS = 100;
     private static final int CONNECT_STREAMS = 100;
     private static final int IN_FLIGHT_LIMIT = 16;
+    private static final int GARBAGE_MESSAGES = 500;
 
     private final long seed = Long.getLong("vnet.fuzz.seed", System.nanoTime());
     private final Random random = new Random(seed);
@@ -80,9 +91,9 @@ class BadInputIT {
                     "vnet.network.max-payload-bytes", "65536",
                     "vnet.network.limits.max-in-flight-per-client", Integer.toString(IN_FLIGHT_LIMIT),
                     "vnet.network.limits.max-containers-per-session", "20",
-                    "vnet.network.idle-timeout", "2s")).awaitReady(Duration.ofSeconds(30));
+                    "vnet.network.idle-timeout", "2s")).awaitReady(Duration.ofSeconds(120));
             VnetProcess agent = processes.agent("fuzzed-agent", network.endpoint(), Map.of(
-                    "vnet.agent.max-payload-bytes", "65536")).awaitReady(Duration.ofSeconds(30));
+                    "vnet.agent.max-payload-bytes", "65536")).awaitReady(Duration.ofSeconds(120));
             Endpoint endpoint = Endpoint.parse(network.endpoint());
             String knownUuid;
             try (VnetClient client = VnetClient.builder().network(network.endpoint()).build()
@@ -101,6 +112,7 @@ class BadInputIT {
                     agentStreams(channel);
                     connectStreams(channel, agentChannel, knownUuid);
                     flood(channel, knownUuid);
+                    garbageOnTheWire(channel, agentChannel, network.grpcPort(), agent.grpcPort());
                 } finally {
                     channel.shutdownNow();
                     agentChannel.shutdownNow();
@@ -317,6 +329,49 @@ class BadInputIT {
         frames.onCompleted();
         System.out.println("BadInputIT flood of 2000 requests, " + IN_FLIGHT_LIMIT + " in flight allowed: " + flood);
         assertThat(flood).containsKeys(Status.Code.OK, Status.Code.RESOURCE_EXHAUSTED);
+    }
+
+    // ---- bytes that are no message, as gRPC messages of every method and straight on the socket ----
+
+    private void garbageOnTheWire(ManagedChannel channel, ManagedChannel agentChannel, int networkPort, int agentPort)
+            throws Exception {
+        List<MethodDescriptor<?, ?>> networkMethods = new ArrayList<>();
+        for (ServiceDescriptor service : List.of(NetworkGrpc.getServiceDescriptor(),
+                AgentChannelGrpc.getServiceDescriptor(), AdminGrpc.getServiceDescriptor())) {
+            networkMethods.addAll(service.getMethods());
+        }
+        List<MethodDescriptor<?, ?>> agentMethods = List.copyOf(AgentGrpc.getServiceDescriptor().getMethods());
+        List<CompletableFuture<Status>> calls = new ArrayList<>();
+        for (int i = 0; i < GARBAGE_MESSAGES; i++) {
+            boolean toAgent = random.nextInt(4) == 0;
+            List<MethodDescriptor<?, ?>> methods = toAgent ? agentMethods : networkMethods;
+            byte[] bytes = new byte[random.nextInt(300)];
+            random.nextBytes(bytes);
+            calls.add(RawCalls.send(toAgent ? agentChannel : channel, methods.get(random.nextInt(methods.size())),
+                    bytes, true));
+        }
+        for (CompletableFuture<Status> call : calls) {
+            Status status = call.get(60, TimeUnit.SECONDS);
+            outcomes.computeIfAbsent(status.getCode(), c -> new AtomicInteger()).incrementAndGet();
+        }
+        for (int port : new int[] {networkPort, agentPort}) {
+            for (int i = 0; i < 20; i++) {
+                byte[] noise = new byte[random.nextInt(8192)];
+                random.nextBytes(noise);
+                if (random.nextBoolean()) {
+                    byte[] preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+                    System.arraycopy(preface, 0, noise, 0, Math.min(preface.length, noise.length));
+                }
+                try (Socket socket = new Socket("127.0.0.1", port)) {
+                    socket.setSoTimeout(10_000);
+                    socket.getOutputStream().write(noise);
+                    socket.shutdownOutput();
+                    socket.getInputStream().readAllBytes();
+                } catch (IOException closedByTheServer) {
+                    // what garbage deserves
+                }
+            }
+        }
     }
 
     // ---- generators ----

@@ -7,6 +7,7 @@ import dev.vnet.network.grpc.RoutedCalls;
 import dev.vnet.network.grpc.ServingGate;
 import dev.vnet.network.leader.LeaderElection;
 import dev.vnet.network.leader.LeaderListener;
+import dev.vnet.network.grpc.StreamBudgets;
 import dev.vnet.network.metrics.NetworkMetrics;
 import dev.vnet.network.tracing.NetworkTracing;
 import dev.vnet.network.registry.Registry;
@@ -20,6 +21,7 @@ import dev.vnet.network.store.StoreReader;
 import dev.vnet.network.store.StoreWriter;
 import dev.vnet.proto.v1.LeaderInfo;
 import dev.vnet.server.SecurityConfig;
+import dev.vnet.server.PlaceholderSecrets;
 import dev.vnet.server.ServerSecurity;
 import dev.vnet.wire.ColdStart;
 import io.grpc.Status;
@@ -109,11 +111,14 @@ public class Coordinator implements LeaderListener {
     }
 
     void start(@Observes StartupEvent event) {
+        PlaceholderSecrets.refuse("vnet.db.password", databasePassword);
         ServerSecurity security = ServerSecurity.from(securityConfig, "the network's gRPC port " + config.port());
         List<RoutedCalls> routedCalls = new ArrayList<>(List.of(metrics.routedCalls()));
         tracing.routedCalls().ifPresent(routedCalls::add);
+        StreamBudgets budgets = new StreamBudgets(config, metrics::readerDropped);
+        metrics.watchQueuedBytes(budgets);
         server = new NetworkServer(config, security, settings, loop, routes, events, storeReader, gate,
-                RoutedCalls.all(routedCalls), metrics.rpcStatuses());
+                RoutedCalls.all(routedCalls), metrics.rpcStatuses(), budgets);
         metrics.watch(loop, events, writer, this::leaderEpoch, config.metricsRefresh());
         LOG.infof("vnet network %s listening for gRPC on %s:%d; its store is %s", replicaId(), config.host(),
                 server.port(), databaseUrl);

@@ -53,6 +53,7 @@ public record ServerSecurity(AuthInterceptor auth, ServerTls tls) {
                         + "and sha256");
             }
             if (token.secret().isPresent()) {
+                PlaceholderSecrets.refuse("vnet.security.tokens." + name + ".secret", token.secret().get());
                 tokens.add(name, token.secret().get(), permissions);
             } else {
                 tokens.addDigest(name, token.sha256().get(), permissions);

@@ -86,6 +86,28 @@ public interface AgentConfig {
     @WithDefault("4194304")
     int maxPayloadBytes();
 
+    /**
+     * Bytes that may wait on one direct stream (Connect, Calls) for a slow reader; a reader further behind is
+     * dropped with RESOURCE_EXHAUSTED.
+     */
+    @WithDefault("16M")
+    MemorySize maxQueuedBytesPerStream();
+
+    /**
+     * Bytes that may wait on all direct streams together; the stream whose message would pass it is dropped with
+     * RESOURCE_EXHAUSTED. The stream to the network has a budget of this size of its own.
+     */
+    @WithDefault("128M")
+    MemorySize maxQueuedBytes();
+
+    /** Calls (streams included) one client connection may have open on the agent's port at once. */
+    @WithDefault("10000")
+    int maxStreamsPerConnection();
+
+    /** How long a call to the agent's port may wait before sending its first message. */
+    @WithDefault("10s")
+    Duration firstMessageTimeout();
+
     /** How long shutdown waits for calls in flight. */
     @WithDefault("5s")
     Duration shutdownGrace();

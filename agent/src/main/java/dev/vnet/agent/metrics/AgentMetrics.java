@@ -2,6 +2,7 @@ package dev.vnet.agent.metrics;
 
 import dev.vnet.proto.v1.AgentState;
 import dev.vnet.runtime.AgentRuntime;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -43,5 +44,7 @@ public class AgentMetrics {
                 .baseUnit("seconds").description("Time since the network was last heard from").register(registry);
         Gauge.builder("vnet.agent.queued.calls", this, m -> m.runtime.queuedCalls())
                 .description("Calls to containers waiting for a worker thread").register(registry);
+        FunctionCounter.builder("vnet.agent.streams.dropped", this, m -> m.runtime.droppedReaders())
+                .description("Direct readers dropped because they fell behind their queue budget").register(registry);
     }
 }

@@ -126,6 +126,38 @@ public interface NetworkConfig {
         /** Most agents registered at once; 0 for no limit. */
         @WithDefault("1000")
         int maxAgents();
+
+        /**
+         * Bytes that may wait on one client stream (session, connection, watch) for a reader slower than the
+         * network writes; a reader further behind is dropped with RESOURCE_EXHAUSTED.
+         */
+        @WithDefault("16777216")
+        long maxQueuedBytesPerStream();
+
+        /**
+         * Bytes that may wait on all client streams together; the stream whose message would pass it is dropped
+         * with RESOURCE_EXHAUSTED. This bounds the memory that slow readers can make the coordinator hold.
+         */
+        @WithDefault("268435456")
+        long maxQueuedBytes();
+
+        /**
+         * Bytes of routed calls that may wait on one agent's stream for the agent to read them; calls past it are
+         * refused with RESOURCE_EXHAUSTED (the agent keeps its registration). Outside max-queued-bytes.
+         */
+        @WithDefault("67108864")
+        long maxQueuedBytesPerAgent();
+
+        /**
+         * Calls (streams included) one client connection may have open at once; more are refused with
+         * RESOURCE_EXHAUSTED. An SDK client multiplexes all its calls on one connection.
+         */
+        @WithDefault("10000")
+        int maxStreamsPerConnection();
+
+        /** How long a call may wait before sending its first message; then it ends with DEADLINE_EXCEEDED. */
+        @WithDefault("10s")
+        Duration firstMessageTimeout();
     }
 
     interface Leader {

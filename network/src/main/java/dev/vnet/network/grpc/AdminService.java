@@ -16,6 +16,7 @@ import dev.vnet.proto.v1.ListNodesRequest;
 import dev.vnet.proto.v1.ListNodesResponse;
 import dev.vnet.proto.v1.MigrateRequest;
 import dev.vnet.proto.v1.MigrationInfo;
+import dev.vnet.proto.v1.NodeStatus;
 import dev.vnet.wire.Names;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -45,6 +46,10 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> responses) {
+        if (refuse(request.getStatus() == NodeStatus.UNRECOGNIZED ? "status " + request.getStatusValue()
+                + " is not a NodeStatus" : null, responses)) {
+            return;
+        }
         read(() -> ListNodesResponse.newBuilder().addAllNodes(store.nodes(request.getStatus())).build(), responses);
     }
 

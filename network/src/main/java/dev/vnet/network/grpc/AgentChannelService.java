@@ -6,6 +6,7 @@ import dev.vnet.proto.v1.AgentChannelGrpc;
 import dev.vnet.proto.v1.AgentFrame;
 import dev.vnet.proto.v1.NetworkFrame;
 import dev.vnet.wire.OutboundStream;
+import dev.vnet.wire.QueueBudget;
 import io.grpc.stub.CallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
@@ -16,23 +17,23 @@ public final class AgentChannelService extends AgentChannelGrpc.AgentChannelImpl
     private final RouteTable routes;
     private final Validation validation;
     private final AgentStreams streams;
-    private final int maxQueuedFrames;
+    private final QueueBudget budget;
     private final OpenStreams open;
 
     AgentChannelService(RegistryLoop loop, RouteTable routes, Validation validation, AgentStreams streams,
-            int maxQueuedFrames, OpenStreams open) {
+            QueueBudget budget, OpenStreams open) {
         this.open = open;
         this.loop = loop;
         this.routes = routes;
         this.validation = validation;
         this.streams = streams;
-        this.maxQueuedFrames = maxQueuedFrames;
+        this.budget = budget;
     }
 
     @Override
     public StreamObserver<AgentFrame> connect(StreamObserver<NetworkFrame> responses) {
         OutboundStream<NetworkFrame> out = new OutboundStream<>((CallStreamObserver<NetworkFrame>) responses,
-                maxQueuedFrames);
+                budget);
         AgentStream agent = new AgentStream(loop, routes, validation, streams, out);
         open.track(agent, out);
         return agent;

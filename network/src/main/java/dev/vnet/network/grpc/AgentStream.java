@@ -53,6 +53,8 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
     private volatile String instanceId = "";
     private volatile boolean registering;
     private volatile boolean ended;
+    /** The registry's clock is the system clock (Coordinator), so this is comparable with its times. */
+    private volatile long lastFrameAtMs = Long.MIN_VALUE;
 
     AgentStream(RegistryLoop loop, RouteTable routes, Validation validation, AgentStreams streams,
             OutboundStream<NetworkFrame> out) {
@@ -67,6 +69,7 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
 
     @Override
     public void onNext(AgentFrame frame) {
+        lastFrameAtMs = System.currentTimeMillis();
         if (!registering && frame.getFrameCase() != AgentFrame.FrameCase.REGISTER) {
             refuse(Status.INVALID_ARGUMENT.withDescription("the first frame on AgentChannel must be 'register'"));
             return;
@@ -75,7 +78,12 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
             case REPLY -> reply(frame.getReply());
             case BROADCAST -> broadcast(frame.getBroadcast());
             case HEARTBEAT -> {
-                out.send(NetworkFrame.newBuilder().setHeartbeatAck(HeartbeatAck.newBuilder()
+                String problem = validation.load(frame.getHeartbeat().getLoad());
+                if (problem != null) {
+                    refuse(Failures.invalid("heartbeat refused: " + problem));
+                    return;
+                }
+                out.sendUrgent(NetworkFrame.newBuilder().setHeartbeatAck(HeartbeatAck.newBuilder()
                         .setReceivedAtMs(System.currentTimeMillis())).build());
                 loop.run(registry -> registry.heartbeat(this, frame.getHeartbeat().getLoad()));
             }
@@ -119,7 +127,7 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
             return;
         }
         if (reply.hasError()) {
-            route.sink().fail(reply.getError());
+            route.sink().fail(Errors.cut(reply.getError()));
         } else {
             route.sink().reply(ContainerReply.newBuilder().setPayload(reply.getPayload()).setAgentId(agentId)
                     .setEpoch(route.epoch()).build());
@@ -194,6 +202,11 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
     }
 
     @Override
+    public long lastFrameAtMs() {
+        return lastFrameAtMs;
+    }
+
+    @Override
     public void registered(RegisterAck ack) {
         command(NetworkFrame.newBuilder().setRegistered(ack).build());
     }
@@ -218,9 +231,12 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
         command(NetworkFrame.newBuilder().setDisconnect(command).build());
     }
 
-    /** Commands must not be lost: an agent too far behind to take one is cut off, and will re-register. */
+    /**
+     * Commands must not be lost, and data queued for the agent never refuses one (commands are counted only as
+     * messages): an agent too far behind to take one is cut off, and will re-register.
+     */
     private void command(NetworkFrame frame) {
-        if (!out.send(frame) && !ended) {
+        if (!out.sendControl(frame) && !ended) {
             close("it fell too far behind reading commands");
         }
     }

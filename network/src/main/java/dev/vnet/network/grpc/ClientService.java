@@ -36,6 +36,7 @@ import dev.vnet.wire.Errors;
 import dev.vnet.security.AuthInterceptor;
 import dev.vnet.wire.Names;
 import dev.vnet.wire.OutboundStream;
+import dev.vnet.wire.QueueBudget;
 import io.grpc.Status;
 import io.grpc.stub.CallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -63,12 +64,12 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
     private final ScheduledExecutorService timers;
     private final long defaultTimeoutMs;
     private final long defaultLeaseMs;
-    private final int maxQueuedFrames;
+    private final QueueBudget budget;
     private final OpenStreams streams;
 
     ClientService(RegistryLoop loop, EventHub events, RequestForwarder forwarder, Validation validation,
             InFlightLimit inFlight, RegistrySettings settings, ScheduledExecutorService timers, long defaultTimeoutMs,
-            long defaultLeaseMs, int maxQueuedFrames, OpenStreams streams) {
+            long defaultLeaseMs, QueueBudget budget, OpenStreams streams) {
         this.streams = streams;
         this.loop = loop;
         this.events = events;
@@ -80,7 +81,7 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
         this.timers = timers;
         this.defaultTimeoutMs = defaultTimeoutMs;
         this.defaultLeaseMs = defaultLeaseMs;
-        this.maxQueuedFrames = maxQueuedFrames;
+        this.budget = budget;
     }
 
     // ---- streams ----
@@ -88,7 +89,7 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
     @Override
     public StreamObserver<ClientFrame> session(StreamObserver<ServerFrame> responses) {
         OutboundStream<ServerFrame> out = new OutboundStream<>((CallStreamObserver<ServerFrame>) responses,
-                maxQueuedFrames);
+                budget);
         SessionStream session = new SessionStream(loop, forwarder, validation, inFlight, AuthInterceptor.caller(),
                 settings, defaultTimeoutMs, out);
         streams.track(session, out);
@@ -98,7 +99,7 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
     @Override
     public StreamObserver<ConnectFrame> connect(StreamObserver<ConnectEvent> responses) {
         OutboundStream<ConnectEvent> out = new OutboundStream<>((CallStreamObserver<ConnectEvent>) responses,
-                maxQueuedFrames);
+                budget);
         ConnectionStream connection = new ConnectionStream(loop, timers, defaultTimeoutMs, out);
         streams.track(connection, out);
         return connection;
@@ -106,7 +107,10 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
 
     @Override
     public void watchEvents(WatchEventsRequest request, StreamObserver<Event> responses) {
-        OutboundStream<Event> out = new OutboundStream<>((CallStreamObserver<Event>) responses, maxQueuedFrames);
+        if (refuse(validation.eventKinds(request.getKindsList()), responses)) {
+            return;
+        }
+        OutboundStream<Event> out = new OutboundStream<>((CallStreamObserver<Event>) responses, budget);
         WatchStream watcher = new WatchStream(out, request.getKindsList());
         streams.track(watcher, out);
         loop.run(registry -> {

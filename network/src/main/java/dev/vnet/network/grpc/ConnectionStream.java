@@ -100,9 +100,8 @@ final class ConnectionStream implements ConnectionSink, StreamObserver<ConnectFr
         if (!ready) {
             early.add(payload);
         } else if (!out.send(ConnectEvent.newBuilder().setBroadcast(payload).build())) {
+            // The stream dropped this reader: it fell behind its queue budget (the status says which).
             over = true;
-            out.fail(Status.RESOURCE_EXHAUSTED.withDescription("this connection fell too far behind the container's "
-                    + "broadcasts; connect again"));
             loop.run(registry -> registry.disconnect(uuid, clientId, this));
         }
     }

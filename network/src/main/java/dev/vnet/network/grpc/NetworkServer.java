@@ -11,6 +11,7 @@ import dev.vnet.wire.DaemonThreads;
 import dev.vnet.wire.Grpc;
 import dev.vnet.wire.LeaderHints;
 import dev.vnet.wire.Names;
+import dev.vnet.wire.ServerGuard;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
@@ -44,7 +45,7 @@ public final class NetworkServer implements AutoCloseable {
 
     public NetworkServer(NetworkConfig config, ServerSecurity security, RegistrySettings settings, RegistryLoop loop,
             RouteTable routes, EventHub events, StoreReader store, ServingGate gate, RoutedCalls routedCalls,
-            ServerInterceptor statuses) {
+            ServerInterceptor statuses, StreamBudgets budgets) {
         this.config = config;
         NetworkConfig.Limits limits = config.limits();
         Validation validation = new Validation(config.maxPayloadBytes(),
@@ -54,14 +55,17 @@ public final class NetworkServer implements AutoCloseable {
         List<BindableService> services = List.of(
                 new ClientService(loop, events, forwarder, validation, inFlight, settings, timers,
                         config.defaultRequestTimeout().toMillis(), config.sessionLease().toMillis(),
-                        config.maxQueuedFrames(), openStreams),
-                new AgentChannelService(loop, routes, validation, agentStreams, config.maxQueuedFrames(), openStreams),
+                        budgets.client(), openStreams),
+                new AgentChannelService(loop, routes, validation, agentStreams, budgets.agent(), openStreams),
                 new AdminService(store, adminReaders, loop, validation.names()));
         timers.scheduleWithFixedDelay(() -> agentStreams.sweep(System.nanoTime()), 10, 10, TimeUnit.MILLISECONDS);
         // Interceptors run last to first: every refusal is counted; who calls is checked before whether this
         // replica serves.
+        ServerGuard guard = new ServerGuard(new ServerGuard.Limits(limits.maxStreamsPerConnection(),
+                "vnet.network.limits.max-streams-per-connection", limits.firstMessageTimeout(),
+                "vnet.network.limits.first-message-timeout"), timers);
         this.server = Grpc.startServer(config.host(), config.port(), Grpc.maxMessageBytes(config.maxPayloadBytes()),
-                services, List.of(gate, security.auth(), statuses), health, security.tls());
+                services, List.of(gate, security.auth(), statuses), health, security.tls(), guard);
         health.setStatus("", ServingStatus.NOT_SERVING);
     }
 

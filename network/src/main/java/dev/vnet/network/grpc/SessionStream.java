@@ -20,6 +20,7 @@ import dev.vnet.wire.OutboundStream;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +28,9 @@ import java.util.concurrent.TimeUnit;
  * for its calls. Each call is answered by one frame with the same call id, in whatever order answers come.
  */
 final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, OpenStreams.Endable {
+
+    /** Calls a client may send after 'hello' without waiting for 'welcome'. */
+    private static final int MAX_EARLY_CALLS = 1024;
 
     private final RegistryLoop loop;
     private final RequestForwarder forwarder;
@@ -39,6 +43,8 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
     private volatile String sessionId;
     private volatile boolean helloSeen;
     private volatile boolean ended;
+    /** Calls that came between 'hello' and the session's opening; null outside that time. */
+    private ArrayDeque<ClientFrame> early;
 
     SessionStream(RegistryLoop loop, RequestForwarder forwarder, Validation validation, InFlightLimit inFlight,
             Principal caller, RegistrySettings settings, long defaultTimeoutMs, OutboundStream<ServerFrame> out) {
@@ -61,20 +67,59 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
             case PING -> ping(frame);
             case HELLO -> hello(frame);
             default -> {
-                if (sessionId == null) {
-                    answer(frame.getCallId(), Errors.error(Status.Code.FAILED_PRECONDITION,
-                            "send 'hello' and wait for 'welcome' before making calls"));
+                if (held(frame)) {
                     return;
                 }
-                switch (frame.getFrameCase()) {
-                    case REQUEST -> request(frame.getCallId(), frame.getRequest());
-                    case GET -> get(frame.getCallId(), frame);
-                    case RELEASE -> release(frame.getCallId(), frame.getRelease().getUuid());
-                    case SEND -> send(frame.getCallId(), frame.getSend());
-                    default -> answer(frame.getCallId(), Errors.error(Status.Code.INVALID_ARGUMENT,
-                            "frame " + frame.getFrameCase() + " carries nothing to do"));
+                if (sessionId == null) {
+                    answer(frame.getCallId(), Errors.error(Status.Code.FAILED_PRECONDITION,
+                            "send 'hello' before making calls"));
+                    return;
+                }
+                call(frame);
+            }
+        }
+    }
+
+    private void call(ClientFrame frame) {
+        switch (frame.getFrameCase()) {
+            case REQUEST -> request(frame.getCallId(), frame.getRequest());
+            case GET -> get(frame.getCallId(), frame);
+            case RELEASE -> release(frame.getCallId(), frame.getRelease().getUuid());
+            case SEND -> send(frame.getCallId(), frame.getSend());
+            default -> answer(frame.getCallId(), Errors.error(Status.Code.INVALID_ARGUMENT,
+                    "frame " + frame.getFrameCase() + " carries nothing to do"));
+        }
+    }
+
+    /**
+     * Holds a call that came after 'hello' but before the session opened, to handle it then: frames are handled in
+     * the order they arrive, whether or not the client waited for 'welcome'.
+     */
+    private synchronized boolean held(ClientFrame frame) {
+        if (early == null) {
+            return false;
+        }
+        if (early.size() >= MAX_EARLY_CALLS) {
+            answer(frame.getCallId(), Errors.error(Status.Code.RESOURCE_EXHAUSTED, "more than " + MAX_EARLY_CALLS
+                    + " calls sent before 'welcome'; wait for it"));
+        } else {
+            early.addLast(frame);
+        }
+        return true;
+    }
+
+    /** Handles the calls held while the session opened, then lets new ones through; in arrival order. */
+    private void handleEarlyCalls() {
+        while (true) {
+            ClientFrame next;
+            synchronized (this) {
+                next = early == null ? null : early.pollFirst();
+                if (next == null) {
+                    early = null;
+                    return;
                 }
             }
+            call(next);
         }
     }
 
@@ -89,6 +134,9 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
         if (problem != null) {
             out.fail(Failures.invalid(problem));
             return;
+        }
+        synchronized (this) {
+            early = new ArrayDeque<>();
         }
         loop.call(registry -> new Opened(registry.openSession(name, this, settings.aliveTimeoutMs()).id(),
                         registry.leaderEpoch()))
@@ -109,6 +157,7 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
                             .setPingIntervalMs(settings.heartbeatIntervalMs())
                             .setAliveTimeoutMs(settings.aliveTimeoutMs())
                             .setLeaderEpoch(opened.leaderEpoch())).build());
+                    handleEarlyCalls();
                 });
     }
 
@@ -117,7 +166,7 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
         if (id != null) {
             loop.run(registry -> registry.touchSession(id));
         }
-        out.send(ServerFrame.newBuilder().setPong(Pong.newBuilder()
+        out.sendUrgent(ServerFrame.newBuilder().setPong(Pong.newBuilder()
                 .setSentAtMs(frame.getPing().getSentAtMs()).setServerTimeMs(System.currentTimeMillis())).build());
     }
 

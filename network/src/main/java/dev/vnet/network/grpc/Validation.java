@@ -3,12 +3,16 @@ package dev.vnet.network.grpc;
 import dev.vnet.proto.v1.AgentRegister;
 import dev.vnet.proto.v1.ContainerRequest;
 import dev.vnet.proto.v1.ContainerType;
+import dev.vnet.proto.v1.EventKind;
 import dev.vnet.proto.v1.GetRequest;
+import dev.vnet.proto.v1.Load;
 import dev.vnet.proto.v1.Payload;
 import dev.vnet.proto.v1.RunningContainer;
 import dev.vnet.proto.v1.StatelessOffer;
 import dev.vnet.wire.Endpoint;
+import dev.vnet.wire.MessageBounds;
 import dev.vnet.wire.Names;
+import java.util.List;
 
 /**
  * Checks every field of what clients and agents send before it reaches the registry. Each method answers null
@@ -17,6 +21,8 @@ import dev.vnet.wire.Names;
 final class Validation {
 
     private static final int MAX_CLIENT_NAME = 128;
+    private static final int MAX_VERSION_LENGTH = 128;
+    private static final String PAYLOAD_SETTING = "vnet.network.max-payload-bytes";
 
     private final int maxPayloadBytes;
     private final Names names;
@@ -45,22 +51,22 @@ final class Validation {
         if (request.getType() == ContainerType.UNRECOGNIZED) {
             return "type " + request.getTypeValue() + " is not a ContainerType";
         }
-        if (request.getResources().getCpu() < 0 || request.getResources().getMemoryBytes() < 0) {
-            return "resources must not be negative";
-        }
-        return null;
+        return MessageBounds.amounts("resources", request.getResources().getCpu(),
+                request.getResources().getMemoryBytes());
     }
 
     String request(ContainerRequest request) {
-        String problem = Names.first(
-                names.idProblem("uuid", request.getUuid()),
-                names.operationProblem("operation", request.getOperation()),
-                names.optionalIdProblem("session_id", request.getSessionId()),
-                payload("payload", request.getPayload()));
-        if (problem == null && request.getTimeoutMs() < 0) {
-            return "timeout_ms must not be negative";
-        }
-        return problem;
+        return MessageBounds.request(names, request, maxPayloadBytes, PAYLOAD_SETTING);
+    }
+
+    /** A heartbeat's load: it steers placement, so it must be a real amount. */
+    String load(Load load) {
+        String problem = MessageBounds.amounts("load", load.getCpu(), load.getMemoryBytes());
+        return problem == null && load.getContainers() < 0 ? "load.containers must not be negative" : problem;
+    }
+
+    String eventKinds(List<EventKind> kinds) {
+        return kinds.contains(EventKind.UNRECOGNIZED) ? "kinds has a value that is not an EventKind" : null;
     }
 
     String release(String sessionId, String uuid) {
@@ -88,9 +94,17 @@ final class Validation {
                 return problem;
             }
         }
-        if (registration.getCapacity().getCpu() < 0 || registration.getCapacity().getMemoryBytes() < 0
-                || registration.getCapacity().getMaxContainers() < 0) {
-            return "capacity must not be negative";
+        problem = MessageBounds.amounts("capacity", registration.getCapacity().getCpu(),
+                registration.getCapacity().getMemoryBytes());
+        if (problem != null) {
+            return problem;
+        }
+        if (registration.getCapacity().getMaxContainers() < 0) {
+            return "capacity.max_containers must not be negative";
+        }
+        if (registration.getVersion().length() > MAX_VERSION_LENGTH) {
+            return "version is " + registration.getVersion().length() + " characters long; the limit is "
+                    + MAX_VERSION_LENGTH;
         }
         for (StatelessOffer offer : registration.getStatelessList()) {
             problem = Names.first(names.idProblem("stateless.uuid", offer.getUuid()),
@@ -112,9 +126,7 @@ final class Validation {
     }
 
     private String payload(String field, Payload payload) {
-        int size = payload.getData().size();
-        return size > maxPayloadBytes ? field + " is " + size + " bytes; the limit is " + maxPayloadBytes
-                + " (vnet.network.max-payload-bytes)" : null;
+        return MessageBounds.payload(field, payload, maxPayloadBytes, PAYLOAD_SETTING);
     }
 
     private static String endpoint(String endpoint) {

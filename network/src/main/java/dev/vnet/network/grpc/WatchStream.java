@@ -10,7 +10,10 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
-/** One {@code WatchEvents} stream: forwards the events it asked for, and is dropped when it falls behind. */
+/**
+ * One {@code WatchEvents} stream: forwards the events it asked for, and is dropped when it falls behind its queue
+ * budget.
+ */
 final class WatchStream implements EventHub.Watcher, OpenStreams.Endable {
 
     private final OutboundStream<Event> out;
@@ -34,11 +37,7 @@ final class WatchStream implements EventHub.Watcher, OpenStreams.Endable {
         if (!kinds.contains(event.getKind())) {
             return true;
         }
-        if (!out.send(event)) {
-            out.fail(Status.RESOURCE_EXHAUSTED.withDescription("this watch fell too far behind the events; "
-                    + "watch again with a snapshot"));
-            return false;
-        }
-        return true;
+        // A watcher too far behind is dropped by its stream, with a status that says which budget it passed.
+        return out.send(event);
     }
 }

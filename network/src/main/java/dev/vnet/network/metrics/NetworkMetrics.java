@@ -2,6 +2,7 @@ package dev.vnet.network.metrics;
 
 import dev.vnet.network.events.EventHub;
 import dev.vnet.network.grpc.RoutedCalls;
+import dev.vnet.network.grpc.StreamBudgets;
 import dev.vnet.network.registry.RegistryLoop;
 import dev.vnet.network.registry.RegistryStats;
 import dev.vnet.network.store.StoreWriter;
@@ -56,6 +57,18 @@ public class NetworkMetrics {
     /** Times routed requests. */
     public RoutedCalls routedCalls() {
         return routedCalls;
+    }
+
+    /** Counts readers dropped because they fell behind their queue budget, by the budget they passed. */
+    public void readerDropped(String budget) {
+        registry.counter("vnet.streams.dropped", "budget", budget).increment();
+    }
+
+    /** Shows the bytes client streams queue for slow readers now. */
+    public void watchQueuedBytes(StreamBudgets budgets) {
+        Gauge.builder("vnet.streams.queued", budgets, StreamBudgets::clientBytesQueued).baseUnit("bytes")
+                .description("Bytes waiting on client streams for slow readers (bounded by "
+                        + "vnet.network.limits.max-queued-bytes)").register(registry);
     }
 
     /** Counts failed calls of the gRPC API. */

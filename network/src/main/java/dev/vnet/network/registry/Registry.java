@@ -105,6 +105,8 @@ public final class Registry {
      * second copy (and fence the first, with its state).
      */
     private long recoveryEndsMs;
+    /** When the registry last ticked; -1 before its first tick. */
+    private long lastTickMs = -1;
     private final List<HeldGet> heldGets = new ArrayList<>();
     private long leaderEpoch = 1;
     /** Who leads (this coordinator, once elected), for watchers' snapshots. */
@@ -967,16 +969,43 @@ public final class Registry {
 
     // ------------------------------------------------------------------------------------------------- time
 
+    /**
+     * Time in which this registry itself did not run (a long GC pause, a frozen process, a command that held its
+     * thread) is nobody's silence: the heartbeats and pings that arrived meanwhile still wait in the queue behind
+     * this tick, which was due earlier. So whatever of the gap between two ticks passes one heartbeat interval is
+     * credited to every agent and session before anyone is judged silent.
+     */
+    private void forgiveOwnStall(long now) {
+        long stall = lastTickMs < 0 ? 0 : now - lastTickMs - settings.heartbeatIntervalMs();
+        lastTickMs = now;
+        if (stall <= 0) {
+            return;
+        }
+        for (AgentRecord agent : agents.values()) {
+            agent.lastHeartbeatMs = Math.min(now, agent.lastHeartbeatMs + stall);
+            for (Standby standby : agent.standbys) {
+                standby.lastHeartbeatMs = Math.min(now, standby.lastHeartbeatMs + stall);
+            }
+        }
+        for (SessionRecord session : sessions.values()) {
+            session.lastSeenMs = Math.min(now, session.lastSeenMs + stall);
+        }
+        LOG.log(Level.WARNING, () -> "the registry did not run for " + (stall + settings.heartbeatIntervalMs())
+                + " ms (this process paused, or one command held its thread): agents and sessions are "
+                + "not blamed for that silence");
+    }
+
     /** Applies the passing of time: silent agents and sessions, slow starts, idle containers, expired waits. */
     public void tick() {
         long now = clock.millis();
+        forgiveOwnStall(now);
         if (now >= recoveryEndsMs && !heldGets.isEmpty()) {
             releaseHeldGets();
         }
         for (AgentRecord agent : List.copyOf(agents.values())) {
-            long silentMs = now - agent.lastHeartbeatMs;
+            long silentMs = now - Math.max(agent.lastHeartbeatMs, agent.link.lastFrameAtMs());
             if (silentMs > settings.aliveTimeoutMs()) {
-                agentGone(agent, "sent no heartbeat for " + silentMs + " ms");
+                agentGone(agent, "sent no heartbeat, nor anything else, for " + silentMs + " ms");
             }
         }
         List<SessionRecord> expired = new ArrayList<>();
@@ -994,8 +1023,9 @@ public final class Registry {
         }
         for (AgentRecord agent : List.copyOf(agents.values())) {
             for (Standby standby : List.copyOf(agent.standbys)) {
-                if (now - standby.lastHeartbeatMs > settings.aliveTimeoutMs()) {
-                    dropStandby(agent, standby, "sent no heartbeat for " + (now - standby.lastHeartbeatMs) + " ms");
+                long silentMs = now - Math.max(standby.lastHeartbeatMs, standby.link.lastFrameAtMs());
+                if (silentMs > settings.aliveTimeoutMs()) {
+                    dropStandby(agent, standby, "sent no heartbeat, nor anything else, for " + silentMs + " ms");
                 }
             }
             if (agent.state == AgentState.AGENT_STATE_DRAINING && now >= agent.drainDeadlineMs) {

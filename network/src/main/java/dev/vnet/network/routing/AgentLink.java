@@ -18,6 +18,13 @@ public interface AgentLink {
 
     String instanceId();
 
+    /**
+     * When the last frame of any kind (heartbeat, reply, broadcast...) came from the agent, on the registry's clock;
+     * {@code Long.MIN_VALUE} before the first. Every frame is a sign of life: a heartbeat read late, behind a burst of
+     * the agent's broadcasts, must not make a working agent look silent.
+     */
+    long lastFrameAtMs();
+
     /** Answers the registration. Always the first frame the agent gets on this link. */
     void registered(RegisterAck ack);
 

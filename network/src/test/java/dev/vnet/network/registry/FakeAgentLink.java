@@ -26,6 +26,8 @@ final class FakeAgentLink implements AgentLink {
     /** Everything in the order it was sent, for tests of ordering. */
     final List<Object> sent = new ArrayList<>();
     String closedBecause;
+    /** When the fake agent last sent a frame of any kind; the test moves it. */
+    long lastFrameAtMs = Long.MIN_VALUE;
 
     FakeAgentLink(String agentId, String instanceId) {
         this.agentId = agentId;
@@ -35,6 +37,11 @@ final class FakeAgentLink implements AgentLink {
     @Override
     public String agentId() {
         return agentId;
+    }
+
+    @Override
+    public long lastFrameAtMs() {
+        return lastFrameAtMs;
     }
 
     @Override

@@ -361,6 +361,47 @@ class RegistryTest {
     class AgentLife {
 
         @Test
+        void anyFrameFromAnAgentIsASignOfLife() {
+            FakeAgentLink busy = agent("busy", "echo");
+            FakeAgentLink silent = agent("silent", "echo");
+
+            // Neither heartbeat reaches the registry; the busy agent's broadcasts and replies keep arriving.
+            for (int second = 0; second <= ALIVE_MS / 1000; second++) {
+                clock.advance(1_000);
+                busy.lastFrameAtMs = clock.millis();
+                registry.tick();
+            }
+
+            assertThat(busy.closedBecause).isNull();
+            assertThat(silent.closedBecause).contains("no heartbeat, nor anything else");
+        }
+
+        @Test
+        void aStallOfTheRegistryItselfIsBlamedOnNoAgentAndNoSession() {
+            FakeAgentLink a1 = agent("a1", "echo");
+            RecordingSessionLink link = new RecordingSessionLink();
+            String s = registry.openSession("pinging", link, ALIVE_MS).id();
+            passTime(1_000, s, a1);
+
+            // The registry's thread stalls for five seconds (a GC pause, a command that took long): the heartbeats
+            // and pings of that time still wait in its queue, behind this overdue tick.
+            clock.advance(5_000);
+            registry.tick();
+
+            assertThat(a1.closedBecause).isNull();
+            assertThat(link.closedBecause).isNull();
+            assertThat(registry.agents()).extracting(a -> a.getAgentId()).containsExactly("a1");
+
+            // Silence after the stall still counts.
+            for (int second = 0; second <= ALIVE_MS / 1000; second++) {
+                clock.advance(1_000);
+                registry.tick();
+            }
+            assertThat(a1.closedBecause).contains("no heartbeat");
+            assertThat(link.closedBecause).contains("no sign of life");
+        }
+
+        @Test
         void anAgentSilentPastTheAliveTimeoutIsRemovedWithItsContainers() {
             FakeAgentLink a1 = agent("a1", "echo");
             FakeAgentLink a2 = agent("a2", "echo");
