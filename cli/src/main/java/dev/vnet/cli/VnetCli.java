@@ -50,9 +50,20 @@ public final class VnetCli implements Runnable {
         new CommandLine(this).usage(System.out);
     }
 
+    /**
+     * A deadline that expired before the channel ever had a connection (grpc-java marks such calls
+     * "waiting_for_connection"): on a busy machine the first connection attempt can outlast a short --timeout, and
+     * the cause is the same as a refused connection.
+     */
+    private static boolean neverConnected(VnetException error) {
+        return error.code() == io.grpc.Status.Code.DEADLINE_EXCEEDED
+                && error.getMessage().contains("waiting_for_connection");
+    }
+
     private static String explain(VnetException error) {
         String message = error.getMessage();
-        if (error.code() == io.grpc.Status.Code.UNAVAILABLE && message.contains("io exception")) {
+        if (error.code() == io.grpc.Status.Code.UNAVAILABLE && message.contains("io exception")
+                || neverConnected(error)) {
             return message + " (is a network running there? start one with: bin/vnet network)";
         }
         if (error.code() == io.grpc.Status.Code.UNAVAILABLE && message.contains("Network closed for unknown reason")) {

@@ -27,7 +27,9 @@ class VnetCliTest {
     @Test
     void anUnreachableNetworkExitsWithOneAndSaysWhatToDo() {
         assertThat(run("agents", "--network", "127.0.0.1:1", "--timeout", "2s")).isEqualTo(1);
-        assertThat(err.toString()).startsWith("error: UNAVAILABLE").contains("bin/vnet network");
+        // Refused at once on an idle machine; on a busy one the 2 s can end before the first attempt does.
+        assertThat(err.toString()).matches("(?s)error: (UNAVAILABLE|DEADLINE_EXCEEDED).*")
+                .contains("bin/vnet network");
     }
 
     @Test
