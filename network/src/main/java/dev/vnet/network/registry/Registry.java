@@ -339,6 +339,8 @@ public final class Registry {
             if (known.state == ContainerState.CONTAINER_STATE_STARTING) {
                 // The start command went out on the old stream and may be lost: ask again on the new one.
                 afterAck.add(() -> agent.link.start(startCommand(known, known.epoch)));
+            } else if (known.type == ContainerType.CONTAINER_TYPE_STATELESS) {
+                lost(known, "agent " + agent.agentId + " reconnected without it");
             } else {
                 remove(known, "agent " + agent.agentId + " reconnected without it");
             }
@@ -434,9 +436,11 @@ public final class Registry {
             if (container.agent != agent) {
                 continue; // only reserved here, for a move: the move itself picks another target
             }
-            if (container.state == ContainerState.CONTAINER_STATE_STARTING) {
+            if (container.state == ContainerState.CONTAINER_STATE_STARTING
+                    && container.type != ContainerType.CONTAINER_TYPE_STATELESS) {
                 remove(container, "agent " + agent.agentId + " " + reason);
             } else {
+                // A stateless copy that was still starting fails over like a running one: the next offer is activated.
                 lost(container, "agent " + agent.agentId + " " + reason);
             }
         }
@@ -836,7 +840,9 @@ public final class Registry {
             detach(container, reason);
             migrations.start(container, Migration.Trigger.AUTOMATIC, false, null);
         } else {
-            // It was being moved with its old copy still serving; that copy is gone now.
+            // It was being moved with its old copy still serving; that copy is gone now, so the move must not give
+            // up for want of a target (it would leave the container with no copy at all).
+            container.migration.fromStillRuns = false;
             detach(container, reason);
         }
     }
@@ -881,6 +887,13 @@ public final class Registry {
     }
 
     private void failStart(ContainerRecord container, RegistryException failure) {
+        if (container.type == ContainerType.CONTAINER_TYPE_STATELESS && container.offers.size() > 1) {
+            // That copy could not be activated: the next offer is, and this agent's offer goes last.
+            container.offers.remove(container.agentId);
+            container.offers.add(container.agentId);
+            lost(container, failure.getMessage());
+            return;
+        }
         for (ContainerRecord.PendingGet pending : container.pendingGets) {
             pending.result().completeExceptionally(failure);
         }
