@@ -94,6 +94,7 @@ public final class Registry {
     /** Agents known from the store that have not come back yet, with when they are given up. */
     private final Map<String, StoredAgent> awaitedAgents = new HashMap<>();
     private final UnknownRouteWaits unknownRouteWaits = new UnknownRouteWaits();
+    private final BlipGraces blipGraces = new BlipGraces();
     private long awaitedUntilMs;
     private final PriorityQueue<IdleEntry> idle =
             new PriorityQueue<>(Comparator.comparingLong(IdleEntry::expiresAtMs));
@@ -378,7 +379,7 @@ public final class Registry {
     public void agentDisconnected(AgentLink link, String reason) {
         AgentRecord agent = current(link);
         if (agent != null) {
-            agentGone(agent, reason);
+            agentGone(agent, reason, true);
             return;
         }
         Standby standby = standbyOf(link);
@@ -410,9 +411,11 @@ public final class Registry {
     /**
      * The process that held an agent id is gone. A standby instance takes over at once (its offers count, and the
      * dead instance's stateless and ha containers move to it first); without one the agent is removed. Either way
-     * the containers the dead process ran are lost: standard ones removed, stateless and ha ones moved.
+     * the containers the dead process ran are lost: standard ones removed, stateless and ha ones moved. When only
+     * its stream dropped (a blip) and no standby took over, its standard containers are kept for the blip grace.
      */
-    private void agentGone(AgentRecord agent, String reason) {
+    private void agentGone(AgentRecord agent, String reason, boolean streamDropped) {
+        boolean blip = streamDropped && agent.standbys.isEmpty() && settings.blipGraceMs() > 0;
         List<ContainerRecord> ran = List.copyOf(agent.containers.values());
         for (String uuid : List.copyOf(agent.offered)) {
             ContainerRecord offered = containers.get(uuid);
@@ -436,12 +439,41 @@ public final class Registry {
             if (container.agent != agent) {
                 continue; // only reserved here, for a move: the move itself picks another target
             }
-            if (container.state == ContainerState.CONTAINER_STATE_STARTING
+            if (blip && container.type == ContainerType.CONTAINER_TYPE_STANDARD
+                    && container.state == ContainerState.CONTAINER_STATE_RUNNING) {
+                keepThroughBlip(container, agent, reason);
+            } else if (container.state == ContainerState.CONTAINER_STATE_STARTING
                     && container.type != ContainerType.CONTAINER_TYPE_STATELESS) {
                 remove(container, "agent " + agent.agentId + " " + reason);
             } else {
                 // A stateless copy that was still starting fails over like a running one: the next offer is activated.
                 lost(container, "agent " + agent.agentId + " " + reason);
+            }
+        }
+    }
+
+    /**
+     * A standard container whose agent's stream dropped waits RECOVERING, with its references, for the agent to
+     * re-register it within the blip grace (calls wait for it meanwhile); {@link #tick} removes it after that.
+     */
+    private void keepThroughBlip(ContainerRecord container, AgentRecord agent, String reason) {
+        blipGraces.start(agent.agentId, clock.millis() + settings.blipGraceMs());
+        detach(container, reason + "; kept for " + settings.blipGraceMs() + " ms (vnet.network.blip-grace) for it to "
+                + "come back", ContainerState.CONTAINER_STATE_RECOVERING);
+        recovering.add(container);
+    }
+
+    /** The blip grace of these agents ended: the standard containers that did not come back with them are removed. */
+    private void endBlipGraces(long now) {
+        for (String agentId : blipGraces.ended(now)) {
+            if (agents.containsKey(agentId)) {
+                continue; // it came back: its registration settled what it runs
+            }
+            for (ContainerRecord container : List.copyOf(recovering)) {
+                if (container.agentId.equals(agentId)) {
+                    lost(container, "its agent " + agentId + " did not come back within the blip grace of "
+                            + settings.blipGraceMs() + " ms");
+                }
             }
         }
     }
@@ -849,13 +881,18 @@ public final class Registry {
 
     /** The container's copy no longer serves: unrouted, MOVING until a move activates it elsewhere. */
     private void detach(ContainerRecord container, String reason) {
+        detach(container, reason, ContainerState.CONTAINER_STATE_MOVING);
+    }
+
+    /** The container's copy no longer serves: unrouted, in {@code state} until it is activated again. */
+    private void detach(ContainerRecord container, String reason, ContainerState state) {
         if (container.agent != null) {
             container.agent.unplace(container);
             container.agent = null;
         }
         recovering.remove(container);
         starting.remove(container);
-        container.moveTo(ContainerState.CONTAINER_STATE_MOVING);
+        container.moveTo(state);
         if (container.route != null) {
             routes.remove(container.route);
             closeSubscribers(container.route, "the container is moving (" + reason + "); connect again");
@@ -1018,7 +1055,7 @@ public final class Registry {
         for (AgentRecord agent : List.copyOf(agents.values())) {
             long silentMs = now - Math.max(agent.lastHeartbeatMs, agent.link.lastFrameAtMs());
             if (silentMs > settings.aliveTimeoutMs()) {
-                agentGone(agent, "sent no heartbeat, nor anything else, for " + silentMs + " ms");
+                agentGone(agent, "sent no heartbeat, nor anything else, for " + silentMs + " ms", false);
             }
         }
         List<SessionRecord> expired = new ArrayList<>();
@@ -1046,6 +1083,7 @@ public final class Registry {
             }
         }
         migrations.tick(now);
+        endBlipGraces(now);
         if (!awaitedAgents.isEmpty() && now >= awaitedUntilMs) {
             giveUpAwaitedAgents();
         }
@@ -1090,7 +1128,7 @@ public final class Registry {
                     + settings.recoveryWindowMs() + " ms of the coordinator's start: marked unhealthy");
         }
         for (ContainerRecord container : List.copyOf(recovering)) {
-            if (agents.get(container.agentId) == null) {
+            if (agents.get(container.agentId) == null && !blipGraces.running(container.agentId)) {
                 lost(container, "its agent " + container.agentId + " did not come back after the coordinator "
                         + "restarted");
             }

@@ -185,6 +185,8 @@ class RegistryRecoveryTest {
 
         registry.agentDisconnected(a1, "closed its stream");
         assertThat(store.lastHealthOf("a1").status()).isEqualTo(NodeStatus.NODE_STATUS_UNHEALTHY);
+        clock.advance(registry.settings().blipGraceMs());
+        registry.tick();
         assertThat(store.removed).containsExactly("u");
         assertThatThrownBy(() -> registry.release(session, "u")).isInstanceOf(RegistryException.class);
     }
