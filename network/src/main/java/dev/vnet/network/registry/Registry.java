@@ -96,6 +96,8 @@ public final class Registry {
     private final UnknownRouteWaits unknownRouteWaits = new UnknownRouteWaits();
     private final BlipGraces blipGraces = new BlipGraces();
     private long awaitedUntilMs;
+    /** Whether the containers restored from the store are still waiting for the end of the recovery window. */
+    private boolean restoredContainersPending;
     private final PriorityQueue<IdleEntry> idle =
             new PriorityQueue<>(Comparator.comparingLong(IdleEntry::expiresAtMs));
     /** Every kind an agent has declared since this coordinator started: tells a typo from a missing agent. */
@@ -126,8 +128,9 @@ public final class Registry {
     }
 
     /**
-     * Starts from what the store held: this coordinator's leader epoch, the agents it knew (awaited for the
-     * recovery window; those that do not come back are marked unhealthy) and the containers (RECOVERING until
+     * Starts from what the store held: this coordinator's leader epoch, the agents it knew alive (awaited for the
+     * recovery window; those that do not come back are marked unhealthy; those that had left already are not
+     * awaited) and the containers (RECOVERING until
      * their agent re-registers them; lost with it otherwise). Called once, before any client or agent is served.
      */
     public void restore(StoredState state) {
@@ -137,9 +140,12 @@ public final class Registry {
         recoveryEndsMs = now + settings.recoveryWindowMs();
         awaitedUntilMs = recoveryEndsMs;
         for (StoredAgent agent : state.agents()) {
-            awaitedAgents.put(agent.agentId(), agent);
+            if (!state.goneAgentIds().contains(agent.agentId())) {
+                awaitedAgents.put(agent.agentId(), agent);
+            }
             knownKinds.addAll(agent.kinds());
         }
+        restoredContainersPending = !state.containers().isEmpty();
         for (StoredContainer stored : state.containers()) {
             ContainerRecord container = new ContainerRecord(stored.uuid(), stored.kind(), stored.type(),
                     stored.labels(), stored.spec(), stored.resources(), stored.preferredCluster(), stored.createdAtMs());
@@ -153,8 +159,8 @@ public final class Registry {
             index(container);
             recovering.add(container);
         }
-        LOG.log(Level.INFO, () -> "registry restored with leader epoch " + leaderEpoch + ": " + state.agents().size()
-                + " agents awaited and " + state.containers().size() + " containers recovering for "
+        LOG.log(Level.INFO, () -> "registry restored with leader epoch " + leaderEpoch + ": " + awaitedAgents.size()
+                + " agents awaited (of " + state.agents().size() + " known) and " + state.containers().size() + " containers recovering for "
                 + settings.recoveryWindowMs() + " ms");
     }
 
@@ -1084,7 +1090,7 @@ public final class Registry {
         }
         migrations.tick(now);
         endBlipGraces(now);
-        if (!awaitedAgents.isEmpty() && now >= awaitedUntilMs) {
+        if ((!awaitedAgents.isEmpty() || restoredContainersPending) && now >= awaitedUntilMs) {
             giveUpAwaitedAgents();
         }
         unknownRouteWaits.expire(now);
@@ -1120,6 +1126,7 @@ public final class Registry {
 
     /** Agents the store knew that did not come back within the recovery window: unhealthy, their containers lost. */
     private void giveUpAwaitedAgents() {
+        restoredContainersPending = false;
         for (StoredAgent gone : List.copyOf(awaitedAgents.values())) {
             awaitedAgents.remove(gone.agentId());
             store.health(new StoredHealth(gone.agentId(), NodeStatus.NODE_STATUS_UNHEALTHY, gone.lastSeenMs(),
