@@ -101,7 +101,8 @@ public class Coordinator implements LeaderListener {
         this.settings = new RegistrySettings(config.heartbeatInterval().toMillis(), config.aliveTimeout().toMillis(),
                 config.idleTimeout().toMillis(), idleByKind, config.startTimeout().toMillis(),
                 config.recoveryWindow().toMillis(), config.maxConcurrentMigrations(), config.drainTimeout().toMillis(),
-                new RegistryLimits(config.limits().maxContainersPerSession(), config.limits().maxAgents()));
+                new RegistryLimits(config.limits().maxContainersPerSession(), config.limits().maxAgents()),
+                config.blipGrace().toMillis());
         this.writer = new StoreWriter(pool, storeConfig);
         this.loop = new RegistryLoop(newRegistry());
     }

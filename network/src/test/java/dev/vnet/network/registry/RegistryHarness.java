@@ -56,6 +56,13 @@ final class RegistryHarness {
         return link;
     }
 
+    /** Registers an agent on a link made by the test (e.g. the same instance on a new stream) and keeps it heartbeating. */
+    void register(FakeAgentLink link, AgentRegister registration) {
+        registry.registerAgent(link, registration);
+        alive.add(link);
+        assertCountsMatch();
+    }
+
     FakeAgentLink agent(String agentId, String cluster, String... kinds) {
         return agent(agentId, agentId + "-1", AgentRegister.newBuilder().setCluster(cluster)
                 .addAllKinds(Arrays.asList(kinds)));

@@ -105,6 +105,32 @@ class RegistryRecoveryTest {
     }
 
     @Test
+    void onlyAgentsAliveAtTheCrashAreAwaited() {
+        registry.restore(new StoredState(LEADER_EPOCH, List.of(storedA1, storedA2), List.of(stored("c2", "a2", 11)),
+                java.util.Set.of("a2")));
+
+        CompletableFuture<Route> route = registry.awaitRoute("nowhere", clock.millis() + 10_000);
+        assertThat(route).as("a1 may still bring it").isNotDone();
+        FakeAgentLink a1 = register("a1");
+
+        assertThat(route).as("a2 had left before the crash: nobody else is awaited").isCompletedExceptionally();
+        assertThatThrownBy(route::join).hasMessageContaining("does not exist");
+        assertThat(registry.containerCount()).as("c2 waits out the window, in case a2 returns").isOne();
+        clock.advance(WINDOW_MS);
+        registry.heartbeat(a1, Load.getDefaultInstance());
+        registry.tick();
+        assertThat(registry.containerCount()).as("a2 did not come back: its container is lost").isZero();
+    }
+
+    @Test
+    void whenEveryKnownAgentHadLeftNothingIsAwaited() {
+        registry.restore(new StoredState(LEADER_EPOCH, List.of(storedA1, storedA2), List.of(),
+                java.util.Set.of("a1", "a2")));
+
+        assertThat(registry.awaitRoute("nowhere", clock.millis() + 10_000)).isCompletedExceptionally();
+    }
+
+    @Test
     void aCallForAnUnknownContainerWaitsNoLongerThanItsDeadline() {
         restore();
 
@@ -185,6 +211,8 @@ class RegistryRecoveryTest {
 
         registry.agentDisconnected(a1, "closed its stream");
         assertThat(store.lastHealthOf("a1").status()).isEqualTo(NodeStatus.NODE_STATUS_UNHEALTHY);
+        clock.advance(registry.settings().blipGraceMs());
+        registry.tick();
         assertThat(store.removed).containsExactly("u");
         assertThatThrownBy(() -> registry.release(session, "u")).isInstanceOf(RegistryException.class);
     }

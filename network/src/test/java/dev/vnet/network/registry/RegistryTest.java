@@ -422,17 +422,20 @@ class RegistryTest {
         }
 
         @Test
-        void aClosedStreamRemovesTheAgentAtOnce() {
+        void aClosedStreamRemovesTheAgentAtOnceAndItsStandardContainersAfterTheBlipGrace() {
             FakeAgentLink a1 = agent("a1", "echo");
             runningContainer(a1, session(), "u-1", "echo");
 
             registry.agentDisconnected(a1, "closed its stream");
 
             assertThat(registry.agentCount()).isZero();
+            assertThat(registry.containerCount()).as("kept for the blip grace").isOne();
+            clock.advance(ALIVE_MS);
+            registry.tick();
             assertThat(registry.containerCount()).isZero();
             Event removed = events.stream().filter(e -> e.getKind() == EventKind.EVENT_KIND_CONTAINER_REMOVED)
                     .findFirst().orElseThrow();
-            assertThat(removed.getReason()).contains("a1").contains("closed its stream");
+            assertThat(removed.getReason()).contains("a1").contains("blip grace");
         }
 
         @Test
