@@ -4,6 +4,7 @@ import dev.vnet.client.ConnectionProblems;
 import dev.vnet.client.VnetException;
 import dev.vnet.wire.Errors;
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,12 +24,13 @@ import picocli.CommandLine.Command;
 public final class VnetCli implements Runnable {
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv()));
     }
 
     /** Runs one command line; returns the exit code. */
-    static int run(String[] args, PrintWriter out, PrintWriter err) {
+    static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment) {
         CommandLine cli = new CommandLine(new VnetCli());
+        cli.setDefaultValueProvider(new EnvDefaults(environment));
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((failure, commandLine, parseResult) -> {

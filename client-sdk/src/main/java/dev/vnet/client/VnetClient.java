@@ -27,6 +27,7 @@ import dev.vnet.proto.v1.NodeInfo;
 import dev.vnet.proto.v1.NodeStatus;
 import dev.vnet.proto.v1.Payload;
 import dev.vnet.proto.v1.ReleaseRequest;
+import dev.vnet.proto.v1.ReleaseResponse;
 import dev.vnet.proto.v1.ServerFrame;
 import dev.vnet.security.ChannelSecurity;
 import dev.vnet.security.ClientTls;
@@ -140,9 +141,17 @@ public final class VnetClient implements AutoCloseable {
     }
 
     public CompletableFuture<Integer> releaseAsync(String uuid) {
+        return releaseWithOutcome(uuid).thenApply(ReleaseResponse::getReferences);
+    }
+
+    /**
+     * Drops this client's reference; the answer says the references left and, when none are, when the container
+     * will stop (its idle timeout) unless someone gets it again.
+     */
+    public CompletableFuture<ReleaseResponse> releaseWithOutcome(String uuid) {
         session.forget(uuid);
         return session.call(ClientFrame.newBuilder().setRelease(ReleaseRequest.newBuilder().setUuid(uuid)),
-                deadline(null)).thenApply(frame -> answerOf(frame).getReleased().getReferences());
+                deadline(null)).thenApply(frame -> answerOf(frame).getReleased());
     }
 
     // ---- calls ----

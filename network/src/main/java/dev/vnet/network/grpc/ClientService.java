@@ -194,7 +194,7 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
             return;
         }
         respond(loop.call(registry -> registry.release(request.getSessionId(), request.getUuid())),
-                left -> ReleaseResponse.newBuilder().setReferences(left).build(), responses);
+                Function.identity(), responses);
     }
 
     @Override

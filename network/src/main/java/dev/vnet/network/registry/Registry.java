@@ -28,6 +28,7 @@ import dev.vnet.proto.v1.MigrationInfo;
 import dev.vnet.proto.v1.NodeStatus;
 import dev.vnet.proto.v1.Payload;
 import dev.vnet.proto.v1.RegisterAck;
+import dev.vnet.proto.v1.ReleaseResponse;
 import dev.vnet.proto.v1.Resources;
 import dev.vnet.proto.v1.RunningContainer;
 import dev.vnet.proto.v1.StartContainer;
@@ -737,9 +738,9 @@ public final class Registry {
     /**
      * Drops a session's reference.
      *
-     * @return the references left, from all sessions
+     * @return the references left, from all sessions, and, when none are left, when the container will stop
      */
-    public int release(String sessionId, String uuid) {
+    public ReleaseResponse release(String sessionId, String uuid) {
         SessionRecord session = requireSession(sessionId);
         session.lastSeenMs = clock.millis();
         session.containers.remove(uuid);
@@ -747,10 +748,12 @@ public final class Registry {
         if (container == null) {
             throw new RegistryException(Failure.NOT_FOUND, "container " + uuid + " does not exist (any more)");
         }
-        if (container.removeSession(sessionId) && container.sessions.isEmpty()) {
-            markIdle(container);
+        long stopsAtMs = container.removeSession(sessionId) && container.sessions.isEmpty() ? markIdle(container) : 0;
+        ReleaseResponse.Builder left = ReleaseResponse.newBuilder().setReferences(container.sessions.size());
+        if (stopsAtMs > 0) {
+            left.setIdleTimeoutMs(settings.idleTimeoutMs(container.kind)).setStopsAtMs(stopsAtMs);
         }
-        return container.sessions.size();
+        return left.build();
     }
 
     /**
@@ -944,12 +947,15 @@ public final class Registry {
         remove(container, failure.getMessage());
     }
 
-    private void markIdle(ContainerRecord container) {
+    /** Starts a container's idle timeout; returns when it will stop, or 0 when it does not stop when idle. */
+    private long markIdle(ContainerRecord container) {
         if (container.type == ContainerType.CONTAINER_TYPE_STATELESS) {
-            return;
+            return 0;
         }
         container.idleToken++;
-        idle.add(new IdleEntry(clock.millis() + settings.idleTimeoutMs(container.kind), container, container.idleToken));
+        long stopsAtMs = clock.millis() + settings.idleTimeoutMs(container.kind);
+        idle.add(new IdleEntry(stopsAtMs, container, container.idleToken));
+        return stopsAtMs;
     }
 
     /** Forgets a container: unroutes it, fails whoever waits for it, tells its holders and the watchers. */

@@ -16,6 +16,7 @@ import dev.vnet.proto.v1.GetRequest;
 import dev.vnet.proto.v1.GetResponse;
 import dev.vnet.proto.v1.Load;
 import dev.vnet.proto.v1.RegisterAck;
+import dev.vnet.proto.v1.ReleaseResponse;
 import dev.vnet.proto.v1.RunningContainer;
 import dev.vnet.proto.v1.StartContainer;
 import dev.vnet.proto.v1.TerminateContainer;
@@ -248,7 +249,10 @@ class RegistryTest {
             runningContainer(a1, s1, "u-1", "echo");
             registry.get(s2, get("echo").setUuid("u-1").build()).join();
 
-            assertThat(registry.release(s1, "u-1")).isEqualTo(1);
+            ReleaseResponse left = registry.release(s1, "u-1");
+            assertThat(left.getReferences()).isEqualTo(1);
+            assertThat(left.getIdleTimeoutMs()).as("still held: it does not stop").isZero();
+            assertThat(left.getStopsAtMs()).isZero();
             passTime(IDLE_MS + 5_000, s2);
 
             assertThat(a1.terminates).isEmpty();
@@ -265,7 +269,10 @@ class RegistryTest {
 
             registry.release(s1, "u-1");
             passTime(30_000, s2);
-            assertThat(registry.release(s2, "u-1")).isZero();
+            ReleaseResponse last = registry.release(s2, "u-1");
+            assertThat(last.getReferences()).isZero();
+            assertThat(last.getIdleTimeoutMs()).as("the release says when it stops").isEqualTo(IDLE_MS);
+            assertThat(last.getStopsAtMs()).isEqualTo(clock.millis() + IDLE_MS);
             passTime(IDLE_MS - 1_000, s2);
             assertThat(a1.terminates).isEmpty();
 
@@ -296,7 +303,7 @@ class RegistryTest {
             String s = session();
             runningContainer(a1, s, "room", "chat");
             runningContainer(a1, s, "e", "echo");
-            registry.release(s, "room");
+            assertThat(registry.release(s, "room").getIdleTimeoutMs()).isEqualTo(CHAT_IDLE_MS);
             registry.release(s, "e");
 
             passTime(CHAT_IDLE_MS + 1_000, s);
