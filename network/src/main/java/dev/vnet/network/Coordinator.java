@@ -1,5 +1,6 @@
 package dev.vnet.network;
 
+import dev.vnet.network.admin.AdminOperations;
 import dev.vnet.network.config.NetworkConfig;
 import dev.vnet.network.events.EventHub;
 import dev.vnet.network.grpc.NetworkServer;
@@ -23,7 +24,9 @@ import dev.vnet.proto.v1.LeaderInfo;
 import dev.vnet.server.SecurityConfig;
 import dev.vnet.server.PlaceholderSecrets;
 import dev.vnet.server.ServerSecurity;
+import dev.vnet.security.AuthInterceptor;
 import dev.vnet.wire.ColdStart;
+import dev.vnet.wire.Names;
 import io.grpc.Status;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -76,6 +79,8 @@ public class Coordinator implements LeaderListener {
     private final StoreWriter writer;
     private final RegistryLoop loop;
     private final RegistrySettings settings;
+    private volatile AdminOperations admin;
+    private volatile AuthInterceptor auth;
     private volatile NetworkServer server;
     private volatile LeaderElection election;
     private volatile Thread startup;
@@ -117,7 +122,11 @@ public class Coordinator implements LeaderListener {
         tracing.routedCalls().ifPresent(routedCalls::add);
         StreamBudgets budgets = new StreamBudgets(config, metrics::readerDropped);
         metrics.watchQueuedBytes(budgets);
-        server = new NetworkServer(config, security, settings, loop, routes, events, storeReader, gate,
+        NetworkConfig.Limits limits = config.limits();
+        admin = new AdminOperations(storeReader, loop,
+                new Names(limits.maxIdLength(), limits.maxLabels(), limits.maxLabelLength()), gate);
+        auth = security.auth();
+        server = new NetworkServer(config, security, settings, loop, routes, events, admin, gate,
                 RoutedCalls.all(routedCalls), metrics.rpcStatuses(), budgets);
         metrics.watch(loop, events, writer, this::leaderEpoch, config.metricsRefresh());
         LOG.infof("vnet network %s listening for gRPC on %s:%d; its store is %s", replicaId(), config.host(),
@@ -255,6 +264,10 @@ public class Coordinator implements LeaderListener {
         if (grpc != null) {
             grpc.close();
         }
+        AdminOperations operations = admin;
+        if (operations != null) {
+            operations.close();
+        }
         metrics.close();
     }
 
@@ -272,6 +285,21 @@ public class Coordinator implements LeaderListener {
 
     public int grpcPort() {
         return server.port();
+    }
+
+    /** What operators may ask and do, shared by the gRPC and HTTP APIs; null before start-up. */
+    public AdminOperations admin() {
+        return admin;
+    }
+
+    /** The bearer-token check of the gRPC port, which the HTTP API applies too; null before start-up. */
+    public AuthInterceptor auth() {
+        return auth;
+    }
+
+    /** The events every watcher gets (registry thread). */
+    public EventHub events() {
+        return events;
     }
 
     public RegistryLoop loop() {

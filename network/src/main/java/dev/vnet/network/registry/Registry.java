@@ -1280,6 +1280,15 @@ public final class Registry {
                 .toList();
     }
 
+    /** One container as it is now; NOT_FOUND when the registry does not hold it. */
+    public ContainerInfo container(String uuid) {
+        ContainerRecord container = containers.get(uuid);
+        if (container == null) {
+            throw new RegistryException(Failure.NOT_FOUND, "container " + uuid + " does not exist");
+        }
+        return container.toInfo();
+    }
+
     /** Containers matching every non-empty filter. */
     public List<ContainerInfo> containers(String kind, List<String> labels, String agentId) {
         List<ContainerInfo> result = new ArrayList<>();
