@@ -123,7 +123,7 @@ public class Coordinator implements LeaderListener {
         StreamBudgets budgets = new StreamBudgets(config, metrics::readerDropped);
         metrics.watchQueuedBytes(budgets);
         NetworkConfig.Limits limits = config.limits();
-        admin = new AdminOperations(storeReader, loop,
+        admin = new AdminOperations(storeReader, loop, events,
                 new Names(limits.maxIdLength(), limits.maxLabels(), limits.maxLabelLength()), gate);
         auth = security.auth();
         server = new NetworkServer(config, security, settings, loop, routes, events, admin, gate,
@@ -295,11 +295,6 @@ public class Coordinator implements LeaderListener {
     /** The bearer-token check of the gRPC port, which the HTTP API applies too; null before start-up. */
     public AuthInterceptor auth() {
         return auth;
-    }
-
-    /** The events every watcher gets (registry thread). */
-    public EventHub events() {
-        return events;
     }
 
     public RegistryLoop loop() {

@@ -1,5 +1,6 @@
 package dev.vnet.network.admin;
 
+import dev.vnet.network.events.EventHub;
 import dev.vnet.network.grpc.Failures;
 import dev.vnet.network.grpc.ServingGate;
 import dev.vnet.network.registry.Registry;
@@ -8,7 +9,7 @@ import dev.vnet.network.registry.RegistryStats;
 import dev.vnet.network.store.StoreReader;
 import dev.vnet.network.store.StoreUnavailableException;
 import dev.vnet.proto.v1.AgentInfo;
-import dev.vnet.proto.v1.ContainerInfo;
+import dev.vnet.proto.v1.ContainerDetail;
 import dev.vnet.proto.v1.LeaderInfo;
 import dev.vnet.proto.v1.MigrationInfo;
 import dev.vnet.proto.v1.NodeInfo;
@@ -46,6 +47,7 @@ public final class AdminOperations implements AutoCloseable {
     private final RegistryLoop loop;
     private final Names names;
     private final ServingGate gate;
+    private final EventHub events;
     private final ExecutorService readers = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(100), DaemonThreads.factory("vnet-admin"));
 
@@ -53,8 +55,9 @@ public final class AdminOperations implements AutoCloseable {
      * @param gate open while this replica leads: questions the registry answers are refused (UNAVAILABLE, naming
      *             the leader) while it is closed, since a standby's registry is empty
      */
-    public AdminOperations(StoreReader store, RegistryLoop loop, Names names, ServingGate gate) {
+    public AdminOperations(StoreReader store, RegistryLoop loop, EventHub events, Names names, ServingGate gate) {
         this.store = store;
+        this.events = events;
         this.loop = loop;
         this.names = names;
         this.gate = gate;
@@ -115,11 +118,11 @@ public final class AdminOperations implements AutoCloseable {
         }
         // The registry thread only collects; filtering the rest, sorting and paging happen on the caller's.
         return registry(registry -> registry.containers(query.kind(), query.labels(), query.agentId()))
-                .thenApply(query::page);
+                .thenApplyAsync(query::page, readers);
     }
 
-    /** One container as the leader holds it now. */
-    public CompletableFuture<ContainerInfo> container(String uuid) {
+    /** One container in full, as the leader holds it now. */
+    public CompletableFuture<ContainerDetail> container(String uuid) {
         String problem = names.idProblem("uuid", uuid);
         return problem != null ? invalid(problem) : registry(registry -> registry.container(uuid));
     }
@@ -153,6 +156,30 @@ public final class AdminOperations implements AutoCloseable {
             registry.delete(uuid);
             return null;
         });
+    }
+
+    /**
+     * Adds a watcher of every event from now on (registry thread). The watcher is dropped when it answers false,
+     * and when this replica stops leading: a watcher that must know checks {@link #leads()}.
+     */
+    public CompletableFuture<Void> watch(EventHub.Watcher watcher) {
+        return registry(registry -> {
+            events.add(watcher);
+            return null;
+        });
+    }
+
+    /** Whether this replica leads and serves (its registry answers). */
+    public boolean leads() {
+        return gate.isOpen();
+    }
+
+    /** Throws UNAVAILABLE (naming the leader when known) unless this replica leads. */
+    public void requireLeads() {
+        Status closed = gate.refusal();
+        if (closed != null) {
+            throw closed.asRuntimeException();
+        }
     }
 
     @Override

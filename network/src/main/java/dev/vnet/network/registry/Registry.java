@@ -11,6 +11,7 @@ import dev.vnet.proto.v1.AgentState;
 import dev.vnet.proto.v1.ClientConnect;
 import dev.vnet.proto.v1.ClientConnected;
 import dev.vnet.proto.v1.ClientDisconnect;
+import dev.vnet.proto.v1.ContainerDetail;
 import dev.vnet.proto.v1.ContainerInfo;
 import dev.vnet.proto.v1.ContainerStarted;
 import dev.vnet.proto.v1.ContainerState;
@@ -1280,13 +1281,13 @@ public final class Registry {
                 .toList();
     }
 
-    /** One container as it is now; NOT_FOUND when the registry does not hold it. */
-    public ContainerInfo container(String uuid) {
+    /** One container in full, as it is now; NOT_FOUND when the registry does not hold it. */
+    public ContainerDetail container(String uuid) {
         ContainerRecord container = containers.get(uuid);
         if (container == null) {
             throw new RegistryException(Failure.NOT_FOUND, "container " + uuid + " does not exist");
         }
-        return container.toInfo();
+        return container.toDetail();
     }
 
     /** Containers matching every non-empty filter. */
