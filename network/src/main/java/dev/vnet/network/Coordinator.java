@@ -1,6 +1,7 @@
 package dev.vnet.network;
 
 import dev.vnet.network.admin.AdminOperations;
+import dev.vnet.network.config.ConsoleConfig;
 import dev.vnet.network.config.NetworkConfig;
 import dev.vnet.network.events.EventHub;
 import dev.vnet.network.grpc.NetworkServer;
@@ -28,6 +29,7 @@ import dev.vnet.security.AuthInterceptor;
 import dev.vnet.wire.ColdStart;
 import dev.vnet.wire.Names;
 import io.grpc.Status;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -45,6 +47,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.Flyway;
 import org.jboss.logging.Logger;
@@ -64,6 +67,7 @@ public class Coordinator implements LeaderListener {
     private static final Logger LOG = Logger.getLogger(Coordinator.class);
 
     private final NetworkConfig config;
+    private final ConsoleConfig consoleConfig;
     private final SecurityConfig securityConfig;
     private final NetworkMetrics metrics;
     private final NetworkTracing tracing;
@@ -86,12 +90,13 @@ public class Coordinator implements LeaderListener {
     private volatile Thread startup;
     private volatile long leaderEpoch;
 
-    public Coordinator(NetworkConfig config, SecurityConfig securityConfig, StoreConfig storeConfig, Flyway flyway,
+    public Coordinator(NetworkConfig config, ConsoleConfig consoleConfig, SecurityConfig securityConfig, StoreConfig storeConfig, Flyway flyway,
             StoreReader storeReader, Pool pool, NetworkMetrics metrics, NetworkTracing tracing,
             @ConfigProperty(name = "vnet.db.url") String databaseUrl,
             @ConfigProperty(name = "vnet.db.user") String databaseUser,
             @ConfigProperty(name = "vnet.db.password") Optional<String> databasePassword) {
         this.config = config;
+        this.consoleConfig = consoleConfig;
         this.securityConfig = securityConfig;
         this.metrics = metrics;
         this.tracing = tracing;
@@ -150,7 +155,8 @@ public class Coordinator implements LeaderListener {
                 storeReader.leader();
                 gate.close("this coordinator stands by: it does not lead");
                 election = new LeaderElection("jdbc:" + databaseUrl, databaseUser, databasePassword.orElse(""),
-                        replicaId(), advertisedEndpoint(), config.leader().retryInterval(), config.leader().lease(),
+                        replicaId(), advertisedEndpoint(), consoleUrl(), config.leader().retryInterval(),
+                        config.leader().lease(),
                         this);
                 election.start();
                 return;
@@ -191,7 +197,8 @@ public class Coordinator implements LeaderListener {
             gate.open();
             server.serving(true);
             LeaderInfo leader = LeaderInfo.newBuilder().setEpoch(epoch).setHolder(replicaId())
-                    .setEndpoint(advertisedEndpoint()).setSinceMs(System.currentTimeMillis()).build();
+                    .setEndpoint(advertisedEndpoint()).setConsoleUrl(consoleUrl()).setSinceMs(System.currentTimeMillis())
+                    .build();
             loop.run(registry -> registry.leaderChanged(leader));
             LOG.infof("vnet network %s leads with epoch %d and serves, %d ms after the process started", replicaId(),
                     epoch, System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime());
@@ -314,10 +321,20 @@ public class Coordinator implements LeaderListener {
         return config.replicaId().orElseGet(Coordinator::hostName);
     }
 
-    private String advertisedEndpoint() {
-        String host = config.advertisedHost().orElseGet(() -> config.host().equals("0.0.0.0") ? localAddress()
+    /** Where operators reach this replica's console: vnet.console.url, else its advertised host and HTTP port. */
+    private String consoleUrl() {
+        return consoleConfig.url().orElseGet(() -> "http://" + advertisedHost() + ":"
+                + ConfigProvider.getConfig().getOptionalValue(LaunchMode.current() == LaunchMode.TEST
+                        ? "quarkus.http.test-port" : "quarkus.http.port", Integer.class).orElse(8080) + "/");
+    }
+
+    private String advertisedHost() {
+        return config.advertisedHost().orElseGet(() -> config.host().equals("0.0.0.0") ? localAddress()
                 : config.host());
-        return host + ":" + server.port();
+    }
+
+    private String advertisedEndpoint() {
+        return advertisedHost() + ":" + server.port();
     }
 
     private static String hostName() {

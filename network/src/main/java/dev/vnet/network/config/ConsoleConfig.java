@@ -3,6 +3,7 @@ package dev.vnet.network.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The operator console and its HTTP API ({@code /api/v1}, docs/CONSOLE.md), under {@code vnet.console}. They share
@@ -18,6 +19,13 @@ public interface ConsoleConfig {
      */
     @WithDefault("4096")
     int eventBuffer();
+
+    /**
+     * Where operators reach this replica's console, e.g. {@code https://vnet-1.example.com/}, recorded with the
+     * leadership so that a standby's console links to the leader's. Default: {@code http://} the advertised host
+     * ({@code vnet.network.advertised-host}) and the HTTP port.
+     */
+    Optional<String> url();
 
     /** How often {@code /api/v1/events} sends an {@code overview} event (counts and routed requests so far). */
     @WithDefault("2s")

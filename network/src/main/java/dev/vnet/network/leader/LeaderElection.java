@@ -53,6 +53,7 @@ public final class LeaderElection implements AutoCloseable {
     private final String password;
     private final String holder;
     private final String endpoint;
+    private final String consoleUrl;
     private final Duration retry;
     private final Duration lease;
     private final LeaderListener listener;
@@ -69,8 +70,10 @@ public final class LeaderElection implements AutoCloseable {
     private int standbysAtLastRenewal;
     private String lastProblem;
 
+    /** @param consoleUrl where operators reach this replica's console, recorded with the leadership */
     public LeaderElection(String jdbcUrl, String user, String password, String holder, String endpoint,
-            Duration retry, Duration lease, LeaderListener listener) {
+            String consoleUrl, Duration retry, Duration lease, LeaderListener listener) {
+        this.consoleUrl = consoleUrl;
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
@@ -181,9 +184,11 @@ public final class LeaderElection implements AutoCloseable {
         boolean continuing = serving;
         long taken;
         try (PreparedStatement update = session.prepareStatement("UPDATE coordinator_leader SET epoch = epoch + 1, "
-                + "holder = ?, endpoint = ?, since = now(), renewed_at = now() WHERE id = 1 RETURNING epoch")) {
+                + "holder = ?, endpoint = ?, console_url = ?, since = now(), renewed_at = now() WHERE id = 1 "
+                + "RETURNING epoch")) {
             update.setString(1, holder);
             update.setString(2, endpoint);
+            update.setString(3, consoleUrl);
             try (ResultSet rows = update.executeQuery()) {
                 rows.next();
                 taken = rows.getLong(1);
@@ -310,12 +315,13 @@ public final class LeaderElection implements AutoCloseable {
 
     private LeaderRow leaderRow(Connection session) throws SQLException {
         try (PreparedStatement read = session.prepareStatement("SELECT epoch, holder, endpoint, since, "
-                + "(extract(epoch FROM clock_timestamp() - renewed_at) * 1000)::bigint FROM coordinator_leader "
-                + "WHERE id = 1")) {
+                + "(extract(epoch FROM clock_timestamp() - renewed_at) * 1000)::bigint, console_url "
+                + "FROM coordinator_leader WHERE id = 1")) {
             try (ResultSet rows = read.executeQuery()) {
                 rows.next();
                 return new LeaderRow(LeaderInfo.newBuilder().setEpoch(rows.getLong(1)).setHolder(rows.getString(2))
-                        .setEndpoint(rows.getString(3)).setSinceMs(rows.getTimestamp(4).getTime()).build(),
+                        .setEndpoint(rows.getString(3)).setSinceMs(rows.getTimestamp(4).getTime())
+                        .setConsoleUrl(rows.getString(6)).build(),
                         rows.getLong(5));
             }
         }
