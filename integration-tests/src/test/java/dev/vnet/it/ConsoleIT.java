@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The operator console in a real browser (Debian's headless Chromium driven by Playwright's {@code playwright-core},
- * from integration-tests/src/test/console): a secured coordinator and two agents; sign in, see both nodes, watch an
+ * from integration-tests/console): a secured coordinator and two agents; sign in, see both nodes, watch an
  * ha container's move after {@code kill -9} of its agent and its history row appear without a reload, move it back
  * with the button, drain an agent, and check that a read-only token sees no migrate button and is refused 403.
  *
@@ -39,7 +39,7 @@ class ConsoleIT {
     private static final String AGENTS = "console-agents-0123456789abcdef";
     private static final String CONTAINER = "console-ha";
 
-    private final NodeExample browser = NodeExample.in("integration-tests/src/test/console");
+    private final NodeExample browser = NodeExample.in("integration-tests/console");
 
     @Test
     void anOperatorWatchesAFailoverMovesItBackAndDrainsAnAgent() throws Exception {

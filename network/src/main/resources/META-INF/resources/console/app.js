@@ -219,8 +219,20 @@ function containerChanged(name, container) {
   }
 }
 
+const moveKey = (m) => `${m.startedAtMs}|${m.fromAgent}`;
+
+/**
+ * Shows a move of the container on screen at once, from the event itself (the store records it a moment later),
+ * then reloads the detail once the store has had time to write it.
+ */
 function migrationChanged(migration) {
-  if (state.route.view === 'container' && state.route.uuid === migration.containerUuid) fetchDetail();
+  if (state.route.view !== 'container' || state.route.uuid !== migration.containerUuid) return;
+  const d = state.detail;
+  if (d && d.history) {
+    d.history = [migration, ...d.history.filter((m) => moveKey(m) !== moveKey(migration))]
+      .sort((a, b) => Number(b.startedAtMs) - Number(a.startedAtMs));
+  }
+  setTimeout(fetchDetail, 1500);
 }
 
 let scheduled = false;
@@ -545,7 +557,11 @@ async function fetchDetail() {
     const [detail, history] = await Promise.all([api.get('containers/' + encodeURIComponent(uuid)),
       api.get(`containers/${encodeURIComponent(uuid)}/history`).catch((e) => ({ error: e, migrations: [] }))]);
     if (state.route.uuid !== uuid) return;
-    state.detail = { container: detail, history: history.migrations, historyError: history.error };
+    const stored = new Set(history.migrations.map(moveKey));
+    const unwritten = (state.detail && state.detail.history || []).filter((m) => !stored.has(moveKey(m))
+      && m.status !== 'MIGRATION_STATUS_MIGRATING');
+    state.detail = { container: detail, historyError: history.error,
+      history: [...unwritten, ...history.migrations].sort((a, b) => Number(b.startedAtMs) - Number(a.startedAtMs)) };
   } catch (e) {
     if (state.route.uuid !== uuid) return;
     state.detail = { error: e };
