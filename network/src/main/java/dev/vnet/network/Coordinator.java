@@ -299,6 +299,12 @@ public class Coordinator implements LeaderListener {
         return admin;
     }
 
+    /** Replicas standing by behind this leader, as last counted; 0 while it does not lead. */
+    public int standbyReplicas() {
+        LeaderElection elected = election;
+        return elected == null ? 0 : elected.standbyReplicas();
+    }
+
     /** The bearer-token check of the gRPC port, which the HTTP API applies too; null before start-up. */
     public AuthInterceptor auth() {
         return auth;

@@ -226,6 +226,14 @@ const moveKey = (m) => `${m.startedAtMs}|${m.fromAgent}`;
  * then reloads the detail once the store has had time to write it.
  */
 function migrationChanged(migration) {
+  // The container's own update event comes before the move's end: the end says how it finished.
+  if (migration.status !== 'MIGRATION_STATUS_MIGRATING') {
+    const row = state.containers && state.containers.containers.find((c) => c.uuid === migration.containerUuid);
+    if (row) row.migrationStatus = migration.status;
+    if (state.detail && state.detail.container && state.route.uuid === migration.containerUuid) {
+      state.detail.container.container.migrationStatus = migration.status;
+    }
+  }
   if (state.route.view !== 'container' || state.route.uuid !== migration.containerUuid) return;
   const d = state.detail;
   if (d && d.history) {
@@ -305,13 +313,14 @@ function renderOverview() {
   const o = state.overview;
   const leader = state.leader;
   const stat = (label, value, testid) => h('div', { class: 'card stat' },
-    h('div', { class: 'value', 'data-testid': testid }, value), h('div', { class: 'label', text: label }));
+    h('div', { class: 'value', 'data-testid': testid }, value), h('div', { class: 'caption', text: label }));
   const last = state.samples[state.samples.length - 1];
   replace(view,
     h('h1', { text: 'Overview' }),
     h('div', { class: 'stats' },
       h('div', { class: 'card stat' }, h('div', { class: 'value', 'data-testid': 'leader' }, leader ? leader.holder || '—' : '—'),
-        h('div', { class: 'label' }, leader ? `leads with epoch ${leader.epoch}, since ${time(leader.sinceMs)}` : 'leader unknown')),
+        h('div', { class: 'caption' }, leader ? `leads with epoch ${leader.epoch}, since ${time(leader.sinceMs)}` : 'leader unknown',
+          o ? h('br') : null, o ? `${o.standbyReplicas} standby replica${o.standbyReplicas === 1 ? '' : 's'}` : null)),
       stat('agents', o ? count(Object.values(o.agentsByState).reduce((a, b) => a + b, 0)) : '—', 'agents-total'),
       stat('containers', o ? count(Object.values(o.containersByState).reduce((a, b) => a + b, 0)) : '—', 'containers-total'),
       stat('migrations in progress', o ? count(o.migrating) : '—', 'migrating'),
@@ -607,7 +616,7 @@ function renderDetail() {
           h('dt', { text: 'preferred cluster' }), h('dd', { text: c.preferredCluster || '—' }),
           h('dt', { text: 'created' }), h('dd', { text: time(c.createdAtMs) }))),
       h('section', { class: 'card', 'aria-labelledby': 'c-spec' }, h('h2', { id: 'c-spec', text: 'Spec' }), spec(d.container.spec),
-        h('div', { class: 'actions row', style: 'margin-top:1rem;flex:0' },
+        h('div', { class: 'buttons' },
           can('migration:manage') && type === 'ha' ? h('button', { class: 'primary', disabled: moving || d.removed,
             'data-testid': 'migrate', 'data-key': 'migrate', onclick: () => migrate(c), text: moving ? 'Migrating…' : 'Migrate…' }) : null,
           can('container:delete') && type !== 'stateless' ? h('button', { class: 'danger', disabled: moving || d.removed,

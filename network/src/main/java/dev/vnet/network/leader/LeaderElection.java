@@ -67,7 +67,8 @@ public final class LeaderElection implements AutoCloseable {
     /** This replica serves clients and agents: it leads, or rides out a database outage as the only replica. */
     private boolean serving;
     private long epoch;
-    private int standbysAtLastRenewal;
+    /** Written on the election thread, read by the console's overview. */
+    private volatile int standbysAtLastRenewal;
     private String lastProblem;
 
     /** @param consoleUrl where operators reach this replica's console, recorded with the leadership */
@@ -82,6 +83,11 @@ public final class LeaderElection implements AutoCloseable {
         this.retry = retry;
         this.lease = lease;
         this.listener = listener;
+    }
+
+    /** Replicas that were waiting for the lock when this replica last led and renewed its lease. */
+    public int standbyReplicas() {
+        return standbysAtLastRenewal;
     }
 
     public void start() {

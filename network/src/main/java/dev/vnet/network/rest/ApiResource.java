@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vnet.network.Coordinator;
 import dev.vnet.network.admin.AdminOperations;
 import dev.vnet.network.config.ConsoleConfig;
+import dev.vnet.network.registry.RegistryStats;
 import dev.vnet.proto.v1.EventKind;
 import dev.vnet.proto.v1.HistoryResponse;
 import dev.vnet.proto.v1.ListAgentsResponse;
@@ -98,8 +99,7 @@ public class ApiResource {
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Overview.class)))
     public CompletionStage<Response> overview(@Context HttpHeaders headers, @Context HttpServerRequest http) {
         return answer(headers, http, Permission.ADMIN_READ, "GET /api/v1/overview",
-                admin -> admin.stats().thenApply(stats -> Overview.of(stats, meters, System.currentTimeMillis())),
-                Function.identity());
+                admin -> admin.stats().thenApply(this::overview), Function.identity());
     }
 
     @GET
@@ -242,8 +242,7 @@ public class ApiResource {
                     EventKind.EVENT_KIND_UNSPECIFIED));
         }
         EventFeed feed = new EventFeed(admin, console.eventBuffer(), console.overviewInterval());
-        return feed.open(wanted, () -> admin.stats().thenApply(stats -> json(
-                        Overview.of(stats, meters, System.currentTimeMillis()))))
+        return feed.open(wanted, () -> admin.stats().thenApply(stats -> json(overview(stats))))
                 .map(message -> sse.newEventBuilder().name(message.name()).data(message.json())
                         .mediaType(MediaType.APPLICATION_JSON_TYPE).build());
     }
@@ -269,6 +268,10 @@ public class ApiResource {
         } catch (RuntimeException refused) {
             return CompletableFuture.completedFuture(ApiError.response(refused));
         }
+    }
+
+    private Overview overview(RegistryStats stats) {
+        return Overview.of(stats, coordinator.standbyReplicas(), meters, System.currentTimeMillis());
     }
 
     private String json(Object value) {
