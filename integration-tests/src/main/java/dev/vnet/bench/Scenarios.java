@@ -71,6 +71,10 @@ final class Scenarios implements AutoCloseable {
             case "failover" -> List.of(repeat(() -> failover()));
             case "migration" -> List.of(repeat(() -> migration()));
             case "store-writes" -> List.of(repeat(() -> StoreWrites.measure(options)));
+            case "console" -> {
+                requireSpawn("console");
+                yield List.of(repeat(() -> ConsolePaint.measure(options)));
+            }
             default -> throw new IllegalArgumentException(scenario);
         };
     }

@@ -1,5 +1,7 @@
 package dev.vnet.network;
 
+import dev.vnet.network.admin.AdminOperations;
+import dev.vnet.network.config.ConsoleConfig;
 import dev.vnet.network.config.NetworkConfig;
 import dev.vnet.network.events.EventHub;
 import dev.vnet.network.grpc.NetworkServer;
@@ -23,8 +25,11 @@ import dev.vnet.proto.v1.LeaderInfo;
 import dev.vnet.server.SecurityConfig;
 import dev.vnet.server.PlaceholderSecrets;
 import dev.vnet.server.ServerSecurity;
+import dev.vnet.security.AuthInterceptor;
 import dev.vnet.wire.ColdStart;
+import dev.vnet.wire.Names;
 import io.grpc.Status;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -42,6 +47,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.Flyway;
 import org.jboss.logging.Logger;
@@ -61,6 +67,7 @@ public class Coordinator implements LeaderListener {
     private static final Logger LOG = Logger.getLogger(Coordinator.class);
 
     private final NetworkConfig config;
+    private final ConsoleConfig consoleConfig;
     private final SecurityConfig securityConfig;
     private final NetworkMetrics metrics;
     private final NetworkTracing tracing;
@@ -76,17 +83,20 @@ public class Coordinator implements LeaderListener {
     private final StoreWriter writer;
     private final RegistryLoop loop;
     private final RegistrySettings settings;
+    private volatile AdminOperations admin;
+    private volatile AuthInterceptor auth;
     private volatile NetworkServer server;
     private volatile LeaderElection election;
     private volatile Thread startup;
     private volatile long leaderEpoch;
 
-    public Coordinator(NetworkConfig config, SecurityConfig securityConfig, StoreConfig storeConfig, Flyway flyway,
+    public Coordinator(NetworkConfig config, ConsoleConfig consoleConfig, SecurityConfig securityConfig, StoreConfig storeConfig, Flyway flyway,
             StoreReader storeReader, Pool pool, NetworkMetrics metrics, NetworkTracing tracing,
             @ConfigProperty(name = "vnet.db.url") String databaseUrl,
             @ConfigProperty(name = "vnet.db.user") String databaseUser,
             @ConfigProperty(name = "vnet.db.password") Optional<String> databasePassword) {
         this.config = config;
+        this.consoleConfig = consoleConfig;
         this.securityConfig = securityConfig;
         this.metrics = metrics;
         this.tracing = tracing;
@@ -118,7 +128,11 @@ public class Coordinator implements LeaderListener {
         tracing.routedCalls().ifPresent(routedCalls::add);
         StreamBudgets budgets = new StreamBudgets(config, metrics::readerDropped);
         metrics.watchQueuedBytes(budgets);
-        server = new NetworkServer(config, security, settings, loop, routes, events, storeReader, gate,
+        NetworkConfig.Limits limits = config.limits();
+        admin = new AdminOperations(storeReader, loop, events,
+                new Names(limits.maxIdLength(), limits.maxLabels(), limits.maxLabelLength()), gate);
+        auth = security.auth();
+        server = new NetworkServer(config, security, settings, loop, routes, events, admin, gate,
                 RoutedCalls.all(routedCalls), metrics.rpcStatuses(), budgets);
         metrics.watch(loop, events, writer, this::leaderEpoch, config.metricsRefresh());
         LOG.infof("vnet network %s listening for gRPC on %s:%d; its store is %s", replicaId(), config.host(),
@@ -142,7 +156,8 @@ public class Coordinator implements LeaderListener {
                 storeReader.leader();
                 gate.close("this coordinator stands by: it does not lead");
                 election = new LeaderElection("jdbc:" + databaseUrl, databaseUser, databasePassword.orElse(""),
-                        replicaId(), advertisedEndpoint(), config.leader().retryInterval(), config.leader().lease(),
+                        replicaId(), advertisedEndpoint(), consoleUrl(), config.leader().retryInterval(),
+                        config.leader().lease(),
                         this);
                 election.start();
                 return;
@@ -183,7 +198,8 @@ public class Coordinator implements LeaderListener {
             gate.open();
             server.serving(true);
             LeaderInfo leader = LeaderInfo.newBuilder().setEpoch(epoch).setHolder(replicaId())
-                    .setEndpoint(advertisedEndpoint()).setSinceMs(System.currentTimeMillis()).build();
+                    .setEndpoint(advertisedEndpoint()).setConsoleUrl(consoleUrl()).setSinceMs(System.currentTimeMillis())
+                    .build();
             loop.run(registry -> registry.leaderChanged(leader));
             LOG.infof("vnet network %s leads with epoch %d and serves, %d ms after the process started", replicaId(),
                     epoch, System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime());
@@ -256,6 +272,10 @@ public class Coordinator implements LeaderListener {
         if (grpc != null) {
             grpc.close();
         }
+        AdminOperations operations = admin;
+        if (operations != null) {
+            operations.close();
+        }
         metrics.close();
     }
 
@@ -275,6 +295,22 @@ public class Coordinator implements LeaderListener {
         return server.port();
     }
 
+    /** What operators may ask and do, shared by the gRPC and HTTP APIs; null before start-up. */
+    public AdminOperations admin() {
+        return admin;
+    }
+
+    /** Replicas standing by behind this leader, as last counted; 0 while it does not lead. */
+    public int standbyReplicas() {
+        LeaderElection elected = election;
+        return elected == null ? 0 : elected.standbyReplicas();
+    }
+
+    /** The bearer-token check of the gRPC port, which the HTTP API applies too; null before start-up. */
+    public AuthInterceptor auth() {
+        return auth;
+    }
+
     public RegistryLoop loop() {
         return loop;
     }
@@ -292,10 +328,20 @@ public class Coordinator implements LeaderListener {
         return config.replicaId().orElseGet(Coordinator::hostName);
     }
 
-    private String advertisedEndpoint() {
-        String host = config.advertisedHost().orElseGet(() -> config.host().equals("0.0.0.0") ? localAddress()
+    /** Where operators reach this replica's console: vnet.console.url, else its advertised host and HTTP port. */
+    private String consoleUrl() {
+        return consoleConfig.url().orElseGet(() -> "http://" + advertisedHost() + ":"
+                + ConfigProvider.getConfig().getOptionalValue(LaunchMode.current() == LaunchMode.TEST
+                        ? "quarkus.http.test-port" : "quarkus.http.port", Integer.class).orElse(8080) + "/");
+    }
+
+    private String advertisedHost() {
+        return config.advertisedHost().orElseGet(() -> config.host().equals("0.0.0.0") ? localAddress()
                 : config.host());
-        return host + ":" + server.port();
+    }
+
+    private String advertisedEndpoint() {
+        return advertisedHost() + ":" + server.port();
     }
 
     private static String hostName() {

@@ -45,15 +45,23 @@ public final class ServingGate implements ServerInterceptor {
         return closedBecause == null;
     }
 
+    /** Null while open; else the UNAVAILABLE status that says why, and where the leader is when known. */
+    public Status refusal() {
+        String reason = closedBecause;
+        if (reason == null) {
+            return null;
+        }
+        String leader = leaderEndpoint;
+        return Status.UNAVAILABLE.withDescription(reason + (leader.isEmpty() ? "" : "; the leader is " + leader));
+    }
+
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
-        String reason = closedBecause;
         String method = call.getMethodDescriptor().getFullMethodName();
-        if (reason != null && method.startsWith("vnet.") && !method.equals(WHO_LEADS)) {
-            String leader = leaderEndpoint;
-            call.close(Status.UNAVAILABLE.withDescription(reason + (leader.isEmpty() ? "" : "; the leader is " + leader)),
-                    LeaderHints.trailers(leader));
+        Status refusal = method.startsWith("vnet.") && !method.equals(WHO_LEADS) ? refusal() : null;
+        if (refusal != null) {
+            call.close(refusal, LeaderHints.trailers(leaderEndpoint));
             return new ServerCall.Listener<>() { };
         }
         return next.startCall(call, headers);

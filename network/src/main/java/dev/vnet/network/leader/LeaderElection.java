@@ -53,6 +53,7 @@ public final class LeaderElection implements AutoCloseable {
     private final String password;
     private final String holder;
     private final String endpoint;
+    private final String consoleUrl;
     private final Duration retry;
     private final Duration lease;
     private final LeaderListener listener;
@@ -66,11 +67,14 @@ public final class LeaderElection implements AutoCloseable {
     /** This replica serves clients and agents: it leads, or rides out a database outage as the only replica. */
     private boolean serving;
     private long epoch;
-    private int standbysAtLastRenewal;
+    /** Written on the election thread, read by the console's overview. */
+    private volatile int standbysAtLastRenewal;
     private String lastProblem;
 
+    /** @param consoleUrl where operators reach this replica's console, recorded with the leadership */
     public LeaderElection(String jdbcUrl, String user, String password, String holder, String endpoint,
-            Duration retry, Duration lease, LeaderListener listener) {
+            String consoleUrl, Duration retry, Duration lease, LeaderListener listener) {
+        this.consoleUrl = consoleUrl;
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
@@ -79,6 +83,11 @@ public final class LeaderElection implements AutoCloseable {
         this.retry = retry;
         this.lease = lease;
         this.listener = listener;
+    }
+
+    /** Replicas that were waiting for the lock when this replica last led and renewed its lease. */
+    public int standbyReplicas() {
+        return standbysAtLastRenewal;
     }
 
     public void start() {
@@ -181,9 +190,11 @@ public final class LeaderElection implements AutoCloseable {
         boolean continuing = serving;
         long taken;
         try (PreparedStatement update = session.prepareStatement("UPDATE coordinator_leader SET epoch = epoch + 1, "
-                + "holder = ?, endpoint = ?, since = now(), renewed_at = now() WHERE id = 1 RETURNING epoch")) {
+                + "holder = ?, endpoint = ?, console_url = ?, since = now(), renewed_at = now() WHERE id = 1 "
+                + "RETURNING epoch")) {
             update.setString(1, holder);
             update.setString(2, endpoint);
+            update.setString(3, consoleUrl);
             try (ResultSet rows = update.executeQuery()) {
                 rows.next();
                 taken = rows.getLong(1);
@@ -310,12 +321,13 @@ public final class LeaderElection implements AutoCloseable {
 
     private LeaderRow leaderRow(Connection session) throws SQLException {
         try (PreparedStatement read = session.prepareStatement("SELECT epoch, holder, endpoint, since, "
-                + "(extract(epoch FROM clock_timestamp() - renewed_at) * 1000)::bigint FROM coordinator_leader "
-                + "WHERE id = 1")) {
+                + "(extract(epoch FROM clock_timestamp() - renewed_at) * 1000)::bigint, console_url "
+                + "FROM coordinator_leader WHERE id = 1")) {
             try (ResultSet rows = read.executeQuery()) {
                 rows.next();
                 return new LeaderRow(LeaderInfo.newBuilder().setEpoch(rows.getLong(1)).setHolder(rows.getString(2))
-                        .setEndpoint(rows.getString(3)).setSinceMs(rows.getTimestamp(4).getTime()).build(),
+                        .setEndpoint(rows.getString(3)).setSinceMs(rows.getTimestamp(4).getTime())
+                        .setConsoleUrl(rows.getString(6)).build(),
                         rows.getLong(5));
             }
         }

@@ -11,6 +11,7 @@ import dev.vnet.proto.v1.AgentState;
 import dev.vnet.proto.v1.ClientConnect;
 import dev.vnet.proto.v1.ClientConnected;
 import dev.vnet.proto.v1.ClientDisconnect;
+import dev.vnet.proto.v1.ContainerDetail;
 import dev.vnet.proto.v1.ContainerInfo;
 import dev.vnet.proto.v1.ContainerStarted;
 import dev.vnet.proto.v1.ContainerState;
@@ -1342,6 +1343,15 @@ public final class Registry {
     public List<AgentInfo> agents() {
         return agents.values().stream().map(AgentRecord::toInfo).sorted(Comparator.comparing(AgentInfo::getAgentId))
                 .toList();
+    }
+
+    /** One container in full, as it is now; NOT_FOUND when the registry does not hold it. */
+    public ContainerDetail container(String uuid) {
+        ContainerRecord container = containers.get(uuid);
+        if (container == null) {
+            throw new RegistryException(Failure.NOT_FOUND, "container " + uuid + " does not exist");
+        }
+        return container.toDetail();
     }
 
     /** Containers matching every non-empty filter. */

@@ -81,7 +81,8 @@ public class StoreReader {
     public LeaderInfo leader() {
         LeaderEntity leader = read(() -> LeaderEntity.<LeaderEntity>findById((short) 1));
         return LeaderInfo.newBuilder().setEpoch(leader.epoch).setHolder(leader.holder).setEndpoint(leader.endpoint)
-                .setSinceMs(StoreCodec.millis(leader.since)).build();
+                .setSinceMs(StoreCodec.millis(leader.since))
+                .setConsoleUrl(leader.consoleUrl == null ? "" : leader.consoleUrl).build();
     }
 
     /** Runs a Panache query in a session; written as a lambda (not a method reference) so Panache can enhance it. */

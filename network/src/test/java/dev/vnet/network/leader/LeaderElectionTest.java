@@ -129,7 +129,7 @@ class LeaderElectionTest {
 
     private Recorder candidate(String name, Duration retry, Duration lease) {
         Recorder recorder = new Recorder();
-        LeaderElection election = new LeaderElection(jdbcUrl, "postgres", "", name, name + ":1", retry, lease,
+        LeaderElection election = new LeaderElection(jdbcUrl, "postgres", "", name, name + ":1", "", retry, lease,
                 recorder);
         started.add(election);
         election.start();
