@@ -31,10 +31,11 @@ public interface ContainerKind {
      * by returning false here.
      */
     default boolean selfFencing(ContainerType type) {
-        return selfFencing() || type == ContainerType.CONTAINER_TYPE_HA || type == ContainerType.CONTAINER_TYPE_STATELESS;
+        return selfFencing() || type == ContainerType.CONTAINER_TYPE_HA
+                || type == ContainerType.CONTAINER_TYPE_STATELESS;
     }
 
-    /** Self-fencing for every container of this kind, standard ones included (see {@link #selfFencing(ContainerType)}). */
+    /** Self-fencing for all of this kind's containers, standard ones too; see {@link #selfFencing(ContainerType)}. */
     default boolean selfFencing() {
         return false;
     }

@@ -132,8 +132,8 @@ public final class Registry {
     /**
      * Starts from what the store held: this coordinator's leader epoch, the agents it knew alive (awaited for the
      * recovery window; those that do not come back are marked unhealthy; those that had left already are not
-     * awaited) and the containers (RECOVERING until
-     * their agent re-registers them; lost with it otherwise). Called once, before any client or agent is served.
+     * awaited) and the containers (RECOVERING until their agent re-registers them; lost with it otherwise). Called
+     * once, before any client or agent is served.
      */
     public void restore(StoredState state) {
         long now = clock.millis();
@@ -162,8 +162,8 @@ public final class Registry {
             recovering.add(container);
         }
         LOG.log(Level.INFO, () -> "registry restored with leader epoch " + leaderEpoch + ": " + awaitedAgents.size()
-                + " agents awaited (of " + state.agents().size() + " known) and " + state.containers().size() + " containers recovering for "
-                + settings.recoveryWindowMs() + " ms");
+                + " agents awaited (of " + state.agents().size() + " known) and " + state.containers().size()
+                + " containers recovering for " + settings.recoveryWindowMs() + " ms");
     }
 
     public long leaderEpoch() {

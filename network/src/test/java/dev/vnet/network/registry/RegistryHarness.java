@@ -56,7 +56,7 @@ final class RegistryHarness {
         return link;
     }
 
-    /** Registers an agent on a link made by the test (e.g. the same instance on a new stream) and keeps it heartbeating. */
+    /** Registers an agent on a link the test made (the same instance on a new stream, say); it heartbeats on. */
     void register(FakeAgentLink link, AgentRegister registration) {
         registry.registerAgent(link, registration);
         alive.add(link);
