@@ -38,8 +38,11 @@ async function boot() {
   banners();
   who();
   window.addEventListener('hashchange', route);
-  await load();
+  // The view asks for its own data at once; the shared state (leader, agents, counts) comes alongside.
+  const loading = load();
   route();
+  await loading.catch(fatal);
+  render();
   connect();
   setInterval(tickAges, 1000);
 }
@@ -101,13 +104,19 @@ async function load() {
   state.leader = leader;
   state.nodes = nodes.nodes;
   try {
-    const [agents, overview, moving] = await Promise.all([api.get('agents'), api.get('overview'),
-      api.get('containers?migration=migrating&limit=1000')]);
+    const [agents, overview] = await Promise.all([api.get('agents'), api.get('overview')]);
     state.standby = null;
     state.agents = new Map(agents.agents.map((a) => [a.agentId, a]));
     sample(overview);
-    state.migrating = new Map(moving.containers.map((c) => [c.uuid, { containerUuid: c.uuid, fromAgent: c.agentId,
-      toAgent: '', startedAtMs: 0 }]));
+    // Moves under way before the page opened; later ones come as events. Not waited for: it reads every container.
+    api.get('containers?migration=migrating&limit=1000').then((moving) => {
+      for (const c of moving.containers) {
+        if (!state.migrating.has(c.uuid)) {
+          state.migrating.set(c.uuid, { containerUuid: c.uuid, fromAgent: c.agentId, toAgent: '', startedAtMs: 0 });
+        }
+      }
+      schedule();
+    }).catch(() => {});
   } catch (e) {
     if (e.code !== 'UNAVAILABLE') throw e;
     state.standby = e;
