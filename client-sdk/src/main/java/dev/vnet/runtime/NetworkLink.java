@@ -33,6 +33,7 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -374,7 +375,9 @@ final class NetworkLink implements AutoCloseable {
             endpoints.established(endpoint);
             if (first) {
                 LOG.log(Level.INFO, () -> "agent " + identity.agentId() + " registered with the network at " + endpoint
-                        + " as " + ack.getState() + " with " + host.count() + " running containers");
+                        + " as " + ack.getState() + " with " + host.count() + " running containers, "
+                        + (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime())
+                        + " ms after the process started");
             } else if (previous != state) {
                 LOG.log(Level.INFO, () -> "agent " + identity.agentId() + " is now " + state + " (was " + previous
                         + ")");
