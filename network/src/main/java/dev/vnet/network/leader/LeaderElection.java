@@ -9,6 +9,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -28,7 +30,9 @@ import org.postgresql.PGConnection;
  *       that is free means its holder's session is gone (a killed process): it is taken at once.</li>
  *   <li>A held lock whose {@code renewed_at} is older than the lease (on the database's clock) belongs to a frozen
  *       leader (SIGSTOP, a long pause): the standby ends that session ({@code pg_terminate_backend}) and takes over.
- *       The frozen leader, when it wakes, finds its session gone or its epoch moved, and steps down.</li>
+ *       A store write the frozen leader left unfinished (it holds the leader row) is ended too once it blocks the
+ *       new epoch for longer than {@link #writerWait()}. The frozen leader, when it wakes, finds its session gone or
+ *       its epoch moved, and steps down.</li>
  *   <li>A leader that shuts down lets go of the lock and says so ({@code NOTIFY vnet_leader_released}); standbys
  *       wait for that between their tries ({@code LISTEN}) and take over at once.</li>
  *   <li>The leader renews {@code renewed_at} every retry interval, guarded by its epoch. A renewal that finds
@@ -47,6 +51,8 @@ public final class LeaderElection implements AutoCloseable {
     private static final String APPLICATION = "vnet-network:";
     /** The channel a leader that lets go of the lock notifies, so that standbys take over without waiting. */
     private static final String RELEASED = "vnet_leader_released";
+    /** SQLSTATE of a statement that gave up waiting for a lock ({@code lock_timeout}). */
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     private final String jdbcUrl;
     private final String user;
@@ -149,14 +155,13 @@ public final class LeaderElection implements AutoCloseable {
                 return true;
             }
             Integer pid = lockHolder(session);
-            if (pid != null) {
-                LOG.warnf("leader %s (epoch %d) has not renewed its lease for over %d ms: ending its database "
+            if (pid != null && endFrozenLeader(session, pid, row.info().getEpoch())) {
+                LOG.warnf("leader %s (epoch %d) had not renewed its lease for over %d ms: ended its database "
                         + "session (backend %d) to take over", row.info().getHolder(), row.info().getEpoch(),
                         lease.toMillis(), pid);
-                terminate(session, pid);
-                if (tryLock(session)) {
-                    elect(session);
-                }
+            }
+            if (tryLock(session)) {
+                elect(session);
             }
             lastProblem = null;
         } catch (SQLException e) {
@@ -179,16 +184,7 @@ public final class LeaderElection implements AutoCloseable {
 
     private void elect(Connection session) throws SQLException {
         boolean continuing = serving;
-        long taken;
-        try (PreparedStatement update = session.prepareStatement("UPDATE coordinator_leader SET epoch = epoch + 1, "
-                + "holder = ?, endpoint = ?, since = now(), renewed_at = now() WHERE id = 1 RETURNING epoch")) {
-            update.setString(1, holder);
-            update.setString(2, endpoint);
-            try (ResultSet rows = update.executeQuery()) {
-                rows.next();
-                taken = rows.getLong(1);
-            }
-        }
+        long taken = takeEpoch(session);
         epoch = taken;
         leading = true;
         standbysAtLastRenewal = standbys(session);
@@ -203,6 +199,52 @@ public final class LeaderElection implements AutoCloseable {
             serving = false;
             dropSession();
         }
+    }
+
+    /**
+     * Takes the next epoch. The leader row may be locked by a store write that a deposed leader began and never
+     * finished (frozen between the fence and the commit): it would block the update for as long as it stays frozen,
+     * and the election session's socket timeout would then break the session with the lock in it. Since this replica
+     * holds the lock, every other transaction on the row belongs to a coordinator that no longer holds it: after a
+     * short wait (a live writer commits in milliseconds) they are ended, and the update runs once more.
+     */
+    private long takeEpoch(Connection session) throws SQLException {
+        try {
+            return nextEpoch(session);
+        } catch (SQLException blocked) {
+            if (!LOCK_NOT_AVAILABLE.equals(blocked.getSQLState())) {
+                throw blocked;
+            }
+        }
+        List<Integer> ended = endStaleWriters(session);
+        LOG.warnf("the leader row was locked for over %d ms by a store write of a coordinator that no longer holds "
+                + "the lock (a frozen process): ended its database sessions (backends %s)", writerWait().toMillis(),
+                ended);
+        return nextEpoch(session);
+    }
+
+    private long nextEpoch(Connection session) throws SQLException {
+        try (Statement timeout = session.createStatement()) {
+            timeout.execute("SET lock_timeout = " + writerWait().toMillis());
+        }
+        try (PreparedStatement update = session.prepareStatement("UPDATE coordinator_leader SET epoch = epoch + 1, "
+                + "holder = ?, endpoint = ?, since = now(), renewed_at = now() WHERE id = 1 RETURNING epoch")) {
+            update.setString(1, holder);
+            update.setString(2, endpoint);
+            try (ResultSet rows = update.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        } finally {
+            try (Statement reset = session.createStatement()) {
+                reset.execute("RESET lock_timeout");
+            }
+        }
+    }
+
+    /** How long the election waits for a store write that holds the leader row before it ends that write. */
+    private Duration writerWait() {
+        return retry.compareTo(lease.dividedBy(2)) < 0 ? retry : lease.dividedBy(2);
     }
 
     // ---- as the leader ----
@@ -334,10 +376,42 @@ public final class LeaderElection implements AutoCloseable {
         }
     }
 
-    private static void terminate(Connection session, int pid) throws SQLException {
-        try (PreparedStatement terminate = session.prepareStatement("SELECT pg_terminate_backend(?)")) {
+    /**
+     * Ends the lock holder's session if the leader row still shows {@code epoch} with an expired lease (checked in the
+     * same statement: a replica that took over meanwhile has renewed the row and is left alone), and waits for that
+     * session to be gone, so that the lock is free when this replica tries it next.
+     *
+     * @return whether it ended the session
+     */
+    private boolean endFrozenLeader(Connection session, int pid, long frozenEpoch) throws SQLException {
+        try (PreparedStatement terminate = session.prepareStatement("SELECT pg_terminate_backend(?, ?) "
+                + "FROM coordinator_leader WHERE id = 1 AND epoch = ? "
+                + "AND renewed_at < clock_timestamp() - make_interval(secs => ?)")) {
             terminate.setInt(1, pid);
-            terminate.executeQuery().close();
+            terminate.setLong(2, writerWait().toMillis());
+            terminate.setLong(3, frozenEpoch);
+            terminate.setDouble(4, lease.toMillis() / 1000.0);
+            try (ResultSet rows = terminate.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    /** Ends every other session that holds a write lock on the leader row's table; answers their backends. */
+    private List<Integer> endStaleWriters(Connection session) throws SQLException {
+        try (PreparedStatement terminate = session.prepareStatement("SELECT pid, pg_terminate_backend(pid, ?) "
+                + "FROM (SELECT DISTINCT pid FROM pg_locks WHERE locktype = 'relation' AND granted "
+                + "AND relation = 'coordinator_leader'::regclass AND mode IN ('RowShareLock', 'RowExclusiveLock') "
+                + "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                + "AND pid <> pg_backend_pid()) writers")) {
+            terminate.setLong(1, writerWait().toMillis());
+            List<Integer> ended = new ArrayList<>();
+            try (ResultSet rows = terminate.executeQuery()) {
+                while (rows.next()) {
+                    ended.add(rows.getInt(1));
+                }
+            }
+            return ended;
         }
     }
 
