@@ -62,6 +62,7 @@ public final class LeaderElection implements AutoCloseable {
     private final Duration retry;
     private final Duration lease;
     private final LeaderListener listener;
+    private final LeaderLease leaderLease;
     private final ScheduledExecutorService thread = DaemonThreads.scheduler("vnet-leader");
 
     private Connection connection;
@@ -77,6 +78,12 @@ public final class LeaderElection implements AutoCloseable {
 
     public LeaderElection(String jdbcUrl, String user, String password, String holder, String endpoint,
             Duration retry, Duration lease, LeaderListener listener) {
+        this(jdbcUrl, user, password, holder, endpoint, retry, new LeaderLease(lease), lease, listener);
+    }
+
+    /** @param leaderLease the lease this election keeps, judged by this replica's clock; made for {@code lease} */
+    public LeaderElection(String jdbcUrl, String user, String password, String holder, String endpoint,
+            Duration retry, LeaderLease leaderLease, Duration lease, LeaderListener listener) {
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
@@ -85,6 +92,12 @@ public final class LeaderElection implements AutoCloseable {
         this.retry = retry;
         this.lease = lease;
         this.listener = listener;
+        this.leaderLease = leaderLease;
+    }
+
+    /** The lease as this replica's own clock judges it: what the registry, the gate and the writer act under. */
+    public LeaderLease lease() {
+        return leaderLease;
     }
 
     public void start() {
@@ -184,8 +197,10 @@ public final class LeaderElection implements AutoCloseable {
 
     private void elect(Connection session) throws SQLException {
         boolean continuing = serving;
+        long sentAt = leaderLease.now();
         long taken = takeEpoch(session);
         epoch = taken;
+        leaderLease.renewed(sentAt);
         leading = true;
         standbysAtLastRenewal = standbys(session);
         lastProblem = null;
@@ -197,6 +212,7 @@ public final class LeaderElection implements AutoCloseable {
             LOG.warnf("could not take up leadership with epoch %d; releasing the lock", taken);
             leading = false;
             serving = false;
+            leaderLease.released();
             dropSession();
         }
     }
@@ -251,9 +267,16 @@ public final class LeaderElection implements AutoCloseable {
 
     private void lead() {
         try {
+            long sentAt = leaderLease.now();
+            long overdueMs = leaderLease.overdueMillis();
             if (!renew(connection)) {
                 deposed("its epoch " + epoch + " is no longer current: another coordinator took over");
                 return;
+            }
+            leaderLease.renewed(sentAt);
+            if (overdueMs > 0) {
+                LOG.warnf("renewed the leader lease %d ms after it had run out by this coordinator's clock (it was "
+                        + "paused); nobody had taken over, so it goes on leading", overdueMs);
             }
             standbysAtLastRenewal = standbys(connection);
             lastProblem = null;
@@ -271,6 +294,7 @@ public final class LeaderElection implements AutoCloseable {
                 }
             } catch (SQLException unreachable) {
                 if (standbysAtLastRenewal == 0) {
+                    leaderLease.unbounded();
                     LOG.warnf("lost the lock session and cannot reach PostgreSQL (%s); no standby was known, so this "
                             + "coordinator keeps serving and takes the lock again when PostgreSQL is back",
                             unreachable.getMessage());
@@ -302,6 +326,8 @@ public final class LeaderElection implements AutoCloseable {
             LOG.warnf("stepping down as leader (epoch %d): %s", epoch, reason);
             listener.deposed(reason);
         }
+        // After the listener has retired the registry: nothing held back while in doubt may run for this term.
+        leaderLease.released();
     }
 
     // ---- the dedicated session ----
@@ -463,6 +489,7 @@ public final class LeaderElection implements AutoCloseable {
             statement.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
             statement.execute("NOTIFY " + RELEASED);
             leading = false;
+            leaderLease.released();
             LOG.infof("released the leader lock (epoch %d)", epoch);
         } catch (SQLException e) {
             LOG.debugf("could not release the leader lock cleanly: %s", e.getMessage());
