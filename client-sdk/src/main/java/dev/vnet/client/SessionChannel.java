@@ -169,6 +169,7 @@ final class SessionChannel implements AutoCloseable {
             }
             attempt.welcome = welcome;
             channels.endpoints().established(attempt.endpoint);
+            channels.sessionOpened(attempt.endpoint);
             for (GetRequest request : held.values()) {
                 reacquire(attempt, request, 0);
             }
