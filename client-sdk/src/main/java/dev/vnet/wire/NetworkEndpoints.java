@@ -108,9 +108,9 @@ public final class NetworkEndpoints {
         }
         if (endpoint.equals(hinted)) {
             hinted = null;
-        } else {
-            passOver(endpoint);
         }
+        // A hinted endpoint may be a configured one too: the round goes on past it either way.
+        passOver(endpoint);
         failedInRound++;
         long delay = failedInRound % configured.size() != 0 ? STEP_DELAY_MS : backoff.nextDelayMillis();
         return hint != null ? Math.min(delay, 1 + ThreadLocalRandom.current().nextLong(ELECTION_POLL_MS)) : delay;

@@ -94,6 +94,18 @@ class NetworkEndpointsTest {
     }
 
     @Test
+    void aLeaderReachedThroughAHintThatFallsSilentIsLeftForTheOtherEndpoint() {
+        NetworkEndpoints two = new NetworkEndpoints(List.of(A, B),
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2)), now::get);
+        two.failed(A, notLeader("b:1"), false);
+        assertThat(two.current()).isEqualTo(B);
+        two.established(B);
+
+        two.failed(B, Status.DEADLINE_EXCEEDED.withDescription("the network was silent").asRuntimeException(), true);
+        assertThat(two.current()).as("not the silent B again").isEqualTo(A);
+    }
+
+    @Test
     void anEndpointThatDidNotAnswerARegistrationInTimeIsNotFollowedAsAHint() {
         endpoints.failed(A, Status.DEADLINE_EXCEEDED.withDescription("no answer").asRuntimeException(), false);
         endpoints.failed(B, notLeader("a:1"), false);
