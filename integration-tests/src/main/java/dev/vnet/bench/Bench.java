@@ -21,12 +21,13 @@ import picocli.CommandLine.Parameters;
                 + "agent, and through the plain unary RPC), create (gets of new containers, each released untimed "
                 + "afterwards), get-existing, events (broadcast fan-out to --clients connected clients), registry "
                 + "(--containers registered containers, coordinator heap), failover (kill -9 the agent of a stateless "
-                + "container under load), migration (SIGSTOP the agent of an ha container), store-writes (--agents "
-                + "agents heartbeating), or all."})
+                + "container under load), migration (SIGSTOP the agent of an ha container), frozen-leader (SIGSTOP "
+                + "the leading coordinator of two under SDK load: time until requests are served again), leader-kill "
+                + "(the same with kill -9), store-writes (--agents agents heartbeating), or all."})
 public final class Bench implements Callable<Integer> {
 
     static final List<String> ALL = List.of("routed", "direct", "unary", "create", "get-existing", "events",
-            "registry", "failover", "migration", "store-writes");
+            "registry", "failover", "migration", "frozen-leader", "leader-kill", "store-writes");
 
     @Parameters(arity = "1..*", paramLabel = "SCENARIO", description = "What to measure (see above), or all.")
     List<String> scenarios;
@@ -36,7 +37,7 @@ public final class Bench implements Callable<Integer> {
     String network;
 
     @Option(names = "--spawn", description = "Start a coordinator and agents as separate processes (needs PostgreSQL "
-            + "on 127.0.0.1:5432); required by registry, failover, migration and store-writes.")
+            + "on 127.0.0.1:5432); required by registry, failover, migration, frozen-leader, leader-kill and store-writes.")
     boolean spawn;
 
     @Option(names = "--in-flight", split = ",", defaultValue = "1,25",

@@ -70,6 +70,8 @@ final class Scenarios implements AutoCloseable {
             case "registry" -> List.of(repeat(() -> registry()));
             case "failover" -> List.of(repeat(() -> failover()));
             case "migration" -> List.of(repeat(() -> migration()));
+            case "frozen-leader" -> List.of(repeat(() -> LeaderChanges.frozen(options)));
+            case "leader-kill" -> List.of(repeat(() -> LeaderChanges.killed(options)));
             case "store-writes" -> List.of(repeat(() -> StoreWrites.measure(options)));
             default -> throw new IllegalArgumentException(scenario);
         };

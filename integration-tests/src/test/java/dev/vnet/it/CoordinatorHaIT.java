@@ -160,7 +160,9 @@ class CoordinatorHaIT {
             load.start();
             Thread.sleep(500);
 
-            killedAt.set(System.nanoTime());
+            if (!countFromAfterStop) {
+                killedAt.set(System.nanoTime());
+            }
             stop.accept(leader);
             if (countFromAfterStop) {
                 // A frozen process is frozen once the signal was delivered; requests before that were its own.
