@@ -216,8 +216,17 @@ public final class VnetClient implements AutoCloseable {
 
     /** Connects to a container's broadcasts through the network. */
     public Connection connect(String uuid, BroadcastListener listener) {
-        return openConnection(ConnectStream.open(uuid, session.sessionId(), listener,
-                observer -> NetworkGrpc.newStub(session.channel()).connect(observer)));
+        Endpoint through = channels.endpoints().current();
+        ConnectStream stream = ConnectStream.open(uuid, session.sessionId(), listener,
+                observer -> NetworkGrpc.newStub(channels.channel(through)).connect(observer));
+        // A server that froze says nothing: once the session opens at another coordinator, this one is left.
+        Runnable stopFollowing = channels.onSessionOpened(moved -> {
+            if (!moved.equals(through)) {
+                stream.abandon("the network's leader moved from " + through + " to " + moved + "; connect again");
+            }
+        });
+        stream.onEnd(stopFollowing);
+        return openConnection(stream);
     }
 
     Connection connectDirect(ContainerInfo container, BroadcastListener listener) {

@@ -23,13 +23,14 @@ import picocli.CommandLine.Parameters;
                 + "(--containers registered containers, coordinator heap), failover (kill -9 the agent of a stateless "
                 + "container under load: the takeover gap), agent-replica (kill -9 the active process of an agent "
                 + "id whose standby process takes over, under load), migration (SIGSTOP the agent of an ha "
-                + "container), store-writes (--agents agents heartbeating), or all; and console (the console's "
-                + "containers view with --containers containers, in headless Chromium: needs /usr/bin/chromium and "
-                + "Node.js), which all leaves out."})
+                + "container), frozen-leader (SIGSTOP the leading coordinator of two under SDK load: time until "
+                + "requests are served again), leader-kill (the same with kill -9), store-writes (--agents agents "
+                + "heartbeating), or all; and console (the console's containers view with --containers containers, "
+                + "in headless Chromium: needs /usr/bin/chromium and Node.js), which all leaves out."})
 public final class Bench implements Callable<Integer> {
 
     static final List<String> ALL = List.of("routed", "direct", "unary", "create", "get-existing", "events",
-            "registry", "failover", "agent-replica", "migration", "store-writes");
+            "registry", "failover", "agent-replica", "migration", "frozen-leader", "leader-kill", "store-writes");
     /** Scenarios that need more than a JVM (console: Chromium and Node.js), so not part of all. */
     static final List<String> MORE = List.of("console");
 
@@ -41,7 +42,8 @@ public final class Bench implements Callable<Integer> {
     String network;
 
     @Option(names = "--spawn", description = "Start a coordinator and agents as separate processes (needs PostgreSQL "
-            + "on 127.0.0.1:5432); required by registry, failover, agent-replica, migration and store-writes.")
+            + "on 127.0.0.1:5432); required by registry, failover, agent-replica, migration, frozen-leader, "
+            + "leader-kill and store-writes.")
     boolean spawn;
 
     @Option(names = "--in-flight", split = ",", defaultValue = "1,25",

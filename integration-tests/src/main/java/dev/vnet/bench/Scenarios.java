@@ -71,6 +71,8 @@ final class Scenarios implements AutoCloseable {
             case "failover" -> List.of(repeat(() -> failover()));
             case "migration" -> List.of(repeat(() -> migration()));
             case "agent-replica" -> List.of(repeat(() -> agentReplica()));
+            case "frozen-leader" -> List.of(repeat(() -> LeaderChanges.frozen(options)));
+            case "leader-kill" -> List.of(repeat(() -> LeaderChanges.killed(options)));
             case "store-writes" -> List.of(repeat(() -> StoreWrites.measure(options)));
             case "console" -> {
                 requireSpawn("console");

@@ -8,6 +8,7 @@ import dev.vnet.network.grpc.NetworkServer;
 import dev.vnet.network.grpc.RoutedCalls;
 import dev.vnet.network.grpc.ServingGate;
 import dev.vnet.network.leader.LeaderElection;
+import dev.vnet.network.leader.LeaderLease;
 import dev.vnet.network.leader.LeaderListener;
 import dev.vnet.network.grpc.StreamBudgets;
 import dev.vnet.network.metrics.NetworkMetrics;
@@ -79,7 +80,8 @@ public class Coordinator implements LeaderListener {
     private final Optional<String> databasePassword;
     private final RouteTable routes = new RouteTable();
     private final EventHub events = new EventHub();
-    private final ServingGate gate = new ServingGate("this coordinator is starting: waiting for its store (PostgreSQL)");
+    private final LeaderLease lease;
+    private final ServingGate gate;
     private final StoreWriter writer;
     private final RegistryLoop loop;
     private final RegistrySettings settings;
@@ -113,8 +115,10 @@ public class Coordinator implements LeaderListener {
                 config.recoveryWindow().toMillis(), config.maxConcurrentMigrations(), config.drainTimeout().toMillis(),
                 new RegistryLimits(config.limits().maxContainersPerSession(), config.limits().maxAgents()),
                 config.blipGrace().toMillis());
-        this.writer = new StoreWriter(pool, storeConfig);
-        this.loop = new RegistryLoop(newRegistry());
+        this.lease = new LeaderLease(config.leader().lease());
+        this.gate = new ServingGate("this coordinator is starting: waiting for its store (PostgreSQL)", lease);
+        this.writer = new StoreWriter(pool, storeConfig, lease);
+        this.loop = new RegistryLoop(newRegistry(), lease);
     }
 
     private Registry newRegistry() {
@@ -156,9 +160,8 @@ public class Coordinator implements LeaderListener {
                 storeReader.leader();
                 gate.close("this coordinator stands by: it does not lead");
                 election = new LeaderElection("jdbc:" + databaseUrl, databaseUser, databasePassword.orElse(""),
-                        replicaId(), advertisedEndpoint(), consoleUrl(), config.leader().retryInterval(),
-                        config.leader().lease(),
-                        this);
+                        replicaId(), advertisedEndpoint(), consoleUrl(), config.leader().retryInterval(), lease,
+                        config.leader().lease(), this);
                 election.start();
                 return;
             } catch (Exception e) {
@@ -178,6 +181,12 @@ public class Coordinator implements LeaderListener {
     @Override
     public boolean elected(long epoch, boolean continuing) {
         try {
+            // Callers must not be sent to the replica that led before: this one leads now, and is ready shortly.
+            gate.pointAt(advertisedEndpoint());
+            if (!continuing) {
+                gate.close("this coordinator was elected leader (epoch " + epoch + ") and is restoring its registry "
+                        + "from the store; try it again in a moment");
+            }
             if (continuing) {
                 loop.call(registry -> {
                     registry.newTerm(epoch);
@@ -216,6 +225,8 @@ public class Coordinator implements LeaderListener {
 
     @Override
     public void deposed(String reason) {
+        // First of all: nothing queued for the old registry (or held back while the lease was in doubt) may act.
+        loop.retire();
         leaderEpoch = 0;
         // It pointed at itself; who leads now, the election finds out at its next look.
         gate.pointAt(null);

@@ -151,7 +151,8 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
         respond(loop.call(registry -> registry.touchSession(request.getSessionId())), expiresAt -> {
             if (expiresAt < 0) {
                 throw Status.NOT_FOUND.withDescription("session " + request.getSessionId()
-                        + " does not exist or has ended; open a new one").asRuntimeException();
+                        + " does not exist or has ended (also when the leader changed since it was opened); open a "
+                        + "new one and Get its containers again").asRuntimeException();
             }
             return KeepAliveResponse.newBuilder().setExpiresAtMs(expiresAt).build();
         }, responses);

@@ -323,6 +323,11 @@ public final class Registry {
                 known.placeOn(agent, running.getEpoch());
                 markRunning(known, "recovered: agent " + agent.agentId + " still runs it",
                         EventKind.EVENT_KIND_CONTAINER_UPDATED);
+            } else if (known.state == ContainerState.CONTAINER_STATE_MOVING
+                    && migrations.callOff(known, agent, running.getEpoch())) {
+                known.placeOn(agent, running.getEpoch());
+                markRunning(known, "agent " + agent.agentId + " came back with it before its move finished: it "
+                        + "stays there, with its state", EventKind.EVENT_KIND_CONTAINER_UPDATED);
             } else if (known.agent == agent && known.epoch == running.getEpoch()) {
                 if (known.state == ContainerState.CONTAINER_STATE_STARTING) {
                     markRunning(known);
@@ -615,7 +620,7 @@ public final class Registry {
         if (session == null) {
             throw new RegistryException(Failure.NOT_FOUND, "session " + sessionId
                     + " does not exist or has ended (sessions end after their lease or alive timeout without a "
-                    + "sign of life); open a new one");
+                    + "sign of life, and when the leader changes); open a new one and get its containers again");
         }
         return session;
     }
