@@ -15,7 +15,7 @@ final class BlipGraces {
 
     private final Map<String, Long> endsAtMs = new HashMap<>();
 
-    /** The agent's stream dropped at {@code nowMs}: its grace runs until {@code nowMs + graceMs}. */
+    /** The agent's stream dropped: its grace runs until {@code endsAtMs} (a later drop moves it). */
     void start(String agentId, long endsAtMs) {
         this.endsAtMs.put(agentId, endsAtMs);
     }
