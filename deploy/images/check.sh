@@ -108,7 +108,8 @@ for port in NA_GRPC NA_HTTP NB_GRPC NB_HTTP A1_GRPC A1_HTTP A2_GRPC A2_HTTP; do 
 NETWORKS="127.0.0.1:$NA_GRPC,127.0.0.1:$NB_GRPC"
 # Every setting from the environment, as an orchestrator gives them. One token, allowed everything, for the agents
 # and the CLI alike. The default timings, except that an unreferenced container lives long enough for a slow run.
-SECURITY=(VNET_SECURITY_TOKENS_CHECK_SECRET="$TOKEN" VNET_SECURITY_TOKENS_CHECK_PERMISSIONS='*')
+SECURITY=(VNET_SECURITY_TOKENS_CHECK_SECRET="$TOKEN" VNET_SECURITY_TOKENS_CHECK_PERMISSIONS='*'
+    VNET_SECURITY_TOKENS_CHECK_AGENT_IDS='*')
 network_env() {
   echo VNET_DB_URL="postgresql://127.0.0.1:5432/$DB" VNET_DB_USER=postgres VNET_NETWORK_REPLICA_ID="$1" \
       VNET_NETWORK_PORT="$2" VNET_NETWORK_ADVERTISED_HOST=127.0.0.1 VNET_NETWORK_IDLE_TIMEOUT=10m

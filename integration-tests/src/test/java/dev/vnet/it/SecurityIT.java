@@ -13,6 +13,8 @@ import dev.vnet.it.support.VnetProcesses;
 import dev.vnet.proto.v1.AdminGrpc;
 import dev.vnet.proto.v1.AgentChannelGrpc;
 import dev.vnet.proto.v1.AgentFrame;
+import dev.vnet.proto.v1.AgentInfo;
+import dev.vnet.proto.v1.AgentRegister;
 import dev.vnet.proto.v1.ContainerType;
 import dev.vnet.proto.v1.DeleteContainerRequest;
 import dev.vnet.proto.v1.DrainAgentRequest;
@@ -44,6 +46,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,7 +70,12 @@ class SecurityIT {
             "ha", "container:get,container:ha:create",
             "watcher", "events:watch",
             "reader", "admin:read",
-            "ops", "migration:view,migration:manage,agent:drain,container:delete");
+            "ops", "migration:view,migration:manage,agent:drain,container:delete",
+            "impostor", "agent:register");
+    /** Token name -> the agent ids it may serve. */
+    private static final Map<String, String> AGENT_IDS = Map.of(
+            "agent", "secure-agent",
+            "impostor", "impostor-*");
 
     private final VnetProcesses processes = new VnetProcesses();
     private final TestJwts idp = new TestJwts();
@@ -87,6 +96,7 @@ class SecurityIT {
             security.put("vnet.security.tokens." + name + ".secret", secret(name));
             security.put("vnet.security.tokens." + name + ".permissions", permissions);
         });
+        AGENT_IDS.forEach((name, ids) -> security.put("vnet.security.tokens." + name + ".agent-ids", ids));
         security.put("vnet.security.jwt.public-key-file", idp.writePublicKey(dir.resolve("jwt.pem")).toString());
         security.put("vnet.security.jwt.issuer", TestJwts.ISSUER);
         security.put("vnet.security.jwt.audience", TestJwts.AUDIENCE);
@@ -151,7 +161,7 @@ class SecurityIT {
     void adminReadEventsWatchAndAgentRegister() {
         int nodes = unary("reader", channel -> AdminGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
                 .listNodes(ListNodesRequest.getDefaultInstance()).getNodesCount());
-        assertThat(nodes).isEqualTo(1);
+        assertThat(nodes).as("the coordinator, and the agents other tests registered").isPositive();
         assertThat(status("getter", channel -> NetworkGrpc.newBlockingStub(channel).listAgents(
                 ListAgentsRequest.getDefaultInstance()))).isEqualTo(denied("admin:read"));
 
@@ -185,6 +195,59 @@ class SecurityIT {
                 DrainAgentRequest.newBuilder().setAgentId("x").build()))).isEqualTo(denied("agent:drain"));
         assertThat(status("getter", channel -> AdminGrpc.newBlockingStub(channel).deleteContainer(
                 DeleteContainerRequest.newBuilder().setUuid("x").build()))).isEqualTo(denied("container:delete"));
+    }
+
+    // ---- agent ids belong to credentials ----
+
+    @Test
+    void anImpostorTokenCannotRegisterAsReplaceOrStandByForAnotherAgentWhileItServes() throws Exception {
+        AgentInfo real = unary("reader", channel -> NetworkGrpc.newBlockingStub(channel).listAgents(
+                ListAgentsRequest.getDefaultInstance())).getAgentsList().stream()
+                .filter(agent -> agent.getAgentId().equals("secure-agent")).findFirst().orElseThrow();
+        try (VnetClient caller = client("caller")) {
+            ContainerRef echo = caller.get(GetOptions.kind("echo").uuid("impersonated-echo"));
+            AtomicInteger answered = new AtomicInteger();
+            AtomicInteger wrong = new AtomicInteger();
+            AtomicBoolean calling = new AtomicBoolean(true);
+            Thread calls = new Thread(() -> {
+                for (int n = 0; calling.get(); n++) {
+                    try {
+                        Map<?, ?> reply = echo.request("say", Map.of("n", n), Map.class);
+                        (reply.equals(Map.of("n", n)) ? answered : wrong).incrementAndGet();
+                    } catch (VnetException failed) {
+                        wrong.incrementAndGet(); // the real agent answers every call: a failure is not expected
+                    }
+                }
+            });
+            calls.start();
+            try {
+                AgentRegister replace = registration("secure-agent", real.getInstanceId()).build();
+                AgentRegister standBy = registration("secure-agent", "impostor-instance").build();
+                for (AgentRegister attempt : List.of(replace, standBy)) {
+                    assertThat(register("impostor", attempt)).startsWith("PERMISSION_DENIED impostor may not serve "
+                            + "agent id secure-agent").contains("agent-ids");
+                }
+                // Its own ids it may serve; a second stream for that live instance needs the instance's secret.
+                try (AgentStreamProbe own = new AgentStreamProbe("impostor",
+                        registration("impostor-1", "i-1").build())) {
+                    assertThat(own.firstAnswer()).isEqualTo("AGENT_STATE_ACTIVE");
+                    assertThat(register("impostor", registration("impostor-1", "i-1").build()))
+                            .startsWith("PERMISSION_DENIED").contains("instance_secret");
+                    assertThat(register("agent", registration("impostor-1", "i-2").build()))
+                            .startsWith("PERMISSION_DENIED agent may not serve agent id impostor-1");
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> answered.get() >= 20);
+            } finally {
+                calling.set(false);
+                calls.join(30_000);
+            }
+            assertThat(wrong.get()).as("forged or failed replies").isZero();
+        }
+        AgentInfo after = unary("reader", channel -> NetworkGrpc.newBlockingStub(channel).listAgents(
+                ListAgentsRequest.getDefaultInstance())).getAgentsList().stream()
+                .filter(agent -> agent.getAgentId().equals("secure-agent")).findFirst().orElseThrow();
+        assertThat(after.getInstanceId()).isEqualTo(real.getInstanceId());
+        assertThat(after.getEndpoint()).isEqualTo(real.getEndpoint());
     }
 
     // ---- tokens ----
@@ -292,6 +355,56 @@ class SecurityIT {
         } catch (StatusRuntimeException e) {
             return e.getStatus().getCode() + " "
                     + String.valueOf(e.getStatus().getDescription()).replaceAll(", which .*", "");
+        }
+    }
+
+    private static AgentRegister.Builder registration(String agentId, String instanceId) {
+        return AgentRegister.newBuilder().setAgentId(agentId).setInstanceId(instanceId).setEndpoint("127.0.0.1:9");
+    }
+
+    /** Registers with this token and answers the acknowledgement's state, or how the stream ended. */
+    private String register(String token, AgentRegister registration) throws Exception {
+        try (AgentStreamProbe probe = new AgentStreamProbe(token, registration)) {
+            return probe.firstAnswer();
+        }
+    }
+
+    /** An agent stream that sends one registration and stays open until closed. */
+    private final class AgentStreamProbe implements AutoCloseable {
+
+        private final ManagedChannel channel;
+        private final CompletableFuture<String> first = new CompletableFuture<>();
+
+        AgentStreamProbe(String token, AgentRegister registration) {
+            channel = Grpc.channel(endpoint, 1 << 20, new ChannelSecurity(mutualTls, secret(token)));
+            StreamObserver<AgentFrame> frames = AgentChannelGrpc.newStub(channel).connect(new StreamObserver<>() {
+                @Override
+                public void onNext(NetworkFrame frame) {
+                    first.complete(frame.hasRegistered() ? frame.getRegistered().getState().name()
+                            : frame.getFrameCase().name());
+                }
+
+                @Override
+                public void onError(Throwable failure) {
+                    Status status = Status.fromThrowable(failure);
+                    first.complete(status.getCode() + " " + status.getDescription());
+                }
+
+                @Override
+                public void onCompleted() {
+                    first.complete("completed");
+                }
+            });
+            frames.onNext(AgentFrame.newBuilder().setRegister(registration).build());
+        }
+
+        String firstAnswer() throws Exception {
+            return first.get(20, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+            channel.shutdownNow();
         }
     }
 

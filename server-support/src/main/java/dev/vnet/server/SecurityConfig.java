@@ -37,6 +37,13 @@ public interface SecurityConfig {
 
         /** What its holder may do: permission names (e.g. {@code container:get}), or {@code *} for everything. */
         List<String> permissions();
+
+        /**
+         * The agent ids its holder may serve (register as, stand by for, replace): exact ids, prefix globs such as
+         * {@code shop-*}, or {@code *}. Required with {@code agent:register}; {@code *} permissions without it
+         * grant everything but {@code agent:register}.
+         */
+        Optional<List<String>> agentIds();
     }
 
     interface Jwt {

@@ -199,6 +199,8 @@ public final class Registry {
                 addStandby(agent, link, registration);
                 return;
             }
+            InstanceSecrets.requireProof(agent.instanceSecret, registration, "agent " + agent.agentId + " instance "
+                    + agent.instanceId);
             AgentLink previous = agent.link;
             agent.update(link, registration, now);
             previous.close("replaced by a new stream of the same agent instance");
@@ -216,7 +218,7 @@ public final class Registry {
         awaitedAgents.remove(agent.agentId);
         store.agent(agent.toStored(now));
         store.health(agent.health());
-        RegisterAck.Builder ack = ack(agent.state);
+        RegisterAck.Builder ack = ack(agent.state, agent.instanceSecret);
         List<Runnable> afterAck = reconcile(agent, registration.getContainersList(), ack);
         link.registered(ack.build());
         afterAck.forEach(Runnable::run);
@@ -232,9 +234,10 @@ public final class Registry {
                 + " running containers");
     }
 
-    private RegisterAck.Builder ack(AgentState state) {
+    private RegisterAck.Builder ack(AgentState state, String instanceSecret) {
         return RegisterAck.newBuilder()
                 .setState(state)
+                .setInstanceSecret(instanceSecret)
                 .setLeaderEpoch(leaderEpoch)
                 .setHeartbeatIntervalMs(settings.heartbeatIntervalMs())
                 .setAliveTimeoutMs(settings.aliveTimeoutMs());
@@ -246,15 +249,17 @@ public final class Registry {
      * never flap.
      */
     private void addStandby(AgentRecord agent, AgentLink link, AgentRegister registration) {
-        agent.standbys.removeIf(standby -> {
-            boolean same = standby.registration.getInstanceId().equals(registration.getInstanceId());
-            if (same) {
-                standby.link.close("replaced by a new stream of the same standby instance");
+        for (Standby same : List.copyOf(agent.standbys)) {
+            if (same.registration.getInstanceId().equals(registration.getInstanceId())) {
+                InstanceSecrets.requireProof(same.instanceSecret, registration, "agent " + agent.agentId
+                        + " standby instance " + registration.getInstanceId());
+                agent.standbys.remove(same);
+                same.link.close("replaced by a new stream of the same standby instance");
             }
-            return same;
-        });
-        agent.standbys.add(new Standby(link, registration, clock.millis()));
-        link.registered(ack(AgentState.AGENT_STATE_STANDBY).build());
+        }
+        Standby standby = new Standby(link, registration, clock.millis());
+        agent.standbys.add(standby);
+        link.registered(ack(AgentState.AGENT_STATE_STANDBY, standby.instanceSecret).build());
         publish(EventKind.EVENT_KIND_AGENT_UPDATED, agent.toInfo(), "standby instance "
                 + registration.getInstanceId() + " joined");
         LOG.log(Level.INFO, () -> "agent " + agent.agentId + ": instance " + registration.getInstanceId()
@@ -448,10 +453,11 @@ public final class Registry {
         String deadInstance = agent.instanceId;
         long now = clock.millis();
         agent.update(next.link, next.registration, now);
+        agent.instanceSecret = next.instanceSecret;
         agent.lastHeartbeatMs = Math.max(now, next.lastHeartbeatMs);
         store.agent(agent.toStored(now));
         store.health(agent.health());
-        next.link.registered(ack(agent.state).build());
+        next.link.registered(ack(agent.state, agent.instanceSecret).build());
         acceptOffers(agent, next.registration.getStatelessList());
         publish(EventKind.EVENT_KIND_AGENT_UPDATED, agent.toInfo(), "instance " + deadInstance + " " + reason
                 + "; standby instance " + agent.instanceId + " took over");
@@ -1132,7 +1138,7 @@ public final class Registry {
         if (agent.state != AgentState.AGENT_STATE_DRAINING) {
             agent.state = AgentState.AGENT_STATE_DRAINING;
             store.health(agent.health());
-            agent.link.registered(ack(AgentState.AGENT_STATE_DRAINING).build());
+            agent.link.registered(ack(AgentState.AGENT_STATE_DRAINING, agent.instanceSecret).build());
             for (ContainerRecord container : List.copyOf(agent.containers.values())) {
                 if (container.agent == agent && container.type != ContainerType.CONTAINER_TYPE_STANDARD
                         && container.state == ContainerState.CONTAINER_STATE_RUNNING && container.migration == null) {
