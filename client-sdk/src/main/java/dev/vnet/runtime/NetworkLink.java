@@ -482,7 +482,7 @@ final class NetworkLink implements AutoCloseable {
         private volatile boolean open = true;
 
         NetworkClient(Session session, String uuid, String clientId) {
-            super(clientId);
+            super(clientId, THE_NETWORK);
             this.session = session;
             this.uuid = uuid;
         }

@@ -37,6 +37,10 @@ public final class JwtAuthenticator implements Authenticator {
     private static final int CACHE_SIZE = 10_000;
     /** The claim listing the agent ids a JWT with {@code agent:register} may serve. */
     public static final String AGENT_IDS_CLAIM = "vnet_agent_ids";
+    /** The claim listing the container kinds a JWT's container permissions reach (any when absent). */
+    public static final String KINDS_CLAIM = "vnet_kinds";
+    /** The claim listing labels every container a JWT's container permissions reach carries. */
+    public static final String LABELS_CLAIM = "vnet_labels";
 
     private final JwtConsumer consumer;
     private final String permissionsClaim;
@@ -106,7 +110,9 @@ public final class JwtAuthenticator implements Authenticator {
         }
         try {
             Principal principal = Principal.of(claims.getSubject(), permissionNames(claims.getClaimValue(permissionsClaim)),
-                    agentIds(claims.getClaimValue(AGENT_IDS_CLAIM)), "the JWT claim " + AGENT_IDS_CLAIM);
+                    list(claims.getClaimValue(AGENT_IDS_CLAIM)), "the JWT claim " + AGENT_IDS_CLAIM)
+                    .scopedTo(ContainerScope.parse(list(claims.getClaimValue(KINDS_CLAIM)),
+                            list(claims.getClaimValue(LABELS_CLAIM))));
             if (verified.size() >= CACHE_SIZE) {
                 verified.clear();
             }
@@ -120,8 +126,8 @@ public final class JwtAuthenticator implements Authenticator {
         }
     }
 
-    /** A list of agent id patterns, or one string of them separated by commas or spaces. */
-    private static List<String> agentIds(Object claim) {
+    /** A list, or one string of items separated by commas or spaces. */
+    private static List<String> list(Object claim) {
         if (claim == null) {
             return List.of();
         }

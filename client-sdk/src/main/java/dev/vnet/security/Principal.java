@@ -8,20 +8,22 @@ import java.util.Set;
  * Who makes a call, as its token says, and what it may do.
  *
  * @param agentIds the agent ids it may serve; only meaningful with {@link Permission#AGENT_REGISTER}
+ * @param scope the containers its container permissions reach ({@link Authorization} decides)
  */
-public record Principal(String name, Set<Permission> permissions, AgentIds agentIds) {
+public record Principal(String name, Set<Permission> permissions, AgentIds agentIds, ContainerScope scope) {
 
     /** Everyone, when authentication is off (local development). */
     public static final Principal UNAUTHENTICATED_DEVELOPER =
-            new Principal("anyone (authentication is off)", EnumSet.allOf(Permission.class), AgentIds.ANY);
+            new Principal("anyone (authentication is off)", EnumSet.allOf(Permission.class), AgentIds.ANY,
+                    ContainerScope.ANY);
 
     public Principal {
         permissions = permissions.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(permissions));
     }
 
-    /** A principal that serves no agent id. */
+    /** A principal that serves no agent id and reaches every container. */
     public Principal(String name, Set<Permission> permissions) {
-        this(name, permissions, AgentIds.NONE);
+        this(name, permissions, AgentIds.NONE, ContainerScope.ANY);
     }
 
     /**
@@ -46,7 +48,17 @@ public record Principal(String name, Set<Permission> permissions, AgentIds agent
             }
             permissions.remove(Permission.AGENT_REGISTER);
         }
-        return new Principal(name, permissions, agentIds);
+        return new Principal(name, permissions, agentIds, ContainerScope.ANY);
+    }
+
+    /** The same principal, limited to {@code scope}. */
+    public Principal scopedTo(ContainerScope scope) {
+        return new Principal(name, permissions, agentIds, scope);
+    }
+
+    /** The same principal under another name. */
+    public Principal named(String newName) {
+        return new Principal(newName, permissions, agentIds, scope);
     }
 
     public boolean has(Permission permission) {

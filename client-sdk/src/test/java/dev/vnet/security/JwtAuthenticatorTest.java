@@ -55,6 +55,17 @@ class JwtAuthenticatorTest {
     }
 
     @Test
+    void aJwtsScopeComesFromItsKindsAndLabelsClaims() throws Exception {
+        JwtClaims claims = TestJwts.claims("acme-user", List.of("container:request"), 60);
+        claims.setStringListClaim(JwtAuthenticator.KINDS_CLAIM, List.of("workspace"));
+        claims.setClaim(JwtAuthenticator.LABELS_CLAIM, "tenant=acme");
+        Principal acme = jwt.authenticate(IDP.sign(claims));
+
+        assertThat(acme.scope()).isEqualTo(new ContainerScope(java.util.Set.of("workspace"), List.of("tenant=acme")));
+        assertThat(jwt.authenticate(IDP.sign("anyone", PERMISSIONS, 60)).scope()).isEqualTo(ContainerScope.ANY);
+    }
+
+    @Test
     void refusalsSayWhyWithoutRepeatingTheToken() {
         assertThatThrownBy(() -> jwt.authenticate(IDP.sign("alice", PERMISSIONS, -120)))
                 .hasMessage("the JWT has expired");

@@ -40,4 +40,25 @@ class PrincipalTest {
         assertThat(ops.has(Permission.AGENT_REGISTER)).isFalse();
         assertThat(Principal.of("ops", List.of("*"), List.of("*"), "k").mayServe("agent-1")).isTrue();
     }
+
+    @Test
+    void authorizationDecidesByPermissionAndScope() {
+        Principal acme = Principal.of("acme", List.of("container:get", "container:request"), List.of(), "k")
+                .scopedTo(ContainerScope.parse(List.of("workspace"), List.of("tenant=acme")));
+
+        assertThat(Authorization.check(acme, Permission.CONTAINER_REQUEST, "workspace",
+                List.of("tenant=acme", "tier=gold"))).isNull();
+        assertThat(Authorization.check(acme, Permission.CONTAINER_REQUEST, "workspace", List.of("tenant=globex"))
+                .getDescription()).contains("kinds workspace with labels tenant=acme");
+        assertThat(Authorization.check(acme, Permission.CONTAINER_REQUEST, "chat", List.of("tenant=acme")))
+                .isNotNull();
+        assertThat(Authorization.check(acme, Permission.CONTAINER_DELETE, "workspace", List.of("tenant=acme"))
+                .getDescription()).contains("lacks permission container:delete");
+        assertThat(Authorization.reachesKind(acme, "chat")).isFalse();
+        assertThat(Authorization.isScoped(acme)).isTrue();
+
+        Principal everyone = Principal.of("ops", List.of("*"), List.of(), "k");
+        assertThat(Authorization.isScoped(everyone)).isFalse();
+        assertThat(Authorization.check(everyone, Permission.CONTAINER_GET, "chat", List.of())).isNull();
+    }
 }

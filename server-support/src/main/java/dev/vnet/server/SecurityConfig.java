@@ -44,6 +44,18 @@ public interface SecurityConfig {
          * grant everything but {@code agent:register}.
          */
         Optional<List<String>> agentIds();
+
+        /**
+         * The container kinds its container permissions reach (get, request, ha:create); all when unset. See
+         * {@code labels} for tenants.
+         */
+        Optional<List<String>> kinds();
+
+        /**
+         * Labels (e.g. {@code tenant=acme}) that every container its container permissions reach must carry; the
+         * containers it creates must be given them. None when unset.
+         */
+        Optional<List<String>> labels();
     }
 
     interface Jwt {

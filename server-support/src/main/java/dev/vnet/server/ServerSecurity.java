@@ -2,6 +2,7 @@ package dev.vnet.server;
 
 import dev.vnet.security.AuthInterceptor;
 import dev.vnet.security.BearerTokens;
+import dev.vnet.security.ContainerScope;
 import dev.vnet.security.JwtAuthenticator;
 import dev.vnet.security.Principal;
 import dev.vnet.security.ServerTls;
@@ -51,7 +52,8 @@ public record ServerSecurity(AuthInterceptor auth, ServerTls tls) {
             String key = "vnet.security.tokens." + name;
             Principal principal = Principal.of(key, token.permissions(), token.agentIds().orElse(List.of()),
                     key + ".agent-ids");
-            principal = new Principal(name, principal.permissions(), principal.agentIds());
+            principal = principal.named(name).scopedTo(ContainerScope.parse(token.kinds().orElse(List.of()),
+                    token.labels().orElse(List.of())));
             if (token.secret().isPresent() == token.sha256().isPresent()) {
                 throw new IllegalArgumentException("vnet.security.tokens." + name + " needs exactly one of secret "
                         + "and sha256");

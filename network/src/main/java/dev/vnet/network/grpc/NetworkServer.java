@@ -4,6 +4,7 @@ import dev.vnet.network.config.NetworkConfig;
 import dev.vnet.network.events.EventHub;
 import dev.vnet.network.registry.RegistryLoop;
 import dev.vnet.network.registry.RegistrySettings;
+import dev.vnet.network.registry.SessionOwners;
 import dev.vnet.network.routing.RouteTable;
 import dev.vnet.network.store.StoreReader;
 import dev.vnet.server.ServerSecurity;
@@ -45,7 +46,7 @@ public final class NetworkServer implements AutoCloseable {
 
     public NetworkServer(NetworkConfig config, ServerSecurity security, RegistrySettings settings, RegistryLoop loop,
             RouteTable routes, EventHub events, StoreReader store, ServingGate gate, RoutedCalls routedCalls,
-            ServerInterceptor statuses, StreamBudgets budgets) {
+            ServerInterceptor statuses, StreamBudgets budgets, SessionOwners sessionOwners) {
         this.config = config;
         NetworkConfig.Limits limits = config.limits();
         Validation validation = new Validation(config.maxPayloadBytes(),
@@ -55,7 +56,7 @@ public final class NetworkServer implements AutoCloseable {
         List<BindableService> services = List.of(
                 new ClientService(loop, events, forwarder, validation, inFlight, settings, timers,
                         config.defaultRequestTimeout().toMillis(), config.sessionLease().toMillis(),
-                        budgets.client(), openStreams),
+                        budgets.client(), openStreams, new SessionAccess(sessionOwners), new ContainerGuard(loop)),
                 new AgentChannelService(loop, routes, validation, agentStreams, budgets.agent(), openStreams),
                 new AdminService(store, adminReaders, loop, validation.names()));
         timers.scheduleWithFixedDelay(() -> agentStreams.sweep(System.nanoTime()), 10, 10, TimeUnit.MILLISECONDS);

@@ -40,6 +40,7 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
     private final RegistrySettings settings;
     private final long defaultTimeoutMs;
     private final OutboundStream<ServerFrame> out;
+    private final ContainerGuard guard;
     private volatile String sessionId;
     private volatile boolean helloSeen;
     private volatile boolean ended;
@@ -47,7 +48,9 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
     private ArrayDeque<ClientFrame> early;
 
     SessionStream(RegistryLoop loop, RequestForwarder forwarder, Validation validation, InFlightLimit inFlight,
-            Principal caller, RegistrySettings settings, long defaultTimeoutMs, OutboundStream<ServerFrame> out) {
+            Principal caller, RegistrySettings settings, long defaultTimeoutMs, OutboundStream<ServerFrame> out,
+            ContainerGuard guard) {
+        this.guard = guard;
         this.loop = loop;
         this.forwarder = forwarder;
         this.validation = validation;
@@ -138,7 +141,8 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
         synchronized (this) {
             early = new ArrayDeque<>();
         }
-        loop.call(registry -> new Opened(registry.openSession(name, this, settings.aliveTimeoutMs()).id(),
+        String owner = SessionAccess.owner(caller);
+        loop.call(registry -> new Opened(registry.openSession(name, owner, this, settings.aliveTimeoutMs()).id(),
                         registry.leaderEpoch()))
                 .whenComplete((opened, failure) -> {
                     if (failure != null) {
@@ -180,7 +184,10 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
             return;
         }
         String id = sessionId;
-        loop.compose(registry -> registry.get(id, frame.getGet())).whenComplete((response, failure) -> {
+        loop.compose(registry -> {
+            ContainerGuard.requireReachableIfExists(registry, caller, frame.getGet().getUuid());
+            return registry.get(id, frame.getGet());
+        }).whenComplete((response, failure) -> {
             if (failure != null) {
                 answer(callId, Failures.toError(failure));
             } else {
@@ -199,7 +206,10 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
         if (denied(callId, ContainerPermissions.toRelease(caller))) {
             return;
         }
-        loop.call(registry -> registry.release(id, uuid)).whenComplete((left, failure) -> {
+        loop.call(registry -> {
+            ContainerGuard.requireReachable(registry, caller, uuid);
+            return registry.release(id, uuid);
+        }).whenComplete((left, failure) -> {
             if (failure != null) {
                 answer(callId, Failures.toError(failure));
             } else {
@@ -214,23 +224,33 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
             return;
         }
         String id = sessionId;
-        forwarder.request(request, id == null ? "" : id, deadline(request),
-                inFlight.releasingOnAnswer(this, new FrameReply(callId)));
+        ReplySink sink = inFlight.releasingOnAnswer(this, new FrameReply(callId));
+        long deadline = deadline(request);
+        guard.reach(caller, request.getUuid()).whenComplete((ok, refused) -> {
+            if (refused != null) {
+                sink.fail(Failures.toError(refused));
+            } else {
+                forwarder.request(request, id == null ? "" : id, deadline, sink);
+            }
+        });
     }
 
     private void send(long callId, ContainerRequest request) {
         if (!mayRequest(callId, request)) {
             return;
         }
-        forwarder.send(request, sessionId, deadline(request)).whenComplete((ok, failure) -> {
-            inFlight.release(this);
-            if (failure != null) {
-                answer(callId, Failures.toError(failure));
-            } else {
-                out.send(ServerFrame.newBuilder().setCallId(callId).setSent(SendResponse.getDefaultInstance())
-                        .build());
-            }
-        });
+        String id = sessionId;
+        long deadline = deadline(request);
+        guard.reach(caller, request.getUuid()).thenCompose(ok -> forwarder.send(request, id, deadline))
+                .whenComplete((ok, failure) -> {
+                    inFlight.release(this);
+                    if (failure != null) {
+                        answer(callId, Failures.toError(failure));
+                    } else {
+                        out.send(ServerFrame.newBuilder().setCallId(callId)
+                                .setSent(SendResponse.getDefaultInstance()).build());
+                    }
+                });
     }
 
     /** Checks a request or send, and takes its in-flight slot; answers the call itself when it may not go. */

@@ -86,6 +86,7 @@ public final class Registry {
     private final ContainerCounts counts = new ContainerCounts();
     private final Map<String, Set<ContainerRecord>> containersByKind = new HashMap<>();
     private final Map<String, SessionRecord> sessions = new HashMap<>();
+    private final SessionOwners sessionOwners;
     private final Set<ContainerRecord> starting = new LinkedHashSet<>();
     /** Containers that calls wait for (starting, moving, recovering): their waits expire at their deadlines. */
     private final Set<ContainerRecord> awaitingRoutes = new LinkedHashSet<>();
@@ -114,6 +115,14 @@ public final class Registry {
 
     public Registry(RegistrySettings settings, InstantSource clock, EventSink events, RouteTable routes,
             StoreSink store) {
+        this(settings, clock, events, routes, store, new SessionOwners());
+    }
+
+    /** @param sessionOwners shared with the gRPC shell, across registries: a new one starts with no session */
+    public Registry(RegistrySettings settings, InstantSource clock, EventSink events, RouteTable routes,
+            StoreSink store, SessionOwners sessionOwners) {
+        this.sessionOwners = sessionOwners;
+        sessionOwners.clear();
         this.settings = settings;
         this.clock = clock;
         this.events = events;
@@ -535,10 +544,27 @@ public final class Registry {
      * @param timeoutMs how long the session lives without a sign of life
      */
     public SessionRecord openSession(String clientName, SessionLink link, long timeoutMs) {
+        return openSession(clientName, "", link, timeoutMs);
+    }
+
+    /** Opens a session that only {@code owner} (a principal's name) may use: see {@link #sessionOwners()}. */
+    public SessionRecord openSession(String clientName, String owner, SessionLink link, long timeoutMs) {
         SessionRecord session = new SessionRecord(UUID.randomUUID().toString(), clientName, link, timeoutMs,
                 clock.millis());
         sessions.put(session.id, session);
+        sessionOwners.opened(session.id, owner);
         return session;
+    }
+
+    /** Who opened each open session; safe to read from any thread. */
+    public SessionOwners sessionOwners() {
+        return sessionOwners;
+    }
+
+    /** The stream of an open session, or null (a unary session, or none). */
+    public SessionLink sessionLink(String sessionId) {
+        SessionRecord session = sessions.get(sessionId);
+        return session == null ? null : session.link;
     }
 
     /** A sign of life from a session; returns when it now expires, or -1 when it has already ended. */
@@ -561,6 +587,7 @@ public final class Registry {
         if (session == null) {
             return -1;
         }
+        sessionOwners.ended(sessionId);
         for (String uuid : session.containers) {
             ContainerRecord container = containers.get(uuid);
             if (container != null && container.removeSession(sessionId) && container.sessions.isEmpty()) {
@@ -575,11 +602,16 @@ public final class Registry {
     private SessionRecord requireSession(String sessionId) {
         SessionRecord session = sessions.get(sessionId);
         if (session == null) {
-            throw new RegistryException(Failure.NOT_FOUND, "session " + sessionId
-                    + " does not exist or has ended (sessions end after their lease or alive timeout without a "
-                    + "sign of life); open a new one");
+            throw noSuchSession(sessionId);
         }
         return session;
+    }
+
+    /** The refusal for a session that does not exist, or that the caller did not open: the two look alike. */
+    public static RegistryException noSuchSession(String sessionId) {
+        return new RegistryException(Failure.NOT_FOUND, "session " + sessionId
+                + " does not exist or has ended (sessions end after their lease or alive timeout without a "
+                + "sign of life); open a new one");
     }
 
     // -------------------------------------------------------------------------------------------- containers
@@ -1284,6 +1316,12 @@ public final class Registry {
     public List<AgentInfo> agents() {
         return agents.values().stream().map(AgentRecord::toInfo).sorted(Comparator.comparing(AgentInfo::getAgentId))
                 .toList();
+    }
+
+    /** The container {@code uuid} as listings show it, or null when there is none. */
+    public ContainerInfo containerInfo(String uuid) {
+        ContainerRecord container = containers.get(uuid);
+        return container == null ? null : container.toInfo();
     }
 
     /** Containers matching every non-empty filter. */
