@@ -71,12 +71,17 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
     private final OpenStreams streams;
     private final SessionAccess sessions;
     private final ContainerGuard guard;
+    private final ContainerQuota containers;
+    /** Calls in flight per principal, over all its sessions and unary calls. */
+    private final InFlightLimit principalInFlight;
 
     ClientService(RegistryLoop loop, EventHub events, RequestForwarder forwarder, Validation validation,
             InFlightLimit inFlight, RegistrySettings settings, ScheduledExecutorService timers, long defaultTimeoutMs,
             long defaultLeaseMs, QueueBudget budget, OpenStreams streams, SessionAccess sessions,
-            ContainerGuard guard) {
+            ContainerGuard guard, ContainerQuota containers, InFlightLimit principalInFlight) {
         this.guard = guard;
+        this.containers = containers;
+        this.principalInFlight = principalInFlight;
         this.streams = streams;
         this.sessions = sessions;
         this.loop = loop;
@@ -99,7 +104,7 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
         OutboundStream<ServerFrame> out = new OutboundStream<>((CallStreamObserver<ServerFrame>) responses,
                 budget);
         SessionStream session = new SessionStream(loop, forwarder, validation, inFlight, AuthInterceptor.caller(),
-                settings, defaultTimeoutMs, out, guard);
+                settings, defaultTimeoutMs, out, guard, sessions, containers, principalInFlight);
         streams.track(session, out);
         return session;
     }
@@ -149,7 +154,10 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
             return;
         }
         String owner = SessionAccess.owner(AuthInterceptor.caller());
-        respond(loop.call(registry -> registry.openSession(request.getClientName(), owner, null, lease).id()),
+        respond(loop.call(registry -> {
+                    sessions.requireRoom(owner);
+                    return registry.openSession(request.getClientName(), owner, null, lease).id();
+                }),
                 id -> OpenSessionResponse.newBuilder().setSessionId(id).setLeaseMs(lease).build(), responses);
     }
 
@@ -213,8 +221,12 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
         Principal caller = AuthInterceptor.caller();
         respond(loop.compose(registry -> {
             ContainerGuard.requireReachableIfExists(registry, caller, request.getUuid());
+            containers.requireRoom(registry, caller.name(), request.getUuid());
             return registry.get(request.getSessionId(), request);
-        }), Function.identity(), responses);
+        }), got -> {
+            containers.got(caller.name(), got);
+            return got;
+        }, responses);
     }
 
     @Override
@@ -237,12 +249,13 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
             return;
         }
         Object client = unaryClient(request);
-        if (!inFlight.tryAcquire(client)) {
-            responses.onError(Status.RESOURCE_EXHAUSTED.withDescription(inFlight.refusal()).asRuntimeException());
+        String principal = AuthInterceptor.caller().name();
+        if (!acquire(client, principal, responses)) {
             return;
         }
         long deadline = Deadlines.fromCall(request.getTimeoutMs(), defaultTimeoutMs);
-        ReplySink sink = inFlight.releasingOnAnswer(client, new ReplySink() {
+        ReplySink sink = inFlight.releasingOnAnswer(client, principalInFlight.releasingOnAnswer(principal,
+                new ReplySink() {
             @Override
             public void reply(ContainerReply reply) {
                 responses.onNext(reply);
@@ -253,7 +266,7 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
             public void fail(Error error) {
                 responses.onError(Errors.toStatusException(error));
             }
-        });
+        }));
         guard.reach(AuthInterceptor.caller(), request.getUuid()).whenComplete((ok, refused) -> {
             if (refused != null) {
                 sink.fail(Failures.toError(refused));
@@ -261,6 +274,21 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
                 forwarder.request(request, request.getSessionId(), deadline, sink);
             }
         });
+    }
+
+    /** Takes the call's slots, the client's and the principal's, or refuses it naming the limit it passed. */
+    private boolean acquire(Object client, String principal, StreamObserver<?> responses) {
+        if (!inFlight.tryAcquire(client)) {
+            responses.onError(Status.RESOURCE_EXHAUSTED.withDescription(inFlight.refusal()).asRuntimeException());
+            return false;
+        }
+        if (!principalInFlight.tryAcquire(principal)) {
+            inFlight.release(client);
+            responses.onError(Status.RESOURCE_EXHAUSTED.withDescription(principalInFlight.refusal())
+                    .asRuntimeException());
+            return false;
+        }
+        return true;
     }
 
     /** Whose budget a unary request counts against: its session's, else its caller's. */
@@ -275,14 +303,17 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
             return;
         }
         Object client = unaryClient(request);
-        if (!inFlight.tryAcquire(client)) {
-            responses.onError(Status.RESOURCE_EXHAUSTED.withDescription(inFlight.refusal()).asRuntimeException());
+        String principal = AuthInterceptor.caller().name();
+        if (!acquire(client, principal, responses)) {
             return;
         }
         long deadline = Deadlines.fromCall(request.getTimeoutMs(), defaultTimeoutMs);
         respond(guard.reach(AuthInterceptor.caller(), request.getUuid())
                         .thenCompose(ok -> forwarder.send(request, request.getSessionId(), deadline))
-                        .whenComplete((ok, failure) -> inFlight.release(client)),
+                        .whenComplete((ok, failure) -> {
+                            inFlight.release(client);
+                            principalInFlight.release(principal);
+                        }),
                 ok -> SendResponse.getDefaultInstance(), responses);
     }
 

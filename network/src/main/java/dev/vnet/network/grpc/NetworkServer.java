@@ -56,7 +56,11 @@ public final class NetworkServer implements AutoCloseable {
         List<BindableService> services = List.of(
                 new ClientService(loop, events, forwarder, validation, inFlight, settings, timers,
                         config.defaultRequestTimeout().toMillis(), config.sessionLease().toMillis(),
-                        budgets.client(), openStreams, new SessionAccess(sessionOwners), new ContainerGuard(loop)),
+                        budgets.client(), openStreams,
+                        new SessionAccess(sessionOwners, limits.maxSessionsPerPrincipal()), new ContainerGuard(loop),
+                        new ContainerQuota(limits.maxContainersPerPrincipal(), events),
+                        new InFlightLimit(limits.maxInFlightPerPrincipal(), "this principal",
+                                "vnet.network.limits.max-in-flight-per-principal")),
                 new AgentChannelService(loop, routes, validation, agentStreams, budgets.agent(), openStreams),
                 new AdminService(store, adminReaders, loop, validation.names()));
         timers.scheduleWithFixedDelay(() -> agentStreams.sweep(System.nanoTime()), 10, 10, TimeUnit.MILLISECONDS);

@@ -1,6 +1,8 @@
 package dev.vnet.network.grpc;
 
+import dev.vnet.network.registry.Failure;
 import dev.vnet.network.registry.Registry;
+import dev.vnet.network.registry.RegistryException;
 import dev.vnet.network.registry.SessionOwners;
 import dev.vnet.proto.v1.Error;
 import dev.vnet.security.Principal;
@@ -12,10 +14,24 @@ import dev.vnet.security.Principal;
  */
 final class SessionAccess {
 
-    private final SessionOwners owners;
+    static final String MAX_SESSIONS = "vnet.network.limits.max-sessions-per-principal";
 
-    SessionAccess(SessionOwners owners) {
+    private final SessionOwners owners;
+    private final int maxSessions;
+
+    /** @param maxSessions most sessions one principal has open at once; 0 for no limit */
+    SessionAccess(SessionOwners owners, int maxSessions) {
         this.owners = owners;
+        this.maxSessions = maxSessions;
+    }
+
+    /** On the registry's thread, before opening a session: refuses one past the principal's limit. */
+    void requireRoom(String owner) {
+        int open = owners.count(owner);
+        if (maxSessions > 0 && open >= maxSessions) {
+            throw new RegistryException(Failure.RESOURCE_EXHAUSTED, owner + " has " + open + " sessions open, the "
+                    + "limit (" + MAX_SESSIONS + "): close some first");
+        }
     }
 
     /** The owner a session opened by {@code caller} gets. */

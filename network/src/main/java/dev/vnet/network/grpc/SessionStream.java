@@ -41,6 +41,9 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
     private final long defaultTimeoutMs;
     private final OutboundStream<ServerFrame> out;
     private final ContainerGuard guard;
+    private final SessionAccess sessions;
+    private final ContainerQuota containers;
+    private final InFlightLimit principalInFlight;
     private volatile String sessionId;
     private volatile boolean helloSeen;
     private volatile boolean ended;
@@ -49,8 +52,11 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
 
     SessionStream(RegistryLoop loop, RequestForwarder forwarder, Validation validation, InFlightLimit inFlight,
             Principal caller, RegistrySettings settings, long defaultTimeoutMs, OutboundStream<ServerFrame> out,
-            ContainerGuard guard) {
+            ContainerGuard guard, SessionAccess sessions, ContainerQuota containers, InFlightLimit principalInFlight) {
         this.guard = guard;
+        this.sessions = sessions;
+        this.containers = containers;
+        this.principalInFlight = principalInFlight;
         this.loop = loop;
         this.forwarder = forwarder;
         this.validation = validation;
@@ -142,8 +148,11 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
             early = new ArrayDeque<>();
         }
         String owner = SessionAccess.owner(caller);
-        loop.call(registry -> new Opened(registry.openSession(name, owner, this, settings.aliveTimeoutMs()).id(),
-                        registry.leaderEpoch()))
+        loop.call(registry -> {
+                    sessions.requireRoom(owner);
+                    return new Opened(registry.openSession(name, owner, this, settings.aliveTimeoutMs()).id(),
+                            registry.leaderEpoch());
+                })
                 .whenComplete((opened, failure) -> {
                     if (failure != null) {
                         out.fail(Failures.toStatus(failure));
@@ -186,11 +195,13 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
         String id = sessionId;
         loop.compose(registry -> {
             ContainerGuard.requireReachableIfExists(registry, caller, frame.getGet().getUuid());
+            containers.requireRoom(registry, caller.name(), frame.getGet().getUuid());
             return registry.get(id, frame.getGet());
         }).whenComplete((response, failure) -> {
             if (failure != null) {
                 answer(callId, Failures.toError(failure));
             } else {
+                containers.got(caller.name(), response);
                 out.send(ServerFrame.newBuilder().setCallId(callId).setGet(response).build());
             }
         });
@@ -224,7 +235,8 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
             return;
         }
         String id = sessionId;
-        ReplySink sink = inFlight.releasingOnAnswer(this, new FrameReply(callId));
+        ReplySink sink = inFlight.releasingOnAnswer(this,
+                principalInFlight.releasingOnAnswer(caller.name(), new FrameReply(callId)));
         long deadline = deadline(request);
         guard.reach(caller, request.getUuid()).whenComplete((ok, refused) -> {
             if (refused != null) {
@@ -244,6 +256,7 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
         guard.reach(caller, request.getUuid()).thenCompose(ok -> forwarder.send(request, id, deadline))
                 .whenComplete((ok, failure) -> {
                     inFlight.release(this);
+                    principalInFlight.release(caller.name());
                     if (failure != null) {
                         answer(callId, Failures.toError(failure));
                     } else {
@@ -265,6 +278,11 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
         }
         if (!inFlight.tryAcquire(this)) {
             answer(callId, Errors.error(Status.Code.RESOURCE_EXHAUSTED, inFlight.refusal()));
+            return false;
+        }
+        if (!principalInFlight.tryAcquire(caller.name())) {
+            inFlight.release(this);
+            answer(callId, Errors.error(Status.Code.RESOURCE_EXHAUSTED, principalInFlight.refusal()));
             return false;
         }
         return true;

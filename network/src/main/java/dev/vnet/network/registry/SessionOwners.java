@@ -11,17 +11,23 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SessionOwners {
 
     private final Map<String, String> owners = new ConcurrentHashMap<>();
+    private final Map<String, Integer> counts = new ConcurrentHashMap<>();
 
     void opened(String sessionId, String owner) {
         owners.put(sessionId, owner);
+        counts.merge(owner, 1, Integer::sum);
     }
 
     void ended(String sessionId) {
-        owners.remove(sessionId);
+        String owner = owners.remove(sessionId);
+        if (owner != null) {
+            counts.computeIfPresent(owner, (key, count) -> count <= 1 ? null : count - 1);
+        }
     }
 
     void clear() {
         owners.clear();
+        counts.clear();
     }
 
     /** Whether {@code sessionId} is open and was opened by {@code owner}. */
@@ -31,12 +37,6 @@ public final class SessionOwners {
 
     /** Open sessions of {@code owner} now. */
     public int count(String owner) {
-        int count = 0;
-        for (String held : owners.values()) {
-            if (held.equals(owner)) {
-                count++;
-            }
-        }
-        return count;
+        return counts.getOrDefault(owner, 0);
     }
 }
