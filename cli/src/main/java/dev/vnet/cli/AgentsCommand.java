@@ -19,6 +19,8 @@ final class AgentsCommand extends NetworkCommand {
                 agents.stream().map(a -> List.of(a.getAgentId(), Output.name(a.getState(), "AGENT_STATE_"),
                         a.getEndpoint(), a.getCluster().isEmpty() ? "-" : a.getCluster(),
                         String.join(",", a.getKindsList()), String.valueOf(a.getContainers()),
-                        String.format("%.2f", a.getLoad().getCpu()), Output.age(a.getLastHeartbeatMs()))).toList());
+                        String.format("%.2f", a.getLoad().getCpu()), Output.age(a.getLastHeartbeatMs()))).toList(),
+                "no agents registered yet; an agent registers within a few seconds of its start (bin/vnet up starts "
+                        + "agent-1; bin/vnet agent --help starts more)");
     }
 }

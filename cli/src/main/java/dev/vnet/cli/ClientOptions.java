@@ -6,12 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** Options every command that talks to a network shares. */
+/** Options every command that talks to a network shares; {@link EnvDefaults} gives their environment defaults. */
 final class ClientOptions {
 
     @Option(names = "--network", paramLabel = "HOST:PORT[,HOST:PORT...]",
-            defaultValue = "${env:VNET_NETWORK:-127.0.0.1:3737}",
-            description = "The network's endpoints (env VNET_NETWORK; default ${DEFAULT-VALUE}).")
+            description = "The network's endpoints (default $VNET_NETWORK, else " + EnvDefaults.LOCAL_NETWORK + ").")
     String network;
 
     @Option(names = "--json", description = "Print machine-readable JSON instead of tables.")
@@ -21,23 +20,23 @@ final class ClientOptions {
             description = "Bound of each call, e.g. 500ms, 10s, 2m (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:VNET_TOKEN}",
+    @Option(names = "--token", paramLabel = "TOKEN",
             description = "Bearer token sent with every call (env VNET_TOKEN); needed when the network has "
                     + "authentication on.")
     String token;
 
-    @Option(names = "--ca", paramLabel = "FILE", defaultValue = "${env:VNET_CA_FILE}",
+    @Option(names = "--ca", paramLabel = "FILE",
             description = "Use TLS, checking the network against this PEM CA certificate (env VNET_CA_FILE).")
     Path ca;
 
     @Option(names = "--tls", description = "Use TLS, checking the network against the system's CAs.")
     boolean tls;
 
-    @Option(names = "--cert", paramLabel = "FILE", defaultValue = "${env:VNET_CERT_FILE}",
+    @Option(names = "--cert", paramLabel = "FILE",
             description = "PEM client certificate for mutual TLS (env VNET_CERT_FILE); needs --key.")
     Path certificate;
 
-    @Option(names = "--key", paramLabel = "FILE", defaultValue = "${env:VNET_KEY_FILE}",
+    @Option(names = "--key", paramLabel = "FILE",
             description = "PEM (PKCS#8) private key of the client certificate (env VNET_KEY_FILE).")
     Path key;
 

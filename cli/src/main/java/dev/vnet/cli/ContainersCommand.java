@@ -26,7 +26,11 @@ final class ContainersCommand extends NetworkCommand {
             out.jsonArray(containers);
             return;
         }
-        out.table(columns(), containers.stream().map(ContainersCommand::row).toList());
+        boolean filtered = kind != null || !labels.isEmpty() || agent != null;
+        out.table(columns(), containers.stream().map(ContainersCommand::row).toList(), filtered
+                ? "no containers match these filters (bin/vnet containers without them lists all)"
+                : "no containers: none was got yet, or those got were released and stopped when idle "
+                        + "(bin/vnet get KIND --uuid U creates one; --hold keeps it)");
     }
 
     static List<String> columns() {

@@ -26,4 +26,16 @@ final class DurationConverter implements ITypeConverter<Duration> {
             default -> Duration.ofSeconds(amount);
         };
     }
+
+    /** The inverse, for messages, in the largest unit that stays exact and small: 60s, 10m, 3h, 1500ms. */
+    static String format(Duration duration) {
+        long ms = duration.toMillis();
+        if (ms >= 7_200_000 && ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms >= 120_000 && ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
 }

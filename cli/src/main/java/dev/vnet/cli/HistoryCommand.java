@@ -24,7 +24,9 @@ final class HistoryCommand extends NetworkCommand {
             out.jsonArray(moves);
             return;
         }
-        out.table(columns(), moves.stream().map(HistoryCommand::row).toList());
+        out.table(columns(), moves.stream().map(HistoryCommand::row).toList(),
+                "no moves recorded for " + uuid + ": it never moved (only ha and stateless containers move), or the "
+                        + "network does not know it");
     }
 
     static List<String> columns() {

@@ -16,6 +16,7 @@ final class KindsCommand extends NetworkCommand {
             return;
         }
         out.table(List.of("KIND", "AGENTS", "CONTAINERS"), kinds.stream().map(k -> List.of(k.getKind(),
-                String.join(",", k.getAgentsList()), String.valueOf(k.getContainers()))).toList());
+                String.join(",", k.getAgentsList()), String.valueOf(k.getContainers()))).toList(),
+                "no kinds on offer: no active agent is registered (see bin/vnet agents)");
     }
 }

@@ -1,6 +1,7 @@
 package dev.vnet.cli;
 
 import dev.vnet.client.VnetClient;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,4 +30,9 @@ abstract class NetworkCommand implements Callable<Integer> {
     }
 
     abstract void run(VnetClient client, Output out) throws Exception;
+
+    /** Where notes for the person at the terminal go, so that standard output stays what was asked for. */
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
 }

@@ -27,6 +27,8 @@ final class NodesCommand extends NetworkCommand {
                         Output.age(n.getLastHeartbeatMs()), n.getEndpoint(), n.getCluster().isEmpty() ? "-" : n.getCluster(),
                         String.valueOf(n.getLoad().getContainers()), String.format("%.2f", n.getLoad().getCpu()),
                         n.getCapacity().getMaxContainers() == 0 ? "-" : n.getCapacity().getMaxContainers() + " max"))
-                        .toList());
+                        .toList(),
+                status != null ? "no " + status + " nodes in the store"
+                        : "no nodes in the store yet: no agent has registered with a network using this database");
     }
 }

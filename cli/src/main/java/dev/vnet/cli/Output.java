@@ -20,6 +20,15 @@ final class Output {
         this.out = out;
     }
 
+    /** A table, or, when there are no rows, one line that says what is empty and why. */
+    void table(List<String> headers, List<List<String>> rows, String whenEmpty) {
+        if (rows.isEmpty()) {
+            line(whenEmpty);
+        } else {
+            table(headers, rows);
+        }
+    }
+
     void table(List<String> headers, List<List<String>> rows) {
         int[] widths = new int[headers.size()];
         List<List<String>> all = new ArrayList<>();

@@ -4,6 +4,7 @@ import dev.vnet.client.ConnectionProblems;
 import dev.vnet.client.VnetException;
 import dev.vnet.wire.Errors;
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,12 +24,13 @@ import picocli.CommandLine.Command;
 public final class VnetCli implements Runnable {
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv()));
     }
 
     /** Runs one command line; returns the exit code. */
-    static int run(String[] args, PrintWriter out, PrintWriter err) {
+    static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment) {
         CommandLine cli = new CommandLine(new VnetCli());
+        cli.setDefaultValueProvider(new EnvDefaults(environment));
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((failure, commandLine, parseResult) -> {
@@ -50,9 +52,20 @@ public final class VnetCli implements Runnable {
         new CommandLine(this).usage(System.out);
     }
 
+    /**
+     * A deadline that expired before the channel ever had a connection (grpc-java marks such calls
+     * "waiting_for_connection"): on a busy machine the first connection attempt can outlast a short --timeout, and
+     * the cause is the same as a refused connection.
+     */
+    private static boolean neverConnected(VnetException error) {
+        return error.code() == io.grpc.Status.Code.DEADLINE_EXCEEDED
+                && error.getMessage().contains("waiting_for_connection");
+    }
+
     private static String explain(VnetException error) {
         String message = error.getMessage();
-        if (error.code() == io.grpc.Status.Code.UNAVAILABLE && message.contains("io exception")) {
+        if (error.code() == io.grpc.Status.Code.UNAVAILABLE && message.contains("io exception")
+                || neverConnected(error)) {
             return message + " (is a network running there? start one with: bin/vnet network)";
         }
         if (error.code() == io.grpc.Status.Code.UNAVAILABLE && message.contains("Network closed for unknown reason")) {

@@ -8,7 +8,9 @@ import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The client's gRPC channels, one per endpoint and shared by everything that talks to it, and which of the
@@ -20,6 +22,8 @@ final class ClientChannels implements AutoCloseable {
     private final int maxMessageBytes;
     private final ChannelSecurity security;
     private final Map<Endpoint, ManagedChannel> channels = new ConcurrentHashMap<>();
+    /** Told where each new session opened: streams elsewhere follow it (the leader moved there). */
+    private final Set<Consumer<Endpoint>> sessionMoves = ConcurrentHashMap.newKeySet();
 
     ClientChannels(List<Endpoint> network, int maxMessageBytes, ChannelSecurity security) {
         this.endpoints = new NetworkEndpoints(network, Duration.ofSeconds(2));
@@ -34,6 +38,17 @@ final class ClientChannels implements AutoCloseable {
     /** Which network endpoint to use now; the session keeps it up to date. */
     NetworkEndpoints endpoints() {
         return endpoints;
+    }
+
+    /** A session opened at {@code endpoint}: it leads now; streams open elsewhere move there. */
+    void sessionOpened(Endpoint endpoint) {
+        sessionMoves.forEach(follower -> follower.accept(endpoint));
+    }
+
+    /** Calls {@code follower} with the endpoint of each session opened from now on; the answer stops that. */
+    Runnable onSessionOpened(Consumer<Endpoint> follower) {
+        sessionMoves.add(follower);
+        return () -> sessionMoves.remove(follower);
     }
 
     ManagedChannel channel(Endpoint endpoint) {

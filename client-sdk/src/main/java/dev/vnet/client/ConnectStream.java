@@ -22,6 +22,7 @@ final class ConnectStream implements Connection, ClientResponseObserver<ConnectF
     private volatile String clientId = "";
     private volatile boolean open;
     private volatile boolean closedReported;
+    private volatile Runnable onEnd = () -> { };
 
     private ConnectStream(BroadcastListener listener) {
         this.listener = listener;
@@ -39,6 +40,24 @@ final class ConnectStream implements Connection, ClientResponseObserver<ConnectF
         requests.onNext(ConnectFrame.newBuilder().setOpen(ConnectOpen.newBuilder().setUuid(uuid)
                 .setSessionId(sessionId == null ? "" : sessionId)).build());
         return stream;
+    }
+
+    /** Runs {@code cleanup} once the connection has ended, however it ended. */
+    void onEnd(Runnable cleanup) {
+        onEnd = cleanup;
+        if (closedReported) {
+            cleanup.run();
+        }
+    }
+
+    /** Ends the connection from this side: the listener is told {@code reason} (once it was ready). */
+    void abandon(String reason) {
+        ready.completeExceptionally(new VnetException(Status.Code.UNAVAILABLE, reason));
+        ClientCallStreamObserver<ConnectFrame> c = call;
+        if (c != null) {
+            c.cancel(reason, null);
+        }
+        reportClosed(reason);
     }
 
     /** Completes once the container accepted the connection. */
@@ -93,6 +112,7 @@ final class ConnectStream implements Connection, ClientResponseObserver<ConnectF
         open = false;
         if (!closedReported) {
             closedReported = true;
+            onEnd.run();
             if (ready.isDone() && !ready.isCompletedExceptionally()) {
                 listener.onClosed(reason);
             }
@@ -112,6 +132,7 @@ final class ConnectStream implements Connection, ClientResponseObserver<ConnectF
     @Override
     public void close() {
         open = false;
+        onEnd.run();
         ClientCallStreamObserver<ConnectFrame> c = call;
         if (c != null) {
             try {

@@ -5,6 +5,7 @@ import dev.vnet.proto.v1.EventKind;
 import dev.vnet.proto.v1.NetworkGrpc;
 import dev.vnet.proto.v1.WatchEventsRequest;
 import dev.vnet.wire.Backoff;
+import dev.vnet.wire.Endpoint;
 import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import java.lang.System.Logger.Level;
@@ -13,11 +14,14 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
  * A watch of network events that survives network restarts: when the stream breaks it subscribes again (with a
- * snapshot when one was asked for, so the listener can rebuild its view) until closed.
+ * snapshot when one was asked for, so the listener can rebuild its view) until closed. A server stream cannot tell
+ * a silent (frozen) leader from a quiet one, so the watch follows the client's session: when the session opens at
+ * another coordinator (the leader moved), the watch subscribes there at once.
  */
 final class EventWatch implements Subscription {
 
@@ -29,6 +33,10 @@ final class EventWatch implements Subscription {
     private final Consumer<Event> listener;
     private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
     private volatile Context.CancellableContext context;
+    private volatile Endpoint watching;
+    /** Counts subscriptions: callbacks of one that was replaced are ignored. */
+    private final AtomicLong generation = new AtomicLong();
+    private final Runnable stopFollowing;
     private volatile boolean closed;
 
     EventWatch(ClientChannels channels, ScheduledExecutorService scheduler, boolean snapshot, List<EventKind> kinds,
@@ -37,36 +45,61 @@ final class EventWatch implements Subscription {
         this.scheduler = scheduler;
         this.request = WatchEventsRequest.newBuilder().setSnapshot(snapshot).addAllKinds(kinds).build();
         this.listener = listener;
+        this.stopFollowing = channels.onSessionOpened(this::sessionOpened);
     }
 
     void start() {
         if (closed) {
             return;
         }
+        long mine = generation.incrementAndGet();
+        Endpoint endpoint = channels.endpoints().current();
+        watching = endpoint;
         Context.CancellableContext ctx = Context.current().withCancellation();
         context = ctx;
-        ctx.run(() -> NetworkGrpc.newStub(channels.channelForReconnect(channels.endpoints().current())).watchEvents(request,
+        ctx.run(() -> NetworkGrpc.newStub(channels.channelForReconnect(endpoint)).watchEvents(request,
                 new StreamObserver<>() {
                     @Override
                     public void onNext(Event event) {
-                        backoff.reset();
-                        listener.accept(event);
+                        if (generation.get() == mine) {
+                            backoff.reset();
+                            listener.accept(event);
+                        }
                     }
 
                     @Override
                     public void onError(Throwable failure) {
-                        retry(failure.getMessage());
+                        retry(mine, failure.getMessage());
                     }
 
                     @Override
                     public void onCompleted() {
-                        retry("the network ended the watch");
+                        retry(mine, "the network ended the watch");
                     }
                 }));
     }
 
-    private void retry(String why) {
-        if (closed) {
+    /** The client's session opened at {@code endpoint}: a watch still on another coordinator moves there now. */
+    private void sessionOpened(Endpoint endpoint) {
+        if (closed || endpoint.equals(watching)) {
+            return;
+        }
+        generation.incrementAndGet();
+        Context.CancellableContext ctx = context;
+        if (ctx != null) {
+            ctx.cancel(null);
+        }
+        backoff.reset();
+        LOG.log(Level.DEBUG, () -> "the session moved to " + endpoint + ": watching events there");
+        try {
+            scheduler.execute(this::start);
+        } catch (RejectedExecutionException clientClosed) {
+            closed = true;
+        }
+    }
+
+    private void retry(long of, String why) {
+        if (closed || generation.get() != of) {
             return;
         }
         long delay = backoff.nextDelayMillis();
@@ -81,6 +114,7 @@ final class EventWatch implements Subscription {
     @Override
     public void close() {
         closed = true;
+        stopFollowing.run();
         Context.CancellableContext ctx = context;
         if (ctx != null) {
             ctx.cancel(null);

@@ -177,6 +177,8 @@ final class SessionChannel implements AutoCloseable {
                 attempt.send(p.frame, p.result, p.deadlineNanos);
             }
         }
+        // Outside the lock: watches and connections that follow the session run their own callbacks.
+        channels.sessionOpened(attempt.endpoint);
         long pingMillis = Math.max(100, welcome.getPingIntervalMs());
         attempt.pinger = scheduler.scheduleWithFixedDelay(() -> attempt.ping(welcome.getAliveTimeoutMs()),
                 pingMillis, pingMillis, TimeUnit.MILLISECONDS);

@@ -27,6 +27,7 @@ import dev.vnet.proto.v1.NodeInfo;
 import dev.vnet.proto.v1.NodeStatus;
 import dev.vnet.proto.v1.Payload;
 import dev.vnet.proto.v1.ReleaseRequest;
+import dev.vnet.proto.v1.ReleaseResponse;
 import dev.vnet.proto.v1.ServerFrame;
 import dev.vnet.security.ChannelSecurity;
 import dev.vnet.security.ClientTls;
@@ -140,9 +141,17 @@ public final class VnetClient implements AutoCloseable {
     }
 
     public CompletableFuture<Integer> releaseAsync(String uuid) {
+        return releaseWithOutcome(uuid).thenApply(ReleaseResponse::getReferences);
+    }
+
+    /**
+     * Drops this client's reference; the answer says the references left and, when none are, when the container
+     * will stop (its idle timeout) unless someone gets it again.
+     */
+    public CompletableFuture<ReleaseResponse> releaseWithOutcome(String uuid) {
         session.forget(uuid);
         return session.call(ClientFrame.newBuilder().setRelease(ReleaseRequest.newBuilder().setUuid(uuid)),
-                deadline(null)).thenApply(frame -> answerOf(frame).getReleased().getReferences());
+                deadline(null)).thenApply(frame -> answerOf(frame).getReleased());
     }
 
     // ---- calls ----
@@ -207,8 +216,17 @@ public final class VnetClient implements AutoCloseable {
 
     /** Connects to a container's broadcasts through the network. */
     public Connection connect(String uuid, BroadcastListener listener) {
-        return openConnection(ConnectStream.open(uuid, session.sessionId(), listener,
-                observer -> NetworkGrpc.newStub(session.channel()).connect(observer)));
+        Endpoint through = channels.endpoints().current();
+        ConnectStream stream = ConnectStream.open(uuid, session.sessionId(), listener,
+                observer -> NetworkGrpc.newStub(channels.channel(through)).connect(observer));
+        // A server that froze says nothing: once the session opens at another coordinator, this one is left.
+        Runnable stopFollowing = channels.onSessionOpened(moved -> {
+            if (!moved.equals(through)) {
+                stream.abandon("the network's leader moved from " + through + " to " + moved + "; connect again");
+            }
+        });
+        stream.onEnd(stopFollowing);
+        return openConnection(stream);
     }
 
     Connection connectDirect(ContainerInfo container, BroadcastListener listener) {

@@ -41,7 +41,7 @@ final class ContainerHost {
     private final int maxPayloadBytes;
     private final Map<String, HostedContainer> running = new ConcurrentHashMap<>();
     private volatile StopListener stopListener = (uuid, epoch, reason) -> {};
-    /** Whether the agent has lost the network for longer than the alive timeout (see self-fencing). */
+    /** Whether the agent has been out of touch with the network since it last registered (see self-fencing). */
     private volatile BooleanSupplier networkLost = () -> false;
 
     ContainerHost(String agentId, Map<String, ContainerKind> kinds, ExecutorService workers, int maxContainers,
@@ -145,7 +145,7 @@ final class ContainerHost {
     }
 
     private HostedContainer hosted(ContainerKind kind, ContainerContext context, Container container) {
-        BooleanSupplier fenced = kind.selfFencing() ? () -> networkLost.getAsBoolean() : () -> false;
+        BooleanSupplier fenced = kind.selfFencing(context.type()) ? () -> networkLost.getAsBoolean() : () -> false;
         return new HostedContainer(context, container, executorFor(kind.threading()), fenced, maxPayloadBytes);
     }
 

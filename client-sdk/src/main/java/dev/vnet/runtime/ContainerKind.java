@@ -1,5 +1,7 @@
 package dev.vnet.runtime;
 
+import dev.vnet.proto.v1.ContainerType;
+
 /**
  * A kind of container an agent can create: its name and its factory.
  *
@@ -20,11 +22,20 @@ public interface ContainerKind {
     }
 
     /**
-     * Self-fencing: when the agent has not heard from the network for longer than the alive timeout, it stops
-     * serving this kind's containers (direct calls included) until it is registered again. The network will have
-     * declared the agent dead and may have activated the containers elsewhere; a kind whose copies must never both
-     * answer says yes here. Off by default.
+     * Self-fencing of this kind's containers of {@code type}: when the agent has been out of touch with the network
+     * for longer than the alive timeout (the network fell silent, or this process was frozen), such containers stop
+     * serving — direct calls included — until the agent has registered again and dropped the copies the network
+     * moved meanwhile. On by default for {@code ha} and stateless containers, which the network moves when it
+     * declares their agent dead, so that a stale copy never answers; off for standard ones, which never move, unless
+     * {@link #selfFencing()} says yes. A kind whose moved copies may still answer (a read-only cache, say) opts out
+     * by returning false here.
      */
+    default boolean selfFencing(ContainerType type) {
+        return selfFencing() || type == ContainerType.CONTAINER_TYPE_HA
+                || type == ContainerType.CONTAINER_TYPE_STATELESS;
+    }
+
+    /** Self-fencing for all of this kind's containers, standard ones too; see {@link #selfFencing(ContainerType)}. */
     default boolean selfFencing() {
         return false;
     }

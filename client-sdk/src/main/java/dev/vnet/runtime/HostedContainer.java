@@ -72,9 +72,10 @@ final class HostedContainer {
                     + context.uuid() + "; the active copy runs elsewhere: ask the network");
         }
         if (fenced.getAsBoolean()) {
-            return Errors.error(Status.Code.UNAVAILABLE, "agent " + context.agentId() + " has lost the network for "
-                    + "longer than the alive timeout; its " + context.kind() + " containers fence themselves until it "
-                    + "is registered again");
+            return Errors.error(Status.Code.UNAVAILABLE, "agent " + context.agentId() + " has been out of touch "
+                    + "with the network for longer than the alive timeout; its copy of " + context.uuid() + " (a "
+                    + context.kind() + " container the network may have moved) serves again only once the agent has "
+                    + "registered again: ask the network where it runs");
         }
         return null;
     }

@@ -33,6 +33,7 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -68,9 +69,8 @@ final class NetworkLink implements AutoCloseable {
     private volatile Session current;
     private volatile boolean closed;
     private volatile long heartbeatMillis = 1000;
-    private volatile long aliveTimeoutMillis = 3000;
-    /** When the network was last heard from; self-fencing kinds stop serving when it is too long ago. */
-    private volatile long lastContactNanos = System.nanoTime();
+    /** When the network was last heard from, and whether self-fencing copies must stop serving. */
+    private final NetworkContact contact = new NetworkContact(System::nanoTime);
     /** When the heartbeat last ran; only the heartbeat reads and writes it. */
     private long lastBeatNanos = System.nanoTime();
     /** The newest leader epoch seen: commands from an older (deposed) coordinator are ignored. */
@@ -94,17 +94,17 @@ final class NetworkLink implements AutoCloseable {
         this.security = security;
         this.tracing = tracing;
         host.onStopped(this::reportStopped);
-        host.fenceWhen(this::lostTheNetwork);
+        host.fenceWhen(contact::fenced);
     }
 
     /** How long since the network was last heard from. */
     Duration silence() {
-        return Duration.ofNanos(System.nanoTime() - lastContactNanos);
+        return contact.silence();
     }
 
     /** Whether the network has not been heard from for longer than the alive timeout. */
     boolean lostTheNetwork() {
-        return System.nanoTime() - lastContactNanos > TimeUnit.MILLISECONDS.toNanos(aliveTimeoutMillis);
+        return contact.lost();
     }
 
     /** This process's state as the network last told it: ACTIVE, STANDBY (another instance holds the id), DRAINING. */
@@ -231,7 +231,13 @@ final class NetworkLink implements AutoCloseable {
             Session session = current;
             if (session != null && session.registered && lostTheNetwork()) {
                 session.abandon(Status.DEADLINE_EXCEEDED.withDescription("the network was silent for "
-                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastContactNanos) + " ms"));
+                        + contact.silence().toMillis() + " ms"));
+            } else if (session != null && session.registered && contact.fenced()) {
+                // Out of touch for longer than the alive timeout (this process was frozen, say): the network may
+                // have moved our ha and stateless copies. Register again; its answer says which copies to drop.
+                session.abandon(Status.DEADLINE_EXCEEDED.withDescription("this agent was out of touch with the "
+                        + "network for longer than the alive timeout; registering again before serving copies the "
+                        + "network may have moved"));
             } else if (session != null && !session.registered) {
                 checkRegistrationWait(session);
             } else if (session != null) {
@@ -255,7 +261,7 @@ final class NetworkLink implements AutoCloseable {
         long stalled = now - lastBeatNanos - TimeUnit.MILLISECONDS.toNanos(heartbeatMillis);
         lastBeatNanos = now;
         if (stalled > 0) {
-            lastContactNanos += stalled;
+            contact.forgive(stalled);
         }
     }
 
@@ -324,7 +330,7 @@ final class NetworkLink implements AutoCloseable {
 
         @Override
         public void onNext(NetworkFrame frame) {
-            lastContactNanos = System.nanoTime();
+            contact.heard();
             switch (frame.getFrameCase()) {
                 case REQUEST -> request(frame.getRequest());
                 case HEARTBEAT_ACK -> { }
@@ -368,8 +374,9 @@ final class NetworkLink implements AutoCloseable {
                 heartbeatMillis = ack.getHeartbeatIntervalMs();
             }
             if (ack.getAliveTimeoutMs() > 0) {
-                aliveTimeoutMillis = ack.getAliveTimeoutMs();
+                contact.aliveTimeout(Duration.ofMillis(ack.getAliveTimeoutMs()));
             }
+            contact.registered();
             AgentState previous = state;
             state = ack.getState();
             boolean first = !registered;
@@ -377,7 +384,9 @@ final class NetworkLink implements AutoCloseable {
             endpoints.established(endpoint);
             if (first) {
                 LOG.log(Level.INFO, () -> "agent " + identity.agentId() + " registered with the network at " + endpoint
-                        + " as " + ack.getState() + " with " + host.count() + " running containers");
+                        + " as " + ack.getState() + " with " + host.count() + " running containers, "
+                        + (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime())
+                        + " ms after the process started");
             } else if (previous != state) {
                 LOG.log(Level.INFO, () -> "agent " + identity.agentId() + " is now " + state + " (was " + previous
                         + ")");

@@ -69,6 +69,58 @@ public final class AuthInterceptor implements ServerInterceptor {
         return Status.PERMISSION_DENIED.withDescription(principal.name() + " " + why + ", which " + what + " needs");
     }
 
+    /**
+     * Who an {@code authorization} header (gRPC metadata or HTTP header) names: the one check of bearer tokens that
+     * every vnet port shares. With authentication off, everyone is {@link Principal#UNAUTHENTICATED_DEVELOPER}.
+     *
+     * @param header the header's value, null when absent
+     * @throws Refused (UNAUTHENTICATED) when there is no bearer token or it is not accepted; not yet logged
+     */
+    public Principal authenticate(String header) throws Refused {
+        if (authenticator == null) {
+            return Principal.UNAUTHENTICATED_DEVELOPER;
+        }
+        if (header == null) {
+            throw new Refused("an anonymous caller", "no bearer token",
+                    "this call needs a bearer token: send the header 'authorization: Bearer <token>'");
+        }
+        if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            throw new Refused("an anonymous caller", "authorization is not a bearer token",
+                    "the authorization header must be 'Bearer <token>'");
+        }
+        try {
+            return authenticator.authenticate(header.substring(BEARER.length()).trim());
+        } catch (AuthenticationException refused) {
+            throw new Refused("a caller with a bad token", refused.getMessage(),
+                    "the bearer token was not accepted: " + refused.getMessage());
+        }
+    }
+
+    /** A bearer token that was missing or not accepted: the message is for the caller, who and why for the log. */
+    public static final class Refused extends Exception {
+
+        private static final long serialVersionUID = 1L;
+
+        private final String who;
+        private final String why;
+
+        Refused(String who, String why, String message) {
+            super(message, null, false, false);
+            this.who = who;
+            this.why = why;
+        }
+
+        /** The caller as the denial log names it (never the token). */
+        public String who() {
+            return who;
+        }
+
+        /** Why it was refused, for the denial log. */
+        public String why() {
+            return why;
+        }
+    }
+
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
@@ -76,23 +128,11 @@ public final class AuthInterceptor implements ServerInterceptor {
         if (!table.guards(method)) {
             return next.startCall(call, headers);
         }
-        Principal principal = authenticator == null ? Principal.UNAUTHENTICATED_DEVELOPER : null;
-        if (principal == null) {
-            String header = headers.get(AUTHORIZATION);
-            if (header == null) {
-                return refuse(call, "an anonymous caller", Status.UNAUTHENTICATED, "no bearer token",
-                        "this call needs a bearer token: send the metadata 'authorization: Bearer <token>'");
-            }
-            if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-                return refuse(call, "an anonymous caller", Status.UNAUTHENTICATED, "authorization is not a bearer token",
-                        "the authorization metadata must be 'Bearer <token>'");
-            }
-            try {
-                principal = authenticator.authenticate(header.substring(BEARER.length()).trim());
-            } catch (AuthenticationException refused) {
-                return refuse(call, "a caller with a bad token", Status.UNAUTHENTICATED, refused.getMessage(),
-                        "the bearer token was not accepted: " + refused.getMessage());
-            }
+        Principal principal;
+        try {
+            principal = authenticate(headers.get(AUTHORIZATION));
+        } catch (Refused refused) {
+            return refuse(call, refused.who, Status.UNAUTHENTICATED, refused.why, refused.getMessage());
         }
         MethodPermissions.Rule rule = table.rule(method);
         if (rule == null) {

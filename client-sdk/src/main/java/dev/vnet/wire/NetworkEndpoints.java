@@ -19,7 +19,11 @@ import java.util.function.LongSupplier;
  *   <li>While a standby answers but nobody leads (an election is under way), retries stay short: a new leader is
  *       moments away.</li>
  *   <li>A stream that was established and then broke (UNAVAILABLE) is retried on the same endpoint first: a
- *       restarting coordinator comes back there. One that fell silent (DEADLINE_EXCEEDED) moves on.</li>
+ *       restarting coordinator comes back there. One that fell silent (DEADLINE_EXCEEDED) moves on, and that
+ *       endpoint, like one that refused a connection, is not followed as a hint for a while: nobody is sent back
+ *       to a leader that stopped answering. When it is the only other endpoint, the standby is asked again.</li>
+ *   <li>A coordinator that names itself as the leader was elected and is restoring its registry: it is asked
+ *       again shortly.</li>
  * </ul>
  * Thread-safe.
  */
@@ -78,23 +82,35 @@ public final class NetworkEndpoints {
     public synchronized long failed(Endpoint endpoint, Throwable failure, boolean wasEstablished) {
         long now = clockMillis.getAsLong();
         LeaderHints.Hint hint = LeaderHints.from(failure);
-        if (hint == null && Status.fromThrowable(failure).getCode() == Status.Code.UNAVAILABLE && !wasEstablished) {
+        Status.Code code = Status.fromThrowable(failure).getCode();
+        if (hint == null && (code == Status.Code.UNAVAILABLE && !wasEstablished || code == Status.Code.DEADLINE_EXCEEDED)) {
+            // Refused, or did not answer in time / fell silent: a frozen leader is as good as gone for a while.
             unreachableAtMs.put(endpoint, now);
         }
-        if (hint != null && hint.leader() != null && !hint.leader().equals(endpoint)
-                && !recentlyUnreachable(hint.leader(), now)) {
+        if (hint != null && hint.leader() != null && hint.leader().equals(endpoint)) {
+            // It leads but is not ready yet (it is restoring its registry): ask it again shortly, nobody else.
+            hinted = endpoint;
+            return 1 + ThreadLocalRandom.current().nextLong(ELECTION_POLL_MS / 2);
+        }
+        if (hint != null && hint.leader() != null && !recentlyUnreachable(hint.leader(), now)) {
             passOver(endpoint);
             hinted = hint.leader();
             return STEP_DELAY_MS;
+        }
+        if (hint != null && !answeringElsewhere(endpoint, now)) {
+            // It answers, and every other endpoint stopped answering (its hint, if any, names one of them: its view
+            // lags): it is where the next leader will be; ask it again shortly instead of going back to the silent.
+            hinted = endpoint;
+            return 1 + ThreadLocalRandom.current().nextLong(ELECTION_POLL_MS);
         }
         if (wasEstablished && hint == null && Status.fromThrowable(failure).getCode() == Status.Code.UNAVAILABLE) {
             return 1 + ThreadLocalRandom.current().nextLong(STEP_DELAY_MS * 5);
         }
         if (endpoint.equals(hinted)) {
             hinted = null;
-        } else {
-            passOver(endpoint);
         }
+        // A hinted endpoint may be a configured one too: the round goes on past it either way.
+        passOver(endpoint);
         failedInRound++;
         long delay = failedInRound % configured.size() != 0 ? STEP_DELAY_MS : backoff.nextDelayMillis();
         return hint != null ? Math.min(delay, 1 + ThreadLocalRandom.current().nextLong(ELECTION_POLL_MS)) : delay;
@@ -105,6 +121,16 @@ public final class NetworkEndpoints {
         if (endpoint.equals(configured.get(index))) {
             index = (index + 1) % configured.size();
         }
+    }
+
+    /** Whether some configured endpoint other than {@code endpoint} has not recently failed to answer. */
+    private boolean answeringElsewhere(Endpoint endpoint, long now) {
+        for (Endpoint other : configured) {
+            if (!other.equals(endpoint) && !recentlyUnreachable(other, now)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean recentlyUnreachable(Endpoint endpoint, long now) {

@@ -118,6 +118,20 @@ class ContainerHostTest {
     }
 
     @Test
+    void haCopiesFenceThemselvesByDefaultAndStandardOnesDoNot() throws Exception {
+        host.fenceWhen(() -> true);
+        CompletableFuture<Error> ha = new CompletableFuture<>();
+        host.start(StartContainer.newBuilder().setUuid("h1").setKind("counter").setEpoch(1)
+                .setType(dev.vnet.proto.v1.ContainerType.CONTAINER_TYPE_HA).build(), ha::complete);
+        assertThat(ha.get(5, TimeUnit.SECONDS)).isNull();
+        start("s1", 1, null).get(5, TimeUnit.SECONDS);
+
+        assertThat(call("s1", 0, "inc").get(5, TimeUnit.SECONDS)).isNotNull();
+        assertThat(call("h1", 0, "inc")).failsWithin(5, TimeUnit.SECONDS).withThrowableThat()
+                .withMessageContaining("out of touch");
+    }
+
+    @Test
     void anAnswerLargerThanThePayloadLimitIsRefusedAndTheContainerServesOn() throws Exception {
         start("c1", 1, null).get(5, TimeUnit.SECONDS);
 

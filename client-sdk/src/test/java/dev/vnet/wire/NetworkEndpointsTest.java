@@ -76,6 +76,42 @@ class NetworkEndpointsTest {
         assertThat(endpoints.current()).as("A said it does not lead").isEqualTo(B);
     }
 
+    @Test
+    void aStandbyNamingALeaderThatFellSilentIsAskedAgainInsteadOfGoingBackToIt() {
+        NetworkEndpoints two = new NetworkEndpoints(List.of(A, B),
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2)), now::get);
+        two.established(A);
+        two.failed(A, Status.DEADLINE_EXCEEDED.withDescription("the network was silent").asRuntimeException(), true);
+        assertThat(two.current()).isEqualTo(B);
+        for (int i = 0; i < 5; i++) {
+            // B has not found A's lease expired yet: it still names the frozen A.
+            assertThat(two.failed(B, notLeader("a:1"), false)).isLessThanOrEqualTo(NetworkEndpoints.ELECTION_POLL_MS);
+            assertThat(two.current()).as("not back to the silent A").isEqualTo(B);
+        }
+        // B was elected and restores its registry: it names itself.
+        assertThat(two.failed(B, notLeader("b:1"), false)).isLessThanOrEqualTo(NetworkEndpoints.ELECTION_POLL_MS);
+        assertThat(two.current()).isEqualTo(B);
+    }
+
+    @Test
+    void aLeaderReachedThroughAHintThatFallsSilentIsLeftForTheOtherEndpoint() {
+        NetworkEndpoints two = new NetworkEndpoints(List.of(A, B),
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2)), now::get);
+        two.failed(A, notLeader("b:1"), false);
+        assertThat(two.current()).isEqualTo(B);
+        two.established(B);
+
+        two.failed(B, Status.DEADLINE_EXCEEDED.withDescription("the network was silent").asRuntimeException(), true);
+        assertThat(two.current()).as("not the silent B again").isEqualTo(A);
+    }
+
+    @Test
+    void anEndpointThatDidNotAnswerARegistrationInTimeIsNotFollowedAsAHint() {
+        endpoints.failed(A, Status.DEADLINE_EXCEEDED.withDescription("no answer").asRuntimeException(), false);
+        endpoints.failed(B, notLeader("a:1"), false);
+        assertThat(endpoints.current()).isEqualTo(C);
+    }
+
     private static Throwable refused() {
         return Status.UNAVAILABLE.withDescription("io exception").asRuntimeException();
     }

@@ -21,12 +21,18 @@ import picocli.CommandLine.Parameters;
                 + "agent, and through the plain unary RPC), create (gets of new containers, each released untimed "
                 + "afterwards), get-existing, events (broadcast fan-out to --clients connected clients), registry "
                 + "(--containers registered containers, coordinator heap), failover (kill -9 the agent of a stateless "
-                + "container under load), migration (SIGSTOP the agent of an ha container), store-writes (--agents "
-                + "agents heartbeating), or all."})
+                + "container under load: the takeover gap), agent-replica (kill -9 the active process of an agent "
+                + "id whose standby process takes over, under load), migration (SIGSTOP the agent of an ha "
+                + "container), frozen-leader (SIGSTOP the leading coordinator of two under SDK load: time until "
+                + "requests are served again), leader-kill (the same with kill -9), store-writes (--agents agents "
+                + "heartbeating), or all; and console (the console's containers view with --containers containers, "
+                + "in headless Chromium: needs /usr/bin/chromium and Node.js), which all leaves out."})
 public final class Bench implements Callable<Integer> {
 
     static final List<String> ALL = List.of("routed", "direct", "unary", "create", "get-existing", "events",
-            "registry", "failover", "migration", "store-writes");
+            "registry", "failover", "agent-replica", "migration", "frozen-leader", "leader-kill", "store-writes");
+    /** Scenarios that need more than a JVM (console: Chromium and Node.js), so not part of all. */
+    static final List<String> MORE = List.of("console");
 
     @Parameters(arity = "1..*", paramLabel = "SCENARIO", description = "What to measure (see above), or all.")
     List<String> scenarios;
@@ -36,7 +42,8 @@ public final class Bench implements Callable<Integer> {
     String network;
 
     @Option(names = "--spawn", description = "Start a coordinator and agents as separate processes (needs PostgreSQL "
-            + "on 127.0.0.1:5432); required by registry, failover, migration and store-writes.")
+            + "on 127.0.0.1:5432); required by registry, failover, agent-replica, migration, frozen-leader, "
+            + "leader-kill and store-writes.")
     boolean spawn;
 
     @Option(names = "--in-flight", split = ",", defaultValue = "1,25",
@@ -61,7 +68,7 @@ public final class Bench implements Callable<Integer> {
     int clients;
 
     @Option(names = "--containers", defaultValue = "100000",
-            description = "Containers registered by the registry scenario (default ${DEFAULT-VALUE}).")
+            description = "Containers registered by the registry and console scenarios (default ${DEFAULT-VALUE}).")
     int containers;
 
     @Option(names = "--agents", defaultValue = "100", description = "Agents for store-writes (default ${DEFAULT-VALUE}).")
@@ -84,9 +91,9 @@ public final class Bench implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> chosen = scenarios.contains("all") ? ALL : scenarios;
         for (String scenario : chosen) {
-            if (!ALL.contains(scenario)) {
+            if (!ALL.contains(scenario) && !MORE.contains(scenario)) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario '" + scenario
-                        + "'; choose from " + ALL + " or all");
+                        + "'; choose from " + ALL + ", " + MORE + " or all");
             }
         }
         Report report = new Report(json);

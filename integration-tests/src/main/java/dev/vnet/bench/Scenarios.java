@@ -70,7 +70,14 @@ final class Scenarios implements AutoCloseable {
             case "registry" -> List.of(repeat(() -> registry()));
             case "failover" -> List.of(repeat(() -> failover()));
             case "migration" -> List.of(repeat(() -> migration()));
+            case "agent-replica" -> List.of(repeat(() -> agentReplica()));
+            case "frozen-leader" -> List.of(repeat(() -> LeaderChanges.frozen(options)));
+            case "leader-kill" -> List.of(repeat(() -> LeaderChanges.killed(options)));
             case "store-writes" -> List.of(repeat(() -> StoreWrites.measure(options)));
+            case "console" -> {
+                requireSpawn("console");
+                yield List.of(repeat(() -> ConsolePaint.measure(options)));
+            }
             default -> throw new IllegalArgumentException(scenario);
         };
     }
@@ -272,8 +279,83 @@ final class Scenarios implements AutoCloseable {
             Measurement measurement = Measurement.of("failover", Map.of("inFlight", inFlight), outcome, cluster.use());
             measurement.extra().put("gapMs", (taken - dead) / 1e6);
             measurement.extra().put("sinceKillMs", (taken - killedAt[0]) / 1e6);
+            measurement.extra().put("load1", loadAverage());
             return measurement;
         }
+    }
+
+    // ---- agent-replica: kill -9 the active process of an agent id whose standby process waits ----
+
+    private Measurement agentReplica() throws Exception {
+        requireSpawn("agent-replica");
+        Map<String, String> offer = Map.of("vnet.agent.stateless", "echo:bench-twin");
+        try (Cluster cluster = Cluster.spawn(Map.of("twin", offer));
+                VnetClient client = client(cluster)) {
+            VnetProcess standby = cluster.processes().agent("twin", cluster.endpoint(), offer);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (client.agents().stream().noneMatch(a -> a.getAgentId().equals("twin") && a.getStandbys() == 1)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the second process of agent twin did not stand by within 60 s");
+                }
+                Thread.sleep(20);
+            }
+            String activeInstance = client.agents().stream().filter(a -> a.getAgentId().equals("twin")).findFirst()
+                    .orElseThrow().getInstanceId();
+            ContainerRef twin = client.get(GetOptions.kind("echo").uuid("bench-twin"));
+            long oldEpoch = epoch(client, twin.uuid());
+            Map<Boolean, Long> lastAnswer = new ConcurrentHashMap<>();
+            Map<Boolean, Long> firstAnswer = new ConcurrentHashMap<>();
+            Supplier<CompletableFuture<?>> call = () -> client.requestAsync(twin.uuid(), "whoami", null,
+                    CallOptions.timeout(CALL_TIMEOUT).withIdempotent()).thenAccept(payload -> {
+                        boolean old = ((Number) Json.decode(payload, Map.class).get("epoch")).longValue() == oldEpoch;
+                        long now = System.nanoTime();
+                        lastAnswer.put(old, now);
+                        firstAnswer.putIfAbsent(old, now);
+                    });
+            int inFlight = options.inFlight.get(0);
+            long[] killedAt = new long[1];
+            long[] activeAt = new long[1];
+            ClosedLoop.Outcome outcome = ClosedLoop.run(call, inFlight, options.warmup, options.duration, () -> {
+                cluster.startMeasuring();
+                Thread killer = new Thread(() -> {
+                    sleep(options.duration.toMillis() / 3);
+                    killedAt[0] = System.nanoTime();
+                    cluster.process("twin").kill();
+                    long until = killedAt[0] + Duration.ofSeconds(30).toNanos();
+                    while (activeAt[0] == 0 && System.nanoTime() < until) {
+                        if (client.agents().stream().anyMatch(a -> a.getAgentId().equals("twin")
+                                && !a.getInstanceId().equals(activeInstance))) {
+                            activeAt[0] = System.nanoTime();
+                        }
+                        sleep(5); // polled, not hammered: the network under measurement serves these too
+                    }
+                });
+                killer.setDaemon(true);
+                killer.start();
+            });
+            Long dead = lastAnswer.get(true);
+            Long taken = firstAnswer.get(false);
+            if (dead == null || taken == null || killedAt[0] == 0 || activeAt[0] == 0) {
+                throw new IllegalStateException("the standby process never took over (" + outcome.firstError() + ")");
+            }
+            Measurement measurement = Measurement.of("agent-replica", Map.of("inFlight", inFlight), outcome,
+                    cluster.use());
+            measurement.extra().put("activeMs", (activeAt[0] - killedAt[0]) / 1e6);
+            measurement.extra().put("servedMs", (taken - killedAt[0]) / 1e6);
+            measurement.extra().put("gapMs", (taken - dead) / 1e6);
+            measurement.extra().put("load1", loadAverage());
+            standby.kill();
+            return measurement;
+        }
+    }
+
+    private static long epoch(VnetClient client, String uuid) {
+        return ((Number) client.request(uuid, "whoami", null, Map.class).get("epoch")).longValue();
+    }
+
+    /** The one-minute load average of this machine, as the figures' context. */
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     // ---- migration: SIGSTOP the agent of an ha container ----

@@ -132,7 +132,7 @@ class CoreNetworkIT {
     }
 
     @Test
-    void killingAnAgentRemovesItAndItsContainersWithinASecond() throws InterruptedException {
+    void killingAnAgentRemovesItWithinASecondAndItsContainersAfterTheBlipGrace() throws InterruptedException {
         VnetProcess doomed = processes.agent("agent-doomed", network.endpoint(), Map.of()).awaitReady(READY);
         List<String> onDoomed = new ArrayList<>();
         for (int i = 0; i < 9 && onDoomed.size() < 2; i++) {
@@ -157,11 +157,14 @@ class CoreNetworkIT {
             long killedAt = System.nanoTime();
             doomed.kill();
 
-            await().atMost(Duration.ofSeconds(5)).until(() -> removedAt.containsKey("agent:agent-doomed")
+            await().atMost(Duration.ofSeconds(15)).until(() -> removedAt.containsKey("agent:agent-doomed")
                     && removedAt.keySet().containsAll(onDoomed));
+            // Its stream dropped: the agent is gone at once; its standard containers wait the blip grace
+            // (vnet.network.blip-grace, 3 s) for it to come back.
             for (Map.Entry<String, Long> removal : removedAt.entrySet()) {
                 assertThat(Duration.ofNanos(removal.getValue() - killedAt)).as(removal.getKey())
-                        .isLessThan(Duration.ofSeconds(1));
+                        .isLessThan(removal.getKey().startsWith("agent:") ? Duration.ofSeconds(1)
+                                : Duration.ofSeconds(3 + 5));
             }
         }
         assertThat(client.agents()).extracting(a -> a.getAgentId()).doesNotContain("agent-doomed");

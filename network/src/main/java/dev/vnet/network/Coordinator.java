@@ -1,11 +1,14 @@
 package dev.vnet.network;
 
+import dev.vnet.network.admin.AdminOperations;
+import dev.vnet.network.config.ConsoleConfig;
 import dev.vnet.network.config.NetworkConfig;
 import dev.vnet.network.events.EventHub;
 import dev.vnet.network.grpc.NetworkServer;
 import dev.vnet.network.grpc.RoutedCalls;
 import dev.vnet.network.grpc.ServingGate;
 import dev.vnet.network.leader.LeaderElection;
+import dev.vnet.network.leader.LeaderLease;
 import dev.vnet.network.leader.LeaderListener;
 import dev.vnet.network.grpc.StreamBudgets;
 import dev.vnet.network.metrics.NetworkMetrics;
@@ -24,8 +27,11 @@ import dev.vnet.proto.v1.LeaderInfo;
 import dev.vnet.server.SecurityConfig;
 import dev.vnet.server.PlaceholderSecrets;
 import dev.vnet.server.ServerSecurity;
+import dev.vnet.security.AuthInterceptor;
 import dev.vnet.wire.ColdStart;
+import dev.vnet.wire.Names;
 import io.grpc.Status;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -43,6 +49,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.Flyway;
 import org.jboss.logging.Logger;
@@ -62,6 +69,7 @@ public class Coordinator implements LeaderListener {
     private static final Logger LOG = Logger.getLogger(Coordinator.class);
 
     private final NetworkConfig config;
+    private final ConsoleConfig consoleConfig;
     private final SecurityConfig securityConfig;
     private final NetworkMetrics metrics;
     private final NetworkTracing tracing;
@@ -75,21 +83,25 @@ public class Coordinator implements LeaderListener {
     /** Who opened each session, kept by whichever registry leads and read by the gRPC shell. */
     private final SessionOwners sessionOwners = new SessionOwners();
     private final EventHub events = new EventHub();
-    private final ServingGate gate = new ServingGate("this coordinator is starting: waiting for its store (PostgreSQL)");
+    private final LeaderLease lease;
+    private final ServingGate gate;
     private final StoreWriter writer;
     private final RegistryLoop loop;
     private final RegistrySettings settings;
+    private volatile AdminOperations admin;
+    private volatile AuthInterceptor auth;
     private volatile NetworkServer server;
     private volatile LeaderElection election;
     private volatile Thread startup;
     private volatile long leaderEpoch;
 
-    public Coordinator(NetworkConfig config, SecurityConfig securityConfig, StoreConfig storeConfig, Flyway flyway,
+    public Coordinator(NetworkConfig config, ConsoleConfig consoleConfig, SecurityConfig securityConfig, StoreConfig storeConfig, Flyway flyway,
             StoreReader storeReader, Pool pool, NetworkMetrics metrics, NetworkTracing tracing,
             @ConfigProperty(name = "vnet.db.url") String databaseUrl,
             @ConfigProperty(name = "vnet.db.user") String databaseUser,
             @ConfigProperty(name = "vnet.db.password") Optional<String> databasePassword) {
         this.config = config;
+        this.consoleConfig = consoleConfig;
         this.securityConfig = securityConfig;
         this.metrics = metrics;
         this.tracing = tracing;
@@ -104,9 +116,12 @@ public class Coordinator implements LeaderListener {
         this.settings = new RegistrySettings(config.heartbeatInterval().toMillis(), config.aliveTimeout().toMillis(),
                 config.idleTimeout().toMillis(), idleByKind, config.startTimeout().toMillis(),
                 config.recoveryWindow().toMillis(), config.maxConcurrentMigrations(), config.drainTimeout().toMillis(),
-                new RegistryLimits(config.limits().maxContainersPerSession(), config.limits().maxAgents()));
-        this.writer = new StoreWriter(pool, storeConfig);
-        this.loop = new RegistryLoop(newRegistry());
+                new RegistryLimits(config.limits().maxContainersPerSession(), config.limits().maxAgents()),
+                config.blipGrace().toMillis());
+        this.lease = new LeaderLease(config.leader().lease());
+        this.gate = new ServingGate("this coordinator is starting: waiting for its store (PostgreSQL)", lease);
+        this.writer = new StoreWriter(pool, storeConfig, lease);
+        this.loop = new RegistryLoop(newRegistry(), lease);
     }
 
     private Registry newRegistry() {
@@ -120,7 +135,11 @@ public class Coordinator implements LeaderListener {
         tracing.routedCalls().ifPresent(routedCalls::add);
         StreamBudgets budgets = new StreamBudgets(config, metrics::readerDropped);
         metrics.watchQueuedBytes(budgets);
-        server = new NetworkServer(config, security, settings, loop, routes, events, storeReader, gate,
+        NetworkConfig.Limits limits = config.limits();
+        admin = new AdminOperations(storeReader, loop, events,
+                new Names(limits.maxIdLength(), limits.maxLabels(), limits.maxLabelLength()), gate);
+        auth = security.auth();
+        server = new NetworkServer(config, security, settings, loop, routes, events, admin, gate,
                 RoutedCalls.all(routedCalls), metrics.rpcStatuses(), budgets, sessionOwners);
         metrics.watch(loop, events, writer, this::leaderEpoch, config.metricsRefresh());
         LOG.infof("vnet network %s listening for gRPC on %s:%d; its store is %s", replicaId(), config.host(),
@@ -144,8 +163,8 @@ public class Coordinator implements LeaderListener {
                 storeReader.leader();
                 gate.close("this coordinator stands by: it does not lead");
                 election = new LeaderElection("jdbc:" + databaseUrl, databaseUser, databasePassword.orElse(""),
-                        replicaId(), advertisedEndpoint(), config.leader().retryInterval(), config.leader().lease(),
-                        this);
+                        replicaId(), advertisedEndpoint(), consoleUrl(), config.leader().retryInterval(), lease,
+                        config.leader().lease(), this);
                 election.start();
                 return;
             } catch (Exception e) {
@@ -165,6 +184,12 @@ public class Coordinator implements LeaderListener {
     @Override
     public boolean elected(long epoch, boolean continuing) {
         try {
+            // Callers must not be sent to the replica that led before: this one leads now, and is ready shortly.
+            gate.pointAt(advertisedEndpoint());
+            if (!continuing) {
+                gate.close("this coordinator was elected leader (epoch " + epoch + ") and is restoring its registry "
+                        + "from the store; try it again in a moment");
+            }
             if (continuing) {
                 loop.call(registry -> {
                     registry.newTerm(epoch);
@@ -185,7 +210,8 @@ public class Coordinator implements LeaderListener {
             gate.open();
             server.serving(true);
             LeaderInfo leader = LeaderInfo.newBuilder().setEpoch(epoch).setHolder(replicaId())
-                    .setEndpoint(advertisedEndpoint()).setSinceMs(System.currentTimeMillis()).build();
+                    .setEndpoint(advertisedEndpoint()).setConsoleUrl(consoleUrl()).setSinceMs(System.currentTimeMillis())
+                    .build();
             loop.run(registry -> registry.leaderChanged(leader));
             LOG.infof("vnet network %s leads with epoch %d and serves, %d ms after the process started", replicaId(),
                     epoch, System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime());
@@ -202,6 +228,8 @@ public class Coordinator implements LeaderListener {
 
     @Override
     public void deposed(String reason) {
+        // First of all: nothing queued for the old registry (or held back while the lease was in doubt) may act.
+        loop.retire();
         leaderEpoch = 0;
         // It pointed at itself; who leads now, the election finds out at its next look.
         gate.pointAt(null);
@@ -258,6 +286,10 @@ public class Coordinator implements LeaderListener {
         if (grpc != null) {
             grpc.close();
         }
+        AdminOperations operations = admin;
+        if (operations != null) {
+            operations.close();
+        }
         metrics.close();
     }
 
@@ -277,6 +309,22 @@ public class Coordinator implements LeaderListener {
         return server.port();
     }
 
+    /** What operators may ask and do, shared by the gRPC and HTTP APIs; null before start-up. */
+    public AdminOperations admin() {
+        return admin;
+    }
+
+    /** Replicas standing by behind this leader, as last counted; 0 while it does not lead. */
+    public int standbyReplicas() {
+        LeaderElection elected = election;
+        return elected == null ? 0 : elected.standbyReplicas();
+    }
+
+    /** The bearer-token check of the gRPC port, which the HTTP API applies too; null before start-up. */
+    public AuthInterceptor auth() {
+        return auth;
+    }
+
     public RegistryLoop loop() {
         return loop;
     }
@@ -294,10 +342,20 @@ public class Coordinator implements LeaderListener {
         return config.replicaId().orElseGet(Coordinator::hostName);
     }
 
-    private String advertisedEndpoint() {
-        String host = config.advertisedHost().orElseGet(() -> config.host().equals("0.0.0.0") ? localAddress()
+    /** Where operators reach this replica's console: vnet.console.url, else its advertised host and HTTP port. */
+    private String consoleUrl() {
+        return consoleConfig.url().orElseGet(() -> "http://" + advertisedHost() + ":"
+                + ConfigProvider.getConfig().getOptionalValue(LaunchMode.current() == LaunchMode.TEST
+                        ? "quarkus.http.test-port" : "quarkus.http.port", Integer.class).orElse(8080) + "/");
+    }
+
+    private String advertisedHost() {
+        return config.advertisedHost().orElseGet(() -> config.host().equals("0.0.0.0") ? localAddress()
                 : config.host());
-        return host + ":" + server.port();
+    }
+
+    private String advertisedEndpoint() {
+        return advertisedHost() + ":" + server.port();
     }
 
     private static String hostName() {

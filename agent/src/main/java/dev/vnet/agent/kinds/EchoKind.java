@@ -33,18 +33,30 @@ public final class EchoKind implements ContainerKind {
 
     private static final class Echo implements Container {
         private final ContainerContext context;
+        private final Activation activation;
 
         Echo(ContainerContext context) {
             this.context = context;
+            this.activation = new Activation(context);
         }
 
         @Override
         public Payload request(Call call) {
             return switch (call.operation()) {
-                case "whoami" -> Whoami.of(context, call);
+                case "whoami" -> Whoami.of(context, activation.epoch(), call);
                 case "fail" -> throw new IllegalStateException(String.valueOf(call.json(Object.class)));
                 default -> call.payload();
             };
+        }
+
+        @Override
+        public void activate(long epoch) {
+            activation.activated(epoch);
+        }
+
+        @Override
+        public void standby() {
+            activation.standby();
         }
     }
 
@@ -52,9 +64,10 @@ public final class EchoKind implements ContainerKind {
     static final class Whoami {
         private Whoami() {}
 
-        static Payload of(ContainerContext context, Call call) {
+        /** @param epoch the activation this copy serves (a stateless copy's changes with each activation) */
+        static Payload of(ContainerContext context, long epoch, Call call) {
             return Json.encode(Map.of("uuid", context.uuid(), "kind", context.kind(), "agent", context.agentId(),
-                    "epoch", context.epoch(), "client", call.clientId()));
+                    "epoch", epoch, "client", call.clientId()));
         }
     }
 }

@@ -43,10 +43,22 @@ public final class KvKind implements ContainerKind {
     private static final class Kv implements Container {
         private final ContainerContext context;
         private final Map<String, JsonNode> data;
+        private final Activation activation;
 
         Kv(ContainerContext context, Map<String, JsonNode> data) {
             this.context = context;
             this.data = data;
+            this.activation = new Activation(context);
+        }
+
+        @Override
+        public void activate(long epoch) {
+            activation.activated(epoch);
+        }
+
+        @Override
+        public void standby() {
+            activation.standby();
         }
 
         @Override
@@ -58,7 +70,7 @@ public final class KvKind implements ContainerKind {
                 case "delete" -> answer.put("deleted", data.remove(key(call)) != null);
                 case "list" -> answer.put("keys", data.keySet());
                 case "whoami" -> {
-                    return EchoKind.Whoami.of(context, call);
+                    return EchoKind.Whoami.of(context, activation.epoch(), call);
                 }
                 default -> throw new VnetException(Status.Code.INVALID_ARGUMENT, "kv has no operation '"
                         + call.operation() + "'; use put, get, delete or list");

@@ -39,6 +39,19 @@ class KindsTest {
     }
 
     @Test
+    void whoamiInAnActivatedStatelessCopyReportsTheActivationsEpoch() throws Exception {
+        for (ContainerKind kind : List.<ContainerKind>of(new EchoKind(), new KvKind())) {
+            Container copy = kind.create(new ContainerContext("s1", kind.name(), ContainerType.CONTAINER_TYPE_STATELESS,
+                    List.of(), Payload.getDefaultInstance(), 0, "agent-x", (u, e, r) -> { }));
+
+            copy.activate(7L << 32 | 3);
+            assertThat(answer(copy, "whoami", null)).as(kind.name()).containsEntry("epoch", 7L << 32 | 3);
+            copy.standby();
+            assertThat(answer(copy, "whoami", null)).as(kind.name()).containsEntry("epoch", 0);
+        }
+    }
+
+    @Test
     void kvStoresKeysStartingFromItsSeed() throws Exception {
         Container kv = new KvKind().create(context("k1", Map.of("data", Map.of("seeded", "yes"))));
 

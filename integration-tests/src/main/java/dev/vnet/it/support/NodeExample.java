@@ -13,8 +13,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The Node.js example client ({@code docs/examples/node}) as a test runs it: makes sure Node.js is there, installs
- * the client's packages when they are missing or older than its lock file, and runs {@code client.js}.
+ * A Node.js program of the repository as a test runs it (the example client in {@code docs/examples/node}, the
+ * console's browser test): makes sure Node.js is there, installs the program's packages when they are missing or
+ * older than its lock file, and runs a script of it.
  */
 public final class NodeExample {
 
@@ -32,7 +33,12 @@ public final class NodeExample {
 
     /** The example in the repository under test. */
     public static NodeExample inRepository() {
-        return new NodeExample(VnetProcesses.root().resolve("docs/examples/node"));
+        return in("docs/examples/node");
+    }
+
+    /** The Node.js program in this folder of the repository under test. */
+    public static NodeExample in(String folder) {
+        return new NodeExample(VnetProcesses.root().resolve(folder));
     }
 
     public Path directory() {
@@ -98,7 +104,12 @@ public final class NodeExample {
 
     /** Runs {@code node client.js args...} with these extra environment variables. */
     public Result runClient(Duration timeout, Map<String, String> environment, String... args) {
-        List<String> command = new ArrayList<>(List.of("node", "client.js"));
+        return runScript(timeout, environment, "client.js", args);
+    }
+
+    /** Runs {@code node script args...} in the program's folder with these extra environment variables. */
+    public Result runScript(Duration timeout, Map<String, String> environment, String script, String... args) {
+        List<String> command = new ArrayList<>(List.of("node", script));
         command.addAll(List.of(args));
         return run(command, timeout, environment);
     }

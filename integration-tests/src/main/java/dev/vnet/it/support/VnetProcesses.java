@@ -54,6 +54,11 @@ public final class VnetProcesses implements AutoCloseable {
         return ROOT;
     }
 
+    /** Where processes' logs go ({@code target/it-logs}; CI prints them when a test fails). */
+    public static Path logs() {
+        return LOGS;
+    }
+
     /** The database the coordinators of this test share (and no other test sees). */
     public TestDatabase database() {
         return database;

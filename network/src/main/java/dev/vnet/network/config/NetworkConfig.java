@@ -57,6 +57,13 @@ public interface NetworkConfig {
     @WithDefault("5s")
     Duration recoveryWindow();
 
+    /**
+     * How long the standard containers of an agent whose stream dropped are kept, with their references, for the
+     * agent to re-register them (a blip); after it they are removed. Stateless and ha containers move at once.
+     */
+    @WithDefault("3s")
+    Duration blipGrace();
+
     /** How many ha containers are re-created on other agents at once; more wait their turn. */
     @WithDefault("8")
     int maxConcurrentMigrations();

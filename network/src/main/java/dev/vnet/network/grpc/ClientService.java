@@ -170,7 +170,8 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
         respond(loop.call(registry -> mine ? registry.touchSession(request.getSessionId()) : -1L), expiresAt -> {
             if (expiresAt < 0) {
                 throw Status.NOT_FOUND.withDescription("session " + request.getSessionId()
-                        + " does not exist or has ended; open a new one").asRuntimeException();
+                        + " does not exist or has ended (also when the leader changed since it was opened); open a "
+                        + "new one and Get its containers again").asRuntimeException();
             }
             return KeepAliveResponse.newBuilder().setExpiresAtMs(expiresAt).build();
         }, responses);
@@ -239,7 +240,7 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
         respond(loop.call(registry -> {
             ContainerGuard.requireReachable(registry, caller, request.getUuid());
             return registry.release(request.getSessionId(), request.getUuid());
-        }), left -> ReleaseResponse.newBuilder().setReferences(left).build(), responses);
+        }), Function.identity(), responses);
     }
 
     @Override

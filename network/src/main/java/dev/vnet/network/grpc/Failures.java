@@ -8,7 +8,7 @@ import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletionException;
 
 /** Turns what the registry and the shell throw into what goes back on the wire. */
-final class Failures {
+public final class Failures {
 
     private static final System.Logger LOG = System.getLogger(Failures.class.getName());
 
@@ -27,11 +27,13 @@ final class Failures {
         return Errors.error(Status.Code.INTERNAL, "the coordinator failed unexpectedly: " + cause);
     }
 
-    static Status toStatus(Throwable failure) {
+    /** The status a failure from the registry, the store or the shell goes back as. */
+    public static Status toStatus(Throwable failure) {
         return Errors.toStatusException(toError(failure)).getStatus();
     }
 
-    static Status invalid(String problem) {
+    /** INVALID_ARGUMENT with the problem as its message. */
+    public static Status invalid(String problem) {
         return Status.INVALID_ARGUMENT.withDescription(problem);
     }
 }

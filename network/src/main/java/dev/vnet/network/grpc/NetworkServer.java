@@ -1,17 +1,16 @@
 package dev.vnet.network.grpc;
 
+import dev.vnet.network.admin.AdminOperations;
 import dev.vnet.network.config.NetworkConfig;
 import dev.vnet.network.events.EventHub;
 import dev.vnet.network.registry.RegistryLoop;
 import dev.vnet.network.registry.RegistrySettings;
 import dev.vnet.network.registry.SessionOwners;
 import dev.vnet.network.routing.RouteTable;
-import dev.vnet.network.store.StoreReader;
 import dev.vnet.server.ServerSecurity;
 import dev.vnet.wire.DaemonThreads;
 import dev.vnet.wire.Grpc;
 import dev.vnet.wire.LeaderHints;
-import dev.vnet.wire.Names;
 import dev.vnet.wire.ServerGuard;
 import io.grpc.BindableService;
 import io.grpc.Server;
@@ -20,10 +19,7 @@ import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,17 +36,15 @@ public final class NetworkServer implements AutoCloseable {
     private final OpenStreams openStreams = new OpenStreams();
     private final HealthStatusManager health = new HealthStatusManager();
     private final ScheduledExecutorService timers = DaemonThreads.scheduler("vnet-timers");
-    private final ExecutorService adminReaders = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(100), DaemonThreads.factory("vnet-admin"));
     private final Server server;
 
     public NetworkServer(NetworkConfig config, ServerSecurity security, RegistrySettings settings, RegistryLoop loop,
-            RouteTable routes, EventHub events, StoreReader store, ServingGate gate, RoutedCalls routedCalls,
-            ServerInterceptor statuses, StreamBudgets budgets, SessionOwners sessionOwners) {
+            RouteTable routes, EventHub events, AdminOperations admin, ServingGate gate, RoutedCalls routedCalls,
+            ServerInterceptor statuses, StreamBudgets budgets,
+            SessionOwners sessionOwners) {
         this.config = config;
         NetworkConfig.Limits limits = config.limits();
-        Validation validation = new Validation(config.maxPayloadBytes(),
-                new Names(limits.maxIdLength(), limits.maxLabels(), limits.maxLabelLength()));
+        Validation validation = new Validation(config.maxPayloadBytes(), admin.names());
         RequestForwarder forwarder = new RequestForwarder(routes, loop, routedCalls);
         InFlightLimit inFlight = new InFlightLimit(limits.maxInFlightPerClient());
         List<BindableService> services = List.of(
@@ -62,7 +56,7 @@ public final class NetworkServer implements AutoCloseable {
                         new InFlightLimit(limits.maxInFlightPerPrincipal(), "this principal",
                                 "vnet.network.limits.max-in-flight-per-principal")),
                 new AgentChannelService(loop, routes, validation, agentStreams, budgets.agent(), openStreams),
-                new AdminService(store, adminReaders, loop, validation.names()));
+                new AdminService(admin));
         timers.scheduleWithFixedDelay(() -> agentStreams.sweep(System.nanoTime()), 10, 10, TimeUnit.MILLISECONDS);
         // Interceptors run last to first: every refusal is counted; who calls is checked before whether this
         // replica serves.
@@ -97,6 +91,5 @@ public final class NetworkServer implements AutoCloseable {
         health.enterTerminalState();
         Grpc.stop(server, config.shutdownGrace().toMillis());
         timers.shutdownNow();
-        adminReaders.shutdownNow();
     }
 }

@@ -39,6 +39,10 @@ final class RequestForwarder {
 
     /** A request: its answer, or why there is none, goes to {@code sink} before the deadline. */
     void request(ContainerRequest request, String clientId, long deadlineNanos, ReplySink sink) {
+        if (loop.mandate().inDoubt()) {
+            sink.fail(inDoubt());
+            return;
+        }
         RoutedCalls.Watch watch = watchers.arrived(request);
         ReplySink watched = watch == RoutedCalls.Watch.NONE ? sink : new WatchedReply(sink, watch);
         route(request.getUuid(), deadlineNanos, route -> {
@@ -54,6 +58,11 @@ final class RequestForwarder {
             }
             return route.agent().forward(routed, route.epoch(), deadlineNanos, watched);
         }, failure -> watched.fail(Failures.toError(failure)), null);
+    }
+
+    /** A leader paused past its lease forwards nothing until its election has checked that it still leads. */
+    private static Error inDoubt() {
+        return Errors.error(Status.Code.UNAVAILABLE, ServingGate.IN_DOUBT);
     }
 
     /** Tells the watch how the call ended, then answers it. */
@@ -74,6 +83,10 @@ final class RequestForwarder {
     /** A one-way message: completes when handed to the agent, or fails with why it could not be. */
     CompletableFuture<Void> send(ContainerRequest request, String clientId, long deadlineNanos) {
         CompletableFuture<Void> sent = new CompletableFuture<>();
+        if (loop.mandate().inDoubt()) {
+            sent.completeExceptionally(Errors.toException(inDoubt()));
+            return sent;
+        }
         route(request.getUuid(), deadlineNanos, route -> {
             Forwarded outcome = route.agent().send(RouteSend.newBuilder()
                     .setUuid(request.getUuid())

@@ -1,5 +1,6 @@
 package dev.vnet.network.grpc;
 
+import dev.vnet.network.registry.Mandate;
 import dev.vnet.wire.LeaderHints;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -16,12 +17,22 @@ import io.grpc.Status;
 public final class ServingGate implements ServerInterceptor {
 
     private static final String WHO_LEADS = "vnet.v1.Admin/GetLeader";
+    /** Why a leader whose lease ran out by its own clock refuses calls; it names no leader: it may no longer be one. */
+    static final String IN_DOUBT = "this coordinator was paused past its leader lease and is checking whether it "
+            + "still leads; try another replica";
 
+    private final Mandate mandate;
     private volatile String closedBecause;
     private volatile String leaderEndpoint = "";
 
     public ServingGate(String closedBecause) {
+        this(closedBecause, Mandate.UNCONDITIONAL);
+    }
+
+    /** @param mandate while it is in doubt (the leader lease ran out by this replica's clock) every call is refused */
+    public ServingGate(String closedBecause, Mandate mandate) {
         this.closedBecause = closedBecause;
+        this.mandate = mandate;
     }
 
     public void open() {
@@ -45,15 +56,26 @@ public final class ServingGate implements ServerInterceptor {
         return closedBecause == null;
     }
 
+    /**
+     * Null while open; else the UNAVAILABLE status that says why, and where the leader is when known. A replica in
+     * doubt about its own lease names no leader: it may no longer be one, and may not know who is.
+     */
+    public Status refusal() {
+        String reason = closedBecause;
+        if (reason == null) {
+            return mandate.inDoubt() ? Status.UNAVAILABLE.withDescription(IN_DOUBT) : null;
+        }
+        String leader = leaderEndpoint;
+        return Status.UNAVAILABLE.withDescription(reason + (leader.isEmpty() ? "" : "; the leader is " + leader));
+    }
+
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
-        String reason = closedBecause;
         String method = call.getMethodDescriptor().getFullMethodName();
-        if (reason != null && method.startsWith("vnet.") && !method.equals(WHO_LEADS)) {
-            String leader = leaderEndpoint;
-            call.close(Status.UNAVAILABLE.withDescription(reason + (leader.isEmpty() ? "" : "; the leader is " + leader)),
-                    LeaderHints.trailers(leader));
+        Status refusal = method.startsWith("vnet.") && !method.equals(WHO_LEADS) ? refusal() : null;
+        if (refusal != null) {
+            call.close(refusal, LeaderHints.trailers(IN_DOUBT.equals(refusal.getDescription()) ? "" : leaderEndpoint));
             return new ServerCall.Listener<>() { };
         }
         return next.startCall(call, headers);

@@ -10,7 +10,6 @@ import dev.vnet.proto.v1.ContainerRequest;
 import dev.vnet.proto.v1.Error;
 import dev.vnet.proto.v1.Event;
 import dev.vnet.proto.v1.Pong;
-import dev.vnet.proto.v1.ReleaseResponse;
 import dev.vnet.proto.v1.SendResponse;
 import dev.vnet.proto.v1.ServerFrame;
 import dev.vnet.proto.v1.SessionWelcome;
@@ -225,7 +224,7 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
                 answer(callId, Failures.toError(failure));
             } else {
                 out.send(ServerFrame.newBuilder().setCallId(callId)
-                        .setReleased(ReleaseResponse.newBuilder().setReferences(left)).build());
+                        .setReleased(left).build());
             }
         });
     }

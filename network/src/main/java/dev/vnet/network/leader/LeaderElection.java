@@ -9,6 +9,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -28,7 +30,9 @@ import org.postgresql.PGConnection;
  *       that is free means its holder's session is gone (a killed process): it is taken at once.</li>
  *   <li>A held lock whose {@code renewed_at} is older than the lease (on the database's clock) belongs to a frozen
  *       leader (SIGSTOP, a long pause): the standby ends that session ({@code pg_terminate_backend}) and takes over.
- *       The frozen leader, when it wakes, finds its session gone or its epoch moved, and steps down.</li>
+ *       A store write the frozen leader left unfinished (it holds the leader row) is ended too once it blocks the
+ *       new epoch for longer than {@link #writerWait()}. The frozen leader, when it wakes, finds its session gone or
+ *       its epoch moved, and steps down.</li>
  *   <li>A leader that shuts down lets go of the lock and says so ({@code NOTIFY vnet_leader_released}); standbys
  *       wait for that between their tries ({@code LISTEN}) and take over at once.</li>
  *   <li>The leader renews {@code renewed_at} every retry interval, guarded by its epoch. A renewal that finds
@@ -47,15 +51,19 @@ public final class LeaderElection implements AutoCloseable {
     private static final String APPLICATION = "vnet-network:";
     /** The channel a leader that lets go of the lock notifies, so that standbys take over without waiting. */
     private static final String RELEASED = "vnet_leader_released";
+    /** SQLSTATE of a statement that gave up waiting for a lock ({@code lock_timeout}). */
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     private final String jdbcUrl;
     private final String user;
     private final String password;
     private final String holder;
     private final String endpoint;
+    private final String consoleUrl;
     private final Duration retry;
     private final Duration lease;
     private final LeaderListener listener;
+    private final LeaderLease leaderLease;
     private final ScheduledExecutorService thread = DaemonThreads.scheduler("vnet-leader");
 
     private Connection connection;
@@ -66,11 +74,20 @@ public final class LeaderElection implements AutoCloseable {
     /** This replica serves clients and agents: it leads, or rides out a database outage as the only replica. */
     private boolean serving;
     private long epoch;
-    private int standbysAtLastRenewal;
+    /** Written on the election thread, read by the console's overview. */
+    private volatile int standbysAtLastRenewal;
     private String lastProblem;
 
+    /** @param consoleUrl where operators reach this replica's console, recorded with the leadership */
     public LeaderElection(String jdbcUrl, String user, String password, String holder, String endpoint,
-            Duration retry, Duration lease, LeaderListener listener) {
+            String consoleUrl, Duration retry, Duration lease, LeaderListener listener) {
+        this(jdbcUrl, user, password, holder, endpoint, consoleUrl, retry, new LeaderLease(lease), lease, listener);
+    }
+
+    /** @param leaderLease the lease this election keeps, judged by this replica's clock; made for {@code lease} */
+    public LeaderElection(String jdbcUrl, String user, String password, String holder, String endpoint,
+            String consoleUrl, Duration retry, LeaderLease leaderLease, Duration lease, LeaderListener listener) {
+        this.consoleUrl = consoleUrl;
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
@@ -79,6 +96,17 @@ public final class LeaderElection implements AutoCloseable {
         this.retry = retry;
         this.lease = lease;
         this.listener = listener;
+        this.leaderLease = leaderLease;
+    }
+
+    /** The lease as this replica's own clock judges it: what the registry, the gate and the writer act under. */
+    public LeaderLease lease() {
+        return leaderLease;
+    }
+
+    /** Replicas that were waiting for the lock when this replica last led and renewed its lease. */
+    public int standbyReplicas() {
+        return standbysAtLastRenewal;
     }
 
     public void start() {
@@ -149,14 +177,13 @@ public final class LeaderElection implements AutoCloseable {
                 return true;
             }
             Integer pid = lockHolder(session);
-            if (pid != null) {
-                LOG.warnf("leader %s (epoch %d) has not renewed its lease for over %d ms: ending its database "
+            if (pid != null && endFrozenLeader(session, pid, row.info().getEpoch())) {
+                LOG.warnf("leader %s (epoch %d) had not renewed its lease for over %d ms: ended its database "
                         + "session (backend %d) to take over", row.info().getHolder(), row.info().getEpoch(),
                         lease.toMillis(), pid);
-                terminate(session, pid);
-                if (tryLock(session)) {
-                    elect(session);
-                }
+            }
+            if (tryLock(session)) {
+                elect(session);
             }
             lastProblem = null;
         } catch (SQLException e) {
@@ -179,17 +206,10 @@ public final class LeaderElection implements AutoCloseable {
 
     private void elect(Connection session) throws SQLException {
         boolean continuing = serving;
-        long taken;
-        try (PreparedStatement update = session.prepareStatement("UPDATE coordinator_leader SET epoch = epoch + 1, "
-                + "holder = ?, endpoint = ?, since = now(), renewed_at = now() WHERE id = 1 RETURNING epoch")) {
-            update.setString(1, holder);
-            update.setString(2, endpoint);
-            try (ResultSet rows = update.executeQuery()) {
-                rows.next();
-                taken = rows.getLong(1);
-            }
-        }
+        long sentAt = leaderLease.now();
+        long taken = takeEpoch(session);
         epoch = taken;
+        leaderLease.renewed(sentAt);
         leading = true;
         standbysAtLastRenewal = standbys(session);
         lastProblem = null;
@@ -201,17 +221,73 @@ public final class LeaderElection implements AutoCloseable {
             LOG.warnf("could not take up leadership with epoch %d; releasing the lock", taken);
             leading = false;
             serving = false;
+            leaderLease.released();
             dropSession();
         }
+    }
+
+    /**
+     * Takes the next epoch. The leader row may be locked by a store write that a deposed leader began and never
+     * finished (frozen between the fence and the commit): it would block the update for as long as it stays frozen,
+     * and the election session's socket timeout would then break the session with the lock in it. Since this replica
+     * holds the lock, every other transaction on the row belongs to a coordinator that no longer holds it: after a
+     * short wait (a live writer commits in milliseconds) they are ended, and the update runs once more.
+     */
+    private long takeEpoch(Connection session) throws SQLException {
+        try {
+            return nextEpoch(session);
+        } catch (SQLException blocked) {
+            if (!LOCK_NOT_AVAILABLE.equals(blocked.getSQLState())) {
+                throw blocked;
+            }
+        }
+        List<Integer> ended = endStaleWriters(session);
+        LOG.warnf("the leader row was locked for over %d ms by a store write of a coordinator that no longer holds "
+                + "the lock (a frozen process): ended its database sessions (backends %s)", writerWait().toMillis(),
+                ended);
+        return nextEpoch(session);
+    }
+
+    private long nextEpoch(Connection session) throws SQLException {
+        try (Statement timeout = session.createStatement()) {
+            timeout.execute("SET lock_timeout = " + writerWait().toMillis());
+        }
+        try (PreparedStatement update = session.prepareStatement("UPDATE coordinator_leader SET epoch = epoch + 1, "
+                + "holder = ?, endpoint = ?, console_url = ?, since = now(), renewed_at = now() WHERE id = 1 "
+                + "RETURNING epoch")) {
+            update.setString(1, holder);
+            update.setString(2, endpoint);
+            update.setString(3, consoleUrl);
+            try (ResultSet rows = update.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        } finally {
+            try (Statement reset = session.createStatement()) {
+                reset.execute("RESET lock_timeout");
+            }
+        }
+    }
+
+    /** How long the election waits for a store write that holds the leader row before it ends that write. */
+    private Duration writerWait() {
+        return retry.compareTo(lease.dividedBy(2)) < 0 ? retry : lease.dividedBy(2);
     }
 
     // ---- as the leader ----
 
     private void lead() {
         try {
+            long sentAt = leaderLease.now();
+            long overdueMs = leaderLease.overdueMillis();
             if (!renew(connection)) {
                 deposed("its epoch " + epoch + " is no longer current: another coordinator took over");
                 return;
+            }
+            leaderLease.renewed(sentAt);
+            if (overdueMs > 0) {
+                LOG.warnf("renewed the leader lease %d ms after it had run out by this coordinator's clock (it was "
+                        + "paused); nobody had taken over, so it goes on leading", overdueMs);
             }
             standbysAtLastRenewal = standbys(connection);
             lastProblem = null;
@@ -229,6 +305,7 @@ public final class LeaderElection implements AutoCloseable {
                 }
             } catch (SQLException unreachable) {
                 if (standbysAtLastRenewal == 0) {
+                    leaderLease.unbounded();
                     LOG.warnf("lost the lock session and cannot reach PostgreSQL (%s); no standby was known, so this "
                             + "coordinator keeps serving and takes the lock again when PostgreSQL is back",
                             unreachable.getMessage());
@@ -260,6 +337,8 @@ public final class LeaderElection implements AutoCloseable {
             LOG.warnf("stepping down as leader (epoch %d): %s", epoch, reason);
             listener.deposed(reason);
         }
+        // After the listener has retired the registry: nothing held back while in doubt may run for this term.
+        leaderLease.released();
     }
 
     // ---- the dedicated session ----
@@ -310,12 +389,13 @@ public final class LeaderElection implements AutoCloseable {
 
     private LeaderRow leaderRow(Connection session) throws SQLException {
         try (PreparedStatement read = session.prepareStatement("SELECT epoch, holder, endpoint, since, "
-                + "(extract(epoch FROM clock_timestamp() - renewed_at) * 1000)::bigint FROM coordinator_leader "
-                + "WHERE id = 1")) {
+                + "(extract(epoch FROM clock_timestamp() - renewed_at) * 1000)::bigint, console_url "
+                + "FROM coordinator_leader WHERE id = 1")) {
             try (ResultSet rows = read.executeQuery()) {
                 rows.next();
                 return new LeaderRow(LeaderInfo.newBuilder().setEpoch(rows.getLong(1)).setHolder(rows.getString(2))
-                        .setEndpoint(rows.getString(3)).setSinceMs(rows.getTimestamp(4).getTime()).build(),
+                        .setEndpoint(rows.getString(3)).setSinceMs(rows.getTimestamp(4).getTime())
+                        .setConsoleUrl(rows.getString(6)).build(),
                         rows.getLong(5));
             }
         }
@@ -334,10 +414,42 @@ public final class LeaderElection implements AutoCloseable {
         }
     }
 
-    private static void terminate(Connection session, int pid) throws SQLException {
-        try (PreparedStatement terminate = session.prepareStatement("SELECT pg_terminate_backend(?)")) {
+    /**
+     * Ends the lock holder's session if the leader row still shows {@code epoch} with an expired lease (checked in the
+     * same statement: a replica that took over meanwhile has renewed the row and is left alone), and waits for that
+     * session to be gone, so that the lock is free when this replica tries it next.
+     *
+     * @return whether it ended the session
+     */
+    private boolean endFrozenLeader(Connection session, int pid, long frozenEpoch) throws SQLException {
+        try (PreparedStatement terminate = session.prepareStatement("SELECT pg_terminate_backend(?, ?) "
+                + "FROM coordinator_leader WHERE id = 1 AND epoch = ? "
+                + "AND renewed_at < clock_timestamp() - make_interval(secs => ?)")) {
             terminate.setInt(1, pid);
-            terminate.executeQuery().close();
+            terminate.setLong(2, writerWait().toMillis());
+            terminate.setLong(3, frozenEpoch);
+            terminate.setDouble(4, lease.toMillis() / 1000.0);
+            try (ResultSet rows = terminate.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    /** Ends every other session that holds a write lock on the leader row's table; answers their backends. */
+    private List<Integer> endStaleWriters(Connection session) throws SQLException {
+        try (PreparedStatement terminate = session.prepareStatement("SELECT pid, pg_terminate_backend(pid, ?) "
+                + "FROM (SELECT DISTINCT pid FROM pg_locks WHERE locktype = 'relation' AND granted "
+                + "AND relation = 'coordinator_leader'::regclass AND mode IN ('RowShareLock', 'RowExclusiveLock') "
+                + "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                + "AND pid <> pg_backend_pid()) writers")) {
+            terminate.setLong(1, writerWait().toMillis());
+            List<Integer> ended = new ArrayList<>();
+            try (ResultSet rows = terminate.executeQuery()) {
+                while (rows.next()) {
+                    ended.add(rows.getInt(1));
+                }
+            }
+            return ended;
         }
     }
 
@@ -389,6 +501,7 @@ public final class LeaderElection implements AutoCloseable {
             statement.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
             statement.execute("NOTIFY " + RELEASED);
             leading = false;
+            leaderLease.released();
             LOG.infof("released the leader lock (epoch %d)", epoch);
         } catch (SQLException e) {
             LOG.debugf("could not release the leader lock cleanly: %s", e.getMessage());

@@ -1,6 +1,7 @@
 package dev.vnet.network.registry;
 
 import dev.vnet.network.routing.Route;
+import dev.vnet.proto.v1.ContainerDetail;
 import dev.vnet.proto.v1.ContainerInfo;
 import dev.vnet.proto.v1.ContainerState;
 import dev.vnet.proto.v1.ContainerType;
@@ -107,6 +108,12 @@ public final class ContainerRecord {
             info.setEndpoint(agent.endpoint);
         }
         return info.build();
+    }
+
+    /** Everything about this container an operator may look at (the console's detail view). */
+    ContainerDetail toDetail() {
+        return ContainerDetail.newBuilder().setContainer(toInfo()).setSpec(spec).setResources(resources)
+                .addAllSessions(sessions.stream().limit(100).toList()).setLastMigrationAtMs(lastMigrationAtMs).build();
     }
 
     /** This container as the store keeps it. */

@@ -32,8 +32,8 @@ final class Migration {
     final Trigger trigger;
     final String fromAgentId;
     final long fromEpoch;
-    /** Whether the old copy still serves until the new one runs (make before break). */
-    final boolean fromStillRuns;
+    /** Whether the old copy still serves until the new one runs (make before break); false once it is gone. */
+    boolean fromStillRuns;
     final long startedAtMs;
     /** The only agent it may move to (an operator named it), or null. */
     final AgentRecord requested;

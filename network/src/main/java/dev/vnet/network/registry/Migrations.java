@@ -119,6 +119,35 @@ final class Migrations {
         }
     }
 
+    /**
+     * The agent an {@code ha} container was being moved away from, because it was taken for gone, came back still
+     * running the same activation (or, the store lagging, a newer one of an earlier leader) before the new copy
+     * ran: it is alive after all (it came back just after a new
+     * leader's recovery window, or after a silence), and its copy holds the container's state. The move is called
+     * off (the target's copy, if one was starting, is told to stop) and the container stays where it is.
+     *
+     * @return whether the move was called off; the caller then places the container back on {@code from}
+     */
+    boolean callOff(ContainerRecord container, AgentRecord from, long epoch) {
+        Migration migration = container.migration;
+        if (migration == null || migration.fromStillRuns || container.type != ContainerType.CONTAINER_TYPE_HA
+                || !migration.fromAgentId.equals(from.agentId) || epoch < migration.fromEpoch
+                || epoch == migration.targetEpoch) {
+            return false;
+        }
+        AgentRecord target = migration.target;
+        String why = "agent " + from.agentId + " came back with it before the move finished";
+        if (target != null) {
+            target.unplace(container);
+            target.link.terminate(TerminateContainer.newBuilder().setUuid(container.uuid)
+                    .setEpoch(migration.targetEpoch).setLeaderEpoch(registry.leaderEpoch())
+                    .setReason("the move was called off: " + why).build());
+            migration.target = null;
+        }
+        finish(migration, MigrationStatus.MIGRATION_STATUS_FAILED, "called off: " + why);
+        return true;
+    }
+
     /** The waiters of a move learn its outcome; a manual move's caller waits on this. */
     CompletableFuture<MigrationInfo> outcome(Migration migration) {
         CompletableFuture<MigrationInfo> result = new CompletableFuture<>();

@@ -11,6 +11,7 @@ import dev.vnet.proto.v1.AgentState;
 import dev.vnet.proto.v1.ClientConnect;
 import dev.vnet.proto.v1.ClientConnected;
 import dev.vnet.proto.v1.ClientDisconnect;
+import dev.vnet.proto.v1.ContainerDetail;
 import dev.vnet.proto.v1.ContainerInfo;
 import dev.vnet.proto.v1.ContainerStarted;
 import dev.vnet.proto.v1.ContainerState;
@@ -28,6 +29,7 @@ import dev.vnet.proto.v1.MigrationInfo;
 import dev.vnet.proto.v1.NodeStatus;
 import dev.vnet.proto.v1.Payload;
 import dev.vnet.proto.v1.RegisterAck;
+import dev.vnet.proto.v1.ReleaseResponse;
 import dev.vnet.proto.v1.Resources;
 import dev.vnet.proto.v1.RunningContainer;
 import dev.vnet.proto.v1.StartContainer;
@@ -95,7 +97,10 @@ public final class Registry {
     /** Agents known from the store that have not come back yet, with when they are given up. */
     private final Map<String, StoredAgent> awaitedAgents = new HashMap<>();
     private final UnknownRouteWaits unknownRouteWaits = new UnknownRouteWaits();
+    private final BlipGraces blipGraces = new BlipGraces();
     private long awaitedUntilMs;
+    /** Whether the containers restored from the store are still waiting for the end of the recovery window. */
+    private boolean restoredContainersPending;
     private final PriorityQueue<IdleEntry> idle =
             new PriorityQueue<>(Comparator.comparingLong(IdleEntry::expiresAtMs));
     /** Every kind an agent has declared since this coordinator started: tells a typo from a missing agent. */
@@ -134,9 +139,10 @@ public final class Registry {
     }
 
     /**
-     * Starts from what the store held: this coordinator's leader epoch, the agents it knew (awaited for the
-     * recovery window; those that do not come back are marked unhealthy) and the containers (RECOVERING until
-     * their agent re-registers them; lost with it otherwise). Called once, before any client or agent is served.
+     * Starts from what the store held: this coordinator's leader epoch, the agents it knew alive (awaited for the
+     * recovery window; those that do not come back are marked unhealthy; those that had left already are not
+     * awaited) and the containers (RECOVERING until their agent re-registers them; lost with it otherwise). Called
+     * once, before any client or agent is served.
      */
     public void restore(StoredState state) {
         long now = clock.millis();
@@ -145,9 +151,12 @@ public final class Registry {
         recoveryEndsMs = now + settings.recoveryWindowMs();
         awaitedUntilMs = recoveryEndsMs;
         for (StoredAgent agent : state.agents()) {
-            awaitedAgents.put(agent.agentId(), agent);
+            if (!state.goneAgentIds().contains(agent.agentId())) {
+                awaitedAgents.put(agent.agentId(), agent);
+            }
             knownKinds.addAll(agent.kinds());
         }
+        restoredContainersPending = !state.containers().isEmpty();
         for (StoredContainer stored : state.containers()) {
             ContainerRecord container = new ContainerRecord(stored.uuid(), stored.kind(), stored.type(),
                     stored.labels(), stored.spec(), stored.resources(), stored.preferredCluster(), stored.createdAtMs());
@@ -161,9 +170,9 @@ public final class Registry {
             index(container);
             recovering.add(container);
         }
-        LOG.log(Level.INFO, () -> "registry restored with leader epoch " + leaderEpoch + ": " + state.agents().size()
-                + " agents awaited and " + state.containers().size() + " containers recovering for "
-                + settings.recoveryWindowMs() + " ms");
+        LOG.log(Level.INFO, () -> "registry restored with leader epoch " + leaderEpoch + ": " + awaitedAgents.size()
+                + " agents awaited (of " + state.agents().size() + " known) and " + state.containers().size()
+                + " containers recovering for " + settings.recoveryWindowMs() + " ms");
     }
 
     public long leaderEpoch() {
@@ -328,6 +337,11 @@ public final class Registry {
                 known.placeOn(agent, running.getEpoch());
                 markRunning(known, "recovered: agent " + agent.agentId + " still runs it",
                         EventKind.EVENT_KIND_CONTAINER_UPDATED);
+            } else if (known.state == ContainerState.CONTAINER_STATE_MOVING
+                    && migrations.callOff(known, agent, running.getEpoch())) {
+                known.placeOn(agent, running.getEpoch());
+                markRunning(known, "agent " + agent.agentId + " came back with it before its move finished: it "
+                        + "stays there, with its state", EventKind.EVENT_KIND_CONTAINER_UPDATED);
             } else if (known.agent == agent && known.epoch == running.getEpoch()) {
                 if (known.state == ContainerState.CONTAINER_STATE_STARTING) {
                     markRunning(known);
@@ -353,6 +367,8 @@ public final class Registry {
             if (known.state == ContainerState.CONTAINER_STATE_STARTING) {
                 // The start command went out on the old stream and may be lost: ask again on the new one.
                 afterAck.add(() -> agent.link.start(startCommand(known, known.epoch)));
+            } else if (known.type == ContainerType.CONTAINER_TYPE_STATELESS) {
+                lost(known, "agent " + agent.agentId + " reconnected without it");
             } else {
                 remove(known, "agent " + agent.agentId + " reconnected without it");
             }
@@ -390,7 +406,7 @@ public final class Registry {
     public void agentDisconnected(AgentLink link, String reason) {
         AgentRecord agent = current(link);
         if (agent != null) {
-            agentGone(agent, reason);
+            agentGone(agent, reason, true);
             return;
         }
         Standby standby = standbyOf(link);
@@ -422,9 +438,11 @@ public final class Registry {
     /**
      * The process that held an agent id is gone. A standby instance takes over at once (its offers count, and the
      * dead instance's stateless and ha containers move to it first); without one the agent is removed. Either way
-     * the containers the dead process ran are lost: standard ones removed, stateless and ha ones moved.
+     * the containers the dead process ran are lost: standard ones removed, stateless and ha ones moved. When only
+     * its stream dropped (a blip) and no standby took over, its standard containers are kept for the blip grace.
      */
-    private void agentGone(AgentRecord agent, String reason) {
+    private void agentGone(AgentRecord agent, String reason, boolean streamDropped) {
+        boolean blip = streamDropped && agent.standbys.isEmpty() && settings.blipGraceMs() > 0;
         List<ContainerRecord> ran = List.copyOf(agent.containers.values());
         for (String uuid : List.copyOf(agent.offered)) {
             ContainerRecord offered = containers.get(uuid);
@@ -448,10 +466,41 @@ public final class Registry {
             if (container.agent != agent) {
                 continue; // only reserved here, for a move: the move itself picks another target
             }
-            if (container.state == ContainerState.CONTAINER_STATE_STARTING) {
+            if (blip && container.type == ContainerType.CONTAINER_TYPE_STANDARD
+                    && container.state == ContainerState.CONTAINER_STATE_RUNNING) {
+                keepThroughBlip(container, agent, reason);
+            } else if (container.state == ContainerState.CONTAINER_STATE_STARTING
+                    && container.type != ContainerType.CONTAINER_TYPE_STATELESS) {
                 remove(container, "agent " + agent.agentId + " " + reason);
             } else {
+                // A stateless copy that was still starting fails over like a running one: the next offer is activated.
                 lost(container, "agent " + agent.agentId + " " + reason);
+            }
+        }
+    }
+
+    /**
+     * A standard container whose agent's stream dropped waits RECOVERING, with its references, for the agent to
+     * re-register it within the blip grace (calls wait for it meanwhile); {@link #tick} removes it after that.
+     */
+    private void keepThroughBlip(ContainerRecord container, AgentRecord agent, String reason) {
+        blipGraces.start(agent.agentId, clock.millis() + settings.blipGraceMs());
+        detach(container, reason + "; kept for " + settings.blipGraceMs() + " ms (vnet.network.blip-grace) for it to "
+                + "come back", ContainerState.CONTAINER_STATE_RECOVERING);
+        recovering.add(container);
+    }
+
+    /** The blip grace of these agents ended: the standard containers that did not come back with them are removed. */
+    private void endBlipGraces(long now) {
+        for (String agentId : blipGraces.ended(now)) {
+            if (agents.containsKey(agentId)) {
+                continue; // it came back: its registration settled what it runs
+            }
+            for (ContainerRecord container : List.copyOf(recovering)) {
+                if (container.agentId.equals(agentId)) {
+                    lost(container, "its agent " + agentId + " did not come back within the blip grace of "
+                            + settings.blipGraceMs() + " ms");
+                }
             }
         }
     }
@@ -611,7 +660,7 @@ public final class Registry {
     public static RegistryException noSuchSession(String sessionId) {
         return new RegistryException(Failure.NOT_FOUND, "session " + sessionId
                 + " does not exist or has ended (sessions end after their lease or alive timeout without a "
-                + "sign of life); open a new one");
+                + "sign of life, and when the leader changes); open a new one and get its containers again");
     }
 
     // -------------------------------------------------------------------------------------------- containers
@@ -733,9 +782,9 @@ public final class Registry {
     /**
      * Drops a session's reference.
      *
-     * @return the references left, from all sessions
+     * @return the references left, from all sessions, and, when none are left, when the container will stop
      */
-    public int release(String sessionId, String uuid) {
+    public ReleaseResponse release(String sessionId, String uuid) {
         SessionRecord session = requireSession(sessionId);
         session.lastSeenMs = clock.millis();
         session.containers.remove(uuid);
@@ -743,10 +792,12 @@ public final class Registry {
         if (container == null) {
             throw new RegistryException(Failure.NOT_FOUND, "container " + uuid + " does not exist (any more)");
         }
-        if (container.removeSession(sessionId) && container.sessions.isEmpty()) {
-            markIdle(container);
+        long stopsAtMs = container.removeSession(sessionId) && container.sessions.isEmpty() ? markIdle(container) : 0;
+        ReleaseResponse.Builder left = ReleaseResponse.newBuilder().setReferences(container.sessions.size());
+        if (stopsAtMs > 0) {
+            left.setIdleTimeoutMs(settings.idleTimeoutMs(container.kind)).setStopsAtMs(stopsAtMs);
         }
-        return container.sessions.size();
+        return left.build();
     }
 
     /**
@@ -874,20 +925,27 @@ public final class Registry {
             detach(container, reason);
             migrations.start(container, Migration.Trigger.AUTOMATIC, false, null);
         } else {
-            // It was being moved with its old copy still serving; that copy is gone now.
+            // It was being moved with its old copy still serving; that copy is gone now, so the move must not give
+            // up for want of a target (it would leave the container with no copy at all).
+            container.migration.fromStillRuns = false;
             detach(container, reason);
         }
     }
 
     /** The container's copy no longer serves: unrouted, MOVING until a move activates it elsewhere. */
     private void detach(ContainerRecord container, String reason) {
+        detach(container, reason, ContainerState.CONTAINER_STATE_MOVING);
+    }
+
+    /** The container's copy no longer serves: unrouted, in {@code state} until it is activated again. */
+    private void detach(ContainerRecord container, String reason, ContainerState state) {
         if (container.agent != null) {
             container.agent.unplace(container);
             container.agent = null;
         }
         recovering.remove(container);
         starting.remove(container);
-        container.moveTo(ContainerState.CONTAINER_STATE_MOVING);
+        container.moveTo(state);
         if (container.route != null) {
             routes.remove(container.route);
             closeSubscribers(container.route, "the container is moving (" + reason + "); connect again");
@@ -919,6 +977,13 @@ public final class Registry {
     }
 
     private void failStart(ContainerRecord container, RegistryException failure) {
+        if (container.type == ContainerType.CONTAINER_TYPE_STATELESS && container.offers.size() > 1) {
+            // That copy could not be activated: the next offer is, and this agent's offer goes last.
+            container.offers.remove(container.agentId);
+            container.offers.add(container.agentId);
+            lost(container, failure.getMessage());
+            return;
+        }
         for (ContainerRecord.PendingGet pending : container.pendingGets) {
             pending.result().completeExceptionally(failure);
         }
@@ -926,12 +991,15 @@ public final class Registry {
         remove(container, failure.getMessage());
     }
 
-    private void markIdle(ContainerRecord container) {
+    /** Starts a container's idle timeout; returns when it will stop, or 0 when it does not stop when idle. */
+    private long markIdle(ContainerRecord container) {
         if (container.type == ContainerType.CONTAINER_TYPE_STATELESS) {
-            return;
+            return 0;
         }
         container.idleToken++;
-        idle.add(new IdleEntry(clock.millis() + settings.idleTimeoutMs(container.kind), container, container.idleToken));
+        long stopsAtMs = clock.millis() + settings.idleTimeoutMs(container.kind);
+        idle.add(new IdleEntry(stopsAtMs, container, container.idleToken));
+        return stopsAtMs;
     }
 
     /** Forgets a container: unroutes it, fails whoever waits for it, tells its holders and the watchers. */
@@ -1043,7 +1111,7 @@ public final class Registry {
         for (AgentRecord agent : List.copyOf(agents.values())) {
             long silentMs = now - Math.max(agent.lastHeartbeatMs, agent.link.lastFrameAtMs());
             if (silentMs > settings.aliveTimeoutMs()) {
-                agentGone(agent, "sent no heartbeat, nor anything else, for " + silentMs + " ms");
+                agentGone(agent, "sent no heartbeat, nor anything else, for " + silentMs + " ms", false);
             }
         }
         List<SessionRecord> expired = new ArrayList<>();
@@ -1071,7 +1139,8 @@ public final class Registry {
             }
         }
         migrations.tick(now);
-        if (!awaitedAgents.isEmpty() && now >= awaitedUntilMs) {
+        endBlipGraces(now);
+        if ((!awaitedAgents.isEmpty() || restoredContainersPending) && now >= awaitedUntilMs) {
             giveUpAwaitedAgents();
         }
         unknownRouteWaits.expire(now);
@@ -1107,6 +1176,7 @@ public final class Registry {
 
     /** Agents the store knew that did not come back within the recovery window: unhealthy, their containers lost. */
     private void giveUpAwaitedAgents() {
+        restoredContainersPending = false;
         for (StoredAgent gone : List.copyOf(awaitedAgents.values())) {
             awaitedAgents.remove(gone.agentId());
             store.health(new StoredHealth(gone.agentId(), NodeStatus.NODE_STATUS_UNHEALTHY, gone.lastSeenMs(),
@@ -1115,7 +1185,7 @@ public final class Registry {
                     + settings.recoveryWindowMs() + " ms of the coordinator's start: marked unhealthy");
         }
         for (ContainerRecord container : List.copyOf(recovering)) {
-            if (agents.get(container.agentId) == null) {
+            if (agents.get(container.agentId) == null && !blipGraces.running(container.agentId)) {
                 lost(container, "its agent " + container.agentId + " did not come back after the coordinator "
                         + "restarted");
             }
@@ -1322,6 +1392,15 @@ public final class Registry {
     public ContainerInfo containerInfo(String uuid) {
         ContainerRecord container = containers.get(uuid);
         return container == null ? null : container.toInfo();
+    }
+
+    /** One container in full, as it is now; NOT_FOUND when the registry does not hold it. */
+    public ContainerDetail container(String uuid) {
+        ContainerRecord container = containers.get(uuid);
+        if (container == null) {
+            throw new RegistryException(Failure.NOT_FOUND, "container " + uuid + " does not exist");
+        }
+        return container.toDetail();
     }
 
     /** Containers matching every non-empty filter. */

@@ -17,11 +17,38 @@ public final class RegistryLoop implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(RegistryLoop.class.getName());
 
+    /** How long one wait for a doubt about the leadership to settle lasts before the loop looks again. */
+    private static final long DOUBT_POLL_MS = 50;
+
     private volatile Registry registry;
+    private final Mandate mandate;
+    /** The current registry is done with: its coordinator stopped leading; commands for it are dropped. */
+    private volatile boolean retired;
     private final ScheduledExecutorService thread = DaemonThreads.scheduler("vnet-registry");
 
     public RegistryLoop(Registry registry) {
+        this(registry, Mandate.UNCONDITIONAL);
+    }
+
+    /** @param mandate while it is in doubt, no command and no tick runs: they wait until it is settled */
+    public RegistryLoop(Registry registry, Mandate mandate) {
         this.registry = registry;
+        this.mandate = mandate;
+    }
+
+    public Mandate mandate() {
+        return mandate;
+    }
+
+    /**
+     * From any thread, at once: nothing more is done with the current registry (commands still queued for it, or
+     * waiting for a doubt to settle, are dropped) until {@link #replace} puts a fresh one in its place.
+     */
+    public void retire() {
+        retired = true;
+        synchronized (mandate) {
+            mandate.notifyAll();
+        }
     }
 
     /**
@@ -29,7 +56,34 @@ public final class RegistryLoop implements AutoCloseable {
      * leading starts from nothing when it leads again.
      */
     public CompletableFuture<Void> replace(Registry fresh) {
-        return CompletableFuture.runAsync(() -> registry = fresh, thread);
+        return CompletableFuture.runAsync(() -> {
+            registry = fresh;
+            retired = false;
+        }, thread);
+    }
+
+    /**
+     * Whether a command or tick may run now: waits while the leadership is in doubt, and answers false when the
+     * registry was retired meanwhile (or before).
+     */
+    private boolean mayAct() {
+        if (!retired && mandate.inDoubt()) {
+            LOG.log(Level.WARNING, "this coordinator's leader lease ran out by its own clock (it was paused): the "
+                    + "registry acts on nothing until the election has checked the lease");
+            try {
+                while (!retired && mandate.inDoubt()) {
+                    mandate.awaitSettled(DOUBT_POLL_MS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return !retired;
+    }
+
+    private static IllegalStateException notLeading() {
+        return new IllegalStateException("this coordinator no longer leads");
     }
 
     /** Starts ticking the registry every {@code tickMillis}. */
@@ -41,6 +95,10 @@ public final class RegistryLoop implements AutoCloseable {
     public <T> CompletableFuture<T> call(Function<Registry, T> command) {
         CompletableFuture<T> result = new CompletableFuture<>();
         thread.execute(() -> {
+            if (!mayAct()) {
+                result.completeExceptionally(notLeading());
+                return;
+            }
             try {
                 result.complete(command.apply(registry));
             } catch (Throwable failure) {
@@ -54,6 +112,10 @@ public final class RegistryLoop implements AutoCloseable {
     public <T> CompletableFuture<T> compose(Function<Registry, CompletableFuture<T>> command) {
         CompletableFuture<T> result = new CompletableFuture<>();
         thread.execute(() -> {
+            if (!mayAct()) {
+                result.completeExceptionally(notLeading());
+                return;
+            }
             try {
                 command.apply(registry).whenComplete((value, failure) -> {
                     if (failure != null) {
@@ -72,6 +134,9 @@ public final class RegistryLoop implements AutoCloseable {
     /** Applies a command nobody waits for; a failure is logged. */
     public void run(Consumer<Registry> command) {
         thread.execute(() -> {
+            if (!mayAct()) {
+                return;
+            }
             try {
                 command.accept(registry);
             } catch (Throwable failure) {
@@ -81,6 +146,9 @@ public final class RegistryLoop implements AutoCloseable {
     }
 
     private void tick() {
+        if (!mayAct()) {
+            return;
+        }
         try {
             registry.tick();
         } catch (Throwable failure) {

@@ -23,6 +23,10 @@ public class LeaderEntity extends PanacheEntityBase {
 
     public Instant since;
 
+    /** Where the leader's console is (docs/CONSOLE.md); empty when it recorded none. */
+    @Column(name = "console_url")
+    public String consoleUrl;
+
     @Column(name = "renewed_at")
     public Instant renewedAt;
 }

@@ -41,8 +41,11 @@ public class StoreReader {
     public StoredState load(long leaderEpoch) {
         List<AgentEntity> agents = read(() -> AgentEntity.<AgentEntity>listAll());
         List<ContainerEntity> containers = read(() -> ContainerEntity.<ContainerEntity>listAll());
+        List<NodeHealthEntity> health = read(() -> NodeHealthEntity.<NodeHealthEntity>listAll());
         return new StoredState(leaderEpoch, agents.stream().map(StoreReader::agent).toList(),
-                containers.stream().map(StoreReader::container).toList());
+                containers.stream().map(StoreReader::container).toList(), health.stream()
+                        .filter(row -> StoreCodec.status(row.status) == NodeStatus.NODE_STATUS_UNHEALTHY)
+                        .map(row -> row.agentId).collect(Collectors.toSet()));
     }
 
     /** Node health joined with what is known of each agent, healthy first, then by agent id. */
@@ -78,7 +81,8 @@ public class StoreReader {
     public LeaderInfo leader() {
         LeaderEntity leader = read(() -> LeaderEntity.<LeaderEntity>findById((short) 1));
         return LeaderInfo.newBuilder().setEpoch(leader.epoch).setHolder(leader.holder).setEndpoint(leader.endpoint)
-                .setSinceMs(StoreCodec.millis(leader.since)).build();
+                .setSinceMs(StoreCodec.millis(leader.since))
+                .setConsoleUrl(leader.consoleUrl == null ? "" : leader.consoleUrl).build();
     }
 
     /** Runs a Panache query in a session; written as a lambda (not a method reference) so Panache can enhance it. */

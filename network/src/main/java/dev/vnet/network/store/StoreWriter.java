@@ -1,5 +1,6 @@
 package dev.vnet.network.store;
 
+import dev.vnet.network.registry.Mandate;
 import dev.vnet.network.registry.StoreSink;
 import dev.vnet.network.registry.StoredAgent;
 import dev.vnet.network.registry.StoredContainer;
@@ -79,6 +80,7 @@ public final class StoreWriter implements StoreSink, AutoCloseable {
 
     private final Pool pool;
     private final StoreConfig config;
+    private final Mandate mandate;
     private final ScheduledExecutorService thread = DaemonThreads.scheduler("vnet-store-writer");
     private final Map<String, StoredAgent> agents = new ConcurrentHashMap<>();
     private final Map<String, StoredHealth> health = new ConcurrentHashMap<>();
@@ -97,8 +99,14 @@ public final class StoreWriter implements StoreSink, AutoCloseable {
     private long failingSinceNanos;
 
     public StoreWriter(Pool pool, StoreConfig config) {
+        this(pool, config, Mandate.UNCONDITIONAL);
+    }
+
+    /** @param mandate while it is in doubt (the leader lease ran out by this replica's clock) nothing is flushed */
+    public StoreWriter(Pool pool, StoreConfig config, Mandate mandate) {
         this.pool = pool;
         this.config = config;
+        this.mandate = mandate;
     }
 
     /**
@@ -210,7 +218,7 @@ public final class StoreWriter implements StoreSink, AutoCloseable {
 
     /** Writes everything pending in one fenced transaction; on failure puts it back for the next attempt. */
     void flush() {
-        if (deposed || pending() == 0) {
+        if (deposed || pending() == 0 || mandate.inDoubt()) {
             return;
         }
         List<StoredAgent> agentBatch = take(agents).stream().map(Map.Entry::getValue).toList();

@@ -100,6 +100,34 @@ class LeaderElectionTest {
         }
     }
 
+    /**
+     * A leader frozen in the middle of a store write holds the leader row under a share lock (the write's fence):
+     * the standby ends that write too, and is elected promptly instead of blocking on the row until its session
+     * times out (the cause of the frozen-leader IT failing by chance).
+     */
+    @Test
+    void aFrozenLeadersUnfinishedStoreWriteDoesNotBlockTheTakeover() throws SQLException {
+        try (Connection frozen = DriverManager.getConnection(jdbcUrl, "postgres", "");
+                Statement lock = frozen.createStatement();
+                Connection frozenWriter = DriverManager.getConnection(jdbcUrl, "postgres", "");
+                Statement write = frozenWriter.createStatement()) {
+            lock.execute("SELECT pg_try_advisory_lock(" + LeaderElection.LOCK_KEY + ")");
+            lock.execute("UPDATE coordinator_leader SET epoch = 7, holder = 'frozen', endpoint = 'f:1', "
+                    + "renewed_at = now() WHERE id = 1");
+            frozenWriter.setAutoCommit(false);
+            write.executeQuery("SELECT epoch FROM coordinator_leader WHERE id = 1 FOR SHARE").close();
+
+            long frozenAt = System.nanoTime();
+            Recorder b = candidate("b");
+            await().atMost(Duration.ofSeconds(10)).until(() -> b.epoch() == 8);
+            assertThat(Duration.ofNanos(System.nanoTime() - frozenAt)).as("the lease, then a prompt takeover")
+                    .isLessThan(LEASE.plusSeconds(3));
+            assertThat(b.elections).containsExactly("8:false");
+            assertThat(isAlive(frozen)).as("the frozen leader's session was ended").isFalse();
+            assertThat(isAlive(frozenWriter)).as("the frozen leader's unfinished write was ended").isFalse();
+        }
+    }
+
     @Test
     void aLeaderWhoseEpochMovesStepsDown() throws SQLException {
         Recorder a = candidate("a");
@@ -129,7 +157,7 @@ class LeaderElectionTest {
 
     private Recorder candidate(String name, Duration retry, Duration lease) {
         Recorder recorder = new Recorder();
-        LeaderElection election = new LeaderElection(jdbcUrl, "postgres", "", name, name + ":1", retry, lease,
+        LeaderElection election = new LeaderElection(jdbcUrl, "postgres", "", name, name + ":1", "", retry, lease,
                 recorder);
         started.add(election);
         election.start();

@@ -56,6 +56,13 @@ final class RegistryHarness {
         return link;
     }
 
+    /** Registers an agent on a link the test made (the same instance on a new stream, say); it heartbeats on. */
+    void register(FakeAgentLink link, AgentRegister registration) {
+        registry.registerAgent(link, registration);
+        alive.add(link);
+        assertCountsMatch();
+    }
+
     FakeAgentLink agent(String agentId, String cluster, String... kinds) {
         return agent(agentId, agentId + "-1", AgentRegister.newBuilder().setCluster(cluster)
                 .addAllKinds(Arrays.asList(kinds)));

@@ -17,6 +17,7 @@ import dev.vnet.proto.v1.GetRequest;
 import dev.vnet.proto.v1.GetResponse;
 import dev.vnet.proto.v1.Load;
 import dev.vnet.proto.v1.RegisterAck;
+import dev.vnet.proto.v1.ReleaseResponse;
 import dev.vnet.proto.v1.RunningContainer;
 import dev.vnet.proto.v1.StartContainer;
 import dev.vnet.proto.v1.TerminateContainer;
@@ -249,7 +250,10 @@ class RegistryTest {
             runningContainer(a1, s1, "u-1", "echo");
             registry.get(s2, get("echo").setUuid("u-1").build()).join();
 
-            assertThat(registry.release(s1, "u-1")).isEqualTo(1);
+            ReleaseResponse left = registry.release(s1, "u-1");
+            assertThat(left.getReferences()).isEqualTo(1);
+            assertThat(left.getIdleTimeoutMs()).as("still held: it does not stop").isZero();
+            assertThat(left.getStopsAtMs()).isZero();
             passTime(IDLE_MS + 5_000, s2);
 
             assertThat(a1.terminates).isEmpty();
@@ -266,7 +270,10 @@ class RegistryTest {
 
             registry.release(s1, "u-1");
             passTime(30_000, s2);
-            assertThat(registry.release(s2, "u-1")).isZero();
+            ReleaseResponse last = registry.release(s2, "u-1");
+            assertThat(last.getReferences()).isZero();
+            assertThat(last.getIdleTimeoutMs()).as("the release says when it stops").isEqualTo(IDLE_MS);
+            assertThat(last.getStopsAtMs()).isEqualTo(clock.millis() + IDLE_MS);
             passTime(IDLE_MS - 1_000, s2);
             assertThat(a1.terminates).isEmpty();
 
@@ -297,7 +304,7 @@ class RegistryTest {
             String s = session();
             runningContainer(a1, s, "room", "chat");
             runningContainer(a1, s, "e", "echo");
-            registry.release(s, "room");
+            assertThat(registry.release(s, "room").getIdleTimeoutMs()).isEqualTo(CHAT_IDLE_MS);
             registry.release(s, "e");
 
             passTime(CHAT_IDLE_MS + 1_000, s);
@@ -423,17 +430,20 @@ class RegistryTest {
         }
 
         @Test
-        void aClosedStreamRemovesTheAgentAtOnce() {
+        void aClosedStreamRemovesTheAgentAtOnceAndItsStandardContainersAfterTheBlipGrace() {
             FakeAgentLink a1 = agent("a1", "echo");
             runningContainer(a1, session(), "u-1", "echo");
 
             registry.agentDisconnected(a1, "closed its stream");
 
             assertThat(registry.agentCount()).isZero();
+            assertThat(registry.containerCount()).as("kept for the blip grace").isOne();
+            clock.advance(ALIVE_MS);
+            registry.tick();
             assertThat(registry.containerCount()).isZero();
             Event removed = events.stream().filter(e -> e.getKind() == EventKind.EVENT_KIND_CONTAINER_REMOVED)
                     .findFirst().orElseThrow();
-            assertThat(removed.getReason()).contains("a1").contains("closed its stream");
+            assertThat(removed.getReason()).contains("a1").contains("blip grace");
         }
 
         @Test

@@ -86,6 +86,11 @@ class StoreTest {
         assertThat(node.getFirstSeenMs()).isEqualTo(1_700_000_000_000L);
         assertThat(column("SELECT written_epoch::text FROM node_health WHERE agent_id = $1", Tuple.of("store-agent")))
                 .containsExactly(Long.toString(coordinator.leaderEpoch()));
+        assertThat(reader.load(0).goneAgentIds()).as("draining is alive").doesNotContain("store-agent");
+
+        coordinator.writer().health(new StoredHealth("store-agent", NodeStatus.NODE_STATUS_UNHEALTHY,
+                1_700_000_006_000L, capacity, load));
+        await().atMost(WRITTEN).untilAsserted(() -> assertThat(reader.load(0).goneAgentIds()).contains("store-agent"));
     }
 
     @Test
