@@ -110,7 +110,8 @@ NETWORKS="127.0.0.1:$NA_GRPC,127.0.0.1:$NB_GRPC"
 # and the CLI alike. The default timings, except that an unreferenced container lives long enough for a slow run.
 # A variable left empty, as manifests often do, counts as unset (the images' entry point): the alive timeout keeps
 # its default.
-SECURITY=(VNET_SECURITY_TOKENS_CHECK_SECRET="$TOKEN" VNET_SECURITY_TOKENS_CHECK_PERMISSIONS='*')
+SECURITY=(VNET_SECURITY_TOKENS_CHECK_SECRET="$TOKEN" VNET_SECURITY_TOKENS_CHECK_PERMISSIONS='*'
+    VNET_SECURITY_TOKENS_CHECK_AGENT_IDS='*')
 network_env() {
   echo VNET_DB_URL="postgresql://127.0.0.1:5432/$DB" VNET_DB_USER=postgres VNET_NETWORK_REPLICA_ID="$1" \
       VNET_NETWORK_PORT="$2" VNET_NETWORK_ADVERTISED_HOST=127.0.0.1 VNET_NETWORK_IDLE_TIMEOUT=10m \

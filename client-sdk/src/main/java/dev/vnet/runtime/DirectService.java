@@ -12,6 +12,9 @@ import dev.vnet.proto.v1.DirectCall;
 import dev.vnet.proto.v1.DirectResult;
 import dev.vnet.proto.v1.Error;
 import dev.vnet.proto.v1.Payload;
+import dev.vnet.security.AuthInterceptor;
+import dev.vnet.security.Authorization;
+import dev.vnet.security.Principal;
 import dev.vnet.wire.ConnectFrames;
 import dev.vnet.wire.Deadlines;
 import dev.vnet.wire.Errors;
@@ -58,6 +61,11 @@ final class DirectService extends AgentGrpc.AgentImplBase {
             responses.onError(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
             return;
         }
+        Error outOfScope = outOfScope(AuthInterceptor.caller(), request.getUuid());
+        if (outOfScope != null) {
+            responses.onError(Errors.toStatusException(outOfScope));
+            return;
+        }
         long deadline = Deadlines.fromCall(request.getTimeoutMs(), DEFAULT_TIMEOUT_MS);
         Call direct = toCall(request, false);
         host.call(request.getUuid(), 0, direct, deadline, new ReplyTo() {
@@ -78,14 +86,17 @@ final class DirectService extends AgentGrpc.AgentImplBase {
     public StreamObserver<DirectCall> calls(StreamObserver<DirectResult> responses) {
         OutboundStream<DirectResult> out =
                 new OutboundStream<>((CallStreamObserver<DirectResult>) responses, budget);
+        Principal caller = AuthInterceptor.caller();
         return new StreamObserver<>() {
             @Override
             public void onNext(DirectCall call) {
                 ContainerRequest request = call.getRequest();
                 String problem = problemWith(request);
-                if (problem != null) {
+                Error refused = problem != null ? Errors.error(Status.Code.INVALID_ARGUMENT, problem)
+                        : outOfScope(caller, request.getUuid());
+                if (refused != null) {
                     if (!call.getOneWay()) {
-                        out.send(failure(call.getCallId(), Errors.error(Status.Code.INVALID_ARGUMENT, problem)));
+                        out.send(failure(call.getCallId(), refused));
                     }
                     return;
                 }
@@ -124,6 +135,7 @@ final class DirectService extends AgentGrpc.AgentImplBase {
         OutboundStream<ConnectEvent> out =
                 new OutboundStream<>((CallStreamObserver<ConnectEvent>) responses, budget);
         return new StreamObserver<>() {
+            private final String caller = AuthInterceptor.caller().name();
             private DirectClient client;
             private String uuid;
 
@@ -134,9 +146,14 @@ final class DirectService extends AgentGrpc.AgentImplBase {
                     out.fail(Status.INVALID_ARGUMENT.withDescription(problem));
                     return;
                 }
+                Error outOfScope = outOfScope(AuthInterceptor.caller(), frame.getOpen().getUuid());
+                if (outOfScope != null) {
+                    out.fail(Errors.toStatusException(outOfScope).getStatus());
+                    return;
+                }
                 uuid = frame.getOpen().getUuid();
                 String clientId = ConnectFrames.clientId(frame.getOpen(), "direct");
-                DirectClient connecting = new DirectClient(clientId, out);
+                DirectClient connecting = new DirectClient(clientId, caller, out);
                 client = connecting;
                 host.connect(uuid, 0, connecting, error -> {
                     if (error != null) {
@@ -175,6 +192,22 @@ final class DirectService extends AgentGrpc.AgentImplBase {
         };
     }
 
+    /**
+     * Null when {@code caller} may reach container {@code uuid} here ({@link Authorization} decides); else what a
+     * container that does not run here gets, so that nothing about containers outside its scope leaks.
+     */
+    private Error outOfScope(Principal caller, String uuid) {
+        if (!Authorization.isScoped(caller)) {
+            return null;
+        }
+        HostedContainer hosted = host.find(uuid);
+        if (hosted != null && Authorization.reaches(caller, hosted.context().kind(), hosted.context().labels())) {
+            return null;
+        }
+        return Errors.error(Status.Code.NOT_FOUND, "container " + uuid + " does not run on agent " + agentId
+                + "; ask the network where it is");
+    }
+
     private String problemWith(ContainerRequest request) {
         return MessageBounds.request(Names.DEFAULT, request, maxPayloadBytes, "vnet.agent.max-payload-bytes");
     }
@@ -201,8 +234,8 @@ final class DirectService extends AgentGrpc.AgentImplBase {
         /** Broadcasts waiting for ready; null once it went out. */
         private List<Payload> held = new ArrayList<>();
 
-        DirectClient(String clientId, OutboundStream<ConnectEvent> out) {
-            super(clientId);
+        DirectClient(String clientId, String caller, OutboundStream<ConnectEvent> out) {
+            super(clientId, caller);
             this.out = out;
         }
 

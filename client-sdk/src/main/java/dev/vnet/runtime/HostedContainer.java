@@ -152,7 +152,14 @@ final class HostedContainer {
                 done.accept(refused);
                 return;
             }
-            ClientLink previous = clients.put(client.clientId(), client);
+            ClientLink previous = clients.get(client.clientId());
+            if (previous != null && !previous.mayBeReplacedBy(client)) {
+                // Another caller's connection: it is not evicted, and the refusal is the network's for a duplicate.
+                done.accept(Errors.error(Status.Code.ALREADY_EXISTS, "client " + client.clientId()
+                        + " is already connected to " + context.uuid() + "; close that connection first"));
+                return;
+            }
+            clients.put(client.clientId(), client);
             if (previous != null) {
                 previous.close("replaced by a new connection of the same client");
             }

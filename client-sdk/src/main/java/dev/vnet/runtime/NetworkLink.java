@@ -75,6 +75,11 @@ final class NetworkLink implements AutoCloseable {
     private long lastBeatNanos = System.nanoTime();
     /** The newest leader epoch seen: commands from an older (deposed) coordinator are ignored. */
     private volatile long leaderEpoch;
+    /**
+     * The secret of this process's registration, from the network's last acknowledgement: a reconnect shows it to
+     * replace a stream the network still holds for this instance. Never logged.
+     */
+    private volatile String instanceSecret = "";
     private volatile AgentState state = AgentState.AGENT_STATE_UNSPECIFIED;
 
     NetworkLink(AgentIdentity identity, List<Endpoint> endpoints, ContainerHost host,
@@ -205,6 +210,7 @@ final class NetworkLink implements AutoCloseable {
         return AgentRegister.newBuilder()
                 .setAgentId(identity.agentId())
                 .setInstanceId(identity.instanceId())
+                .setInstanceSecret(instanceSecret)
                 .setEndpoint(identity.endpoint())
                 .addAllKinds(host.kinds())
                 .setCluster(identity.cluster())
@@ -358,6 +364,9 @@ final class NetworkLink implements AutoCloseable {
                 return;
             }
             leaderEpoch = ack.getLeaderEpoch();
+            if (!ack.getInstanceSecret().isEmpty()) {
+                instanceSecret = ack.getInstanceSecret();
+            }
             for (TerminateContainer stale : ack.getTerminateList()) {
                 terminate(stale);
             }
@@ -482,7 +491,7 @@ final class NetworkLink implements AutoCloseable {
         private volatile boolean open = true;
 
         NetworkClient(Session session, String uuid, String clientId) {
-            super(clientId);
+            super(clientId, THE_NETWORK);
             this.session = session;
             this.uuid = uuid;
         }

@@ -139,8 +139,8 @@ public final class AuthInterceptor implements ServerInterceptor {
             return refuse(call, principal.name(), Status.PERMISSION_DENIED, "no permission is defined for it",
                     method + " is not open to anyone: no permission is defined for it");
         }
-        if (rule.permission().isPresent() && !principal.has(rule.permission().get())) {
-            String missing = rule.permission().get().id();
+        if (!principal.has(rule.permission())) {
+            String missing = rule.permission().id();
             return refuse(call, principal.name(), Status.PERMISSION_DENIED, "lacks permission " + missing,
                     principal.name() + " lacks permission " + missing + ", which " + method + " needs");
         }

@@ -13,7 +13,6 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jws.AlgorithmIdentifiers;
@@ -36,6 +35,12 @@ public final class JwtAuthenticator implements Authenticator {
     /** A verified token is trusted this long (or until it expires) without checking its signature again. */
     private static final long CACHE_MILLIS = 60_000;
     private static final int CACHE_SIZE = 10_000;
+    /** The claim listing the agent ids a JWT with {@code agent:register} may serve. */
+    public static final String AGENT_IDS_CLAIM = "vnet_agent_ids";
+    /** The claim listing the container kinds a JWT's container permissions reach (any when absent). */
+    public static final String KINDS_CLAIM = "vnet_kinds";
+    /** The claim listing labels every container a JWT's container permissions reach carries. */
+    public static final String LABELS_CLAIM = "vnet_labels";
 
     private final JwtConsumer consumer;
     private final String permissionsClaim;
@@ -104,21 +109,40 @@ public final class JwtAuthenticator implements Authenticator {
             throw new AuthenticationException(reason(invalid));
         }
         try {
-            Principal principal = new Principal(claims.getSubject(), permissions(claims.getClaimValue(permissionsClaim)));
+            Principal principal = Principal.of(claims.getSubject(), permissionNames(claims.getClaimValue(permissionsClaim)),
+                    list(claims.getClaimValue(AGENT_IDS_CLAIM)), "the JWT claim " + AGENT_IDS_CLAIM)
+                    .scopedTo(ContainerScope.parse(list(claims.getClaimValue(KINDS_CLAIM)),
+                            list(claims.getClaimValue(LABELS_CLAIM))));
             if (verified.size() >= CACHE_SIZE) {
                 verified.clear();
             }
             long expiresMs = claims.getExpirationTime().getValueInMillis();
             verified.put(token, new Verified(principal, Math.min(now + CACHE_MILLIS, expiresMs)));
             return principal;
-        } catch (MalformedClaimException | IllegalArgumentException e) {
+        } catch (MalformedClaimException e) {
             throw new AuthenticationException("the JWT's claims are malformed: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new AuthenticationException("the JWT's claims are refused: " + e.getMessage());
         }
     }
 
-    private static Set<Permission> permissions(Object claim) {
+    /** A list, or one string of items separated by commas or spaces. */
+    private static List<String> list(Object claim) {
         if (claim == null) {
-            return Set.of();
+            return List.of();
+        }
+        List<String> ids = new ArrayList<>();
+        if (claim instanceof Collection<?> list) {
+            list.forEach(item -> ids.add(String.valueOf(item)));
+        } else {
+            ids.addAll(List.of(String.valueOf(claim).split("[, ]")));
+        }
+        return ids;
+    }
+
+    private static List<String> permissionNames(Object claim) {
+        if (claim == null) {
+            return List.of();
         }
         Collection<String> names = new ArrayList<>();
         if (claim instanceof Collection<?> list) {
@@ -127,7 +151,7 @@ public final class JwtAuthenticator implements Authenticator {
             names.addAll(List.of(String.valueOf(claim).split(" ")));
         }
         // Scopes meant for other services may share the claim: keep ours, ignore the rest.
-        return Permission.parseAll(names.stream().filter(name -> name.equals(Permission.ALL) || known(name)).toList());
+        return names.stream().filter(name -> name.equals(Permission.ALL) || known(name)).toList();
     }
 
     private static boolean known(String name) {

@@ -7,17 +7,16 @@ import dev.vnet.proto.v1.NetworkGrpc;
 import io.grpc.MethodDescriptor;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * Which permission each vnet RPC needs: the table docs/SECURITY.md documents. A few calls need only a valid token
- * and check each message they carry instead (the {@code Session} stream multiplexes gets, requests and releases).
+ * Which permission each vnet RPC needs: the table docs/SECURITY.md documents. The {@code Session} stream, which
+ * multiplexes gets, requests and releases, needs {@code container:get} to open and checks each message again.
  * vnet methods missing from the table are refused: a new RPC is closed until someone decides who may call it.
  */
 public final class MethodPermissions {
 
-    /** The permission a method needs; empty when any authenticated caller may open it (checked per message). */
-    public record Rule(Optional<Permission> permission) {}
+    /** The permission a method needs (calls on streams may need more, checked per message). */
+    public record Rule(Permission permission) {}
 
     private static final String VNET_SERVICES = "vnet.";
 
@@ -28,7 +27,8 @@ public final class MethodPermissions {
     /** The table for every vnet service: the coordinator's client, agent and admin APIs and the agent's own. */
     public static MethodPermissions vnet() {
         MethodPermissions table = new MethodPermissions();
-        table.perMessage(NetworkGrpc.getSessionMethod());
+        // Opening a session takes container:get; each call on it is checked again for what it does.
+        table.needs(NetworkGrpc.getSessionMethod(), Permission.CONTAINER_GET);
         table.needs(NetworkGrpc.getOpenSessionMethod(), Permission.CONTAINER_GET);
         table.needs(NetworkGrpc.getKeepAliveMethod(), Permission.CONTAINER_GET);
         table.needs(NetworkGrpc.getCloseSessionMethod(), Permission.CONTAINER_GET);
@@ -55,11 +55,7 @@ public final class MethodPermissions {
     }
 
     private void needs(MethodDescriptor<?, ?> method, Permission permission) {
-        rules.put(method.getFullMethodName(), new Rule(Optional.of(permission)));
-    }
-
-    private void perMessage(MethodDescriptor<?, ?> method) {
-        rules.put(method.getFullMethodName(), new Rule(Optional.empty()));
+        rules.put(method.getFullMethodName(), new Rule(permission));
     }
 
     /** Whether calls to this method are vnet's to guard (the standard health and reflection services are open). */

@@ -20,26 +20,41 @@ public final class StaticTokens implements Authenticator {
 
     /** Adds a token given in clear. */
     public StaticTokens add(String name, String token, Iterable<Permission> permissions) {
+        return add(token, new Principal(name, granted(permissions)));
+    }
+
+    /** Adds a token given in clear, standing for {@code principal}. */
+    public StaticTokens add(String token, Principal principal) {
         if (token == null || token.length() < 16) {
-            throw new IllegalArgumentException("token '" + name + "' is shorter than 16 characters: use a long random "
-                    + "secret, e.g. `openssl rand -hex 32`");
+            throw new IllegalArgumentException("token '" + principal.name() + "' is shorter than 16 characters: use a "
+                    + "long random secret, e.g. `openssl rand -hex 32`");
         }
-        return addDigest(name, sha256(token), permissions);
+        return addDigest(sha256(token), principal);
     }
 
     /** Adds a token by the hex SHA-256 digest of its text ({@code printf %s TOKEN | sha256sum}). */
     public StaticTokens addDigest(String name, String hexDigest, Iterable<Permission> permissions) {
+        return addDigest(hexDigest, new Principal(name, granted(permissions)));
+    }
+
+    /** Adds a token by the hex SHA-256 digest of its text, standing for {@code principal}. */
+    public StaticTokens addDigest(String hexDigest, Principal principal) {
         String digest = hexDigest.trim().toLowerCase(Locale.ROOT);
         if (!digest.matches("[0-9a-f]{64}")) {
-            throw new IllegalArgumentException("token '" + name + "': sha256 must be 64 hex digits");
+            throw new IllegalArgumentException("token '" + principal.name() + "': sha256 must be 64 hex digits");
         }
-        EnumSet<Permission> granted = EnumSet.noneOf(Permission.class);
-        permissions.forEach(granted::add);
-        Principal previous = byDigest.put(digest, new Principal(name, granted));
+        Principal previous = byDigest.put(digest, principal);
         if (previous != null) {
-            throw new IllegalArgumentException("tokens '" + previous.name() + "' and '" + name + "' are the same");
+            throw new IllegalArgumentException("tokens '" + previous.name() + "' and '" + principal.name()
+                    + "' are the same");
         }
         return this;
+    }
+
+    private static EnumSet<Permission> granted(Iterable<Permission> permissions) {
+        EnumSet<Permission> granted = EnumSet.noneOf(Permission.class);
+        permissions.forEach(granted::add);
+        return granted;
     }
 
     public int size() {

@@ -2,6 +2,7 @@ package dev.vnet.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vnet.proto.v1.NetworkGrpc;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Grpc;
 import io.grpc.ManagedChannel;
@@ -13,7 +14,6 @@ import io.grpc.health.v1.HealthGrpc;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,23 +56,24 @@ class AuthInterceptorTest {
     }
 
     @Test
+    void theSessionStreamNeedsContainerGet() {
+        assertThat(MethodPermissions.vnet().rule(NetworkGrpc.getSessionMethod().getFullMethodName()).permission())
+                .isEqualTo(Permission.CONTAINER_GET);
+    }
+
+    @Test
     void eachMethodIsDeniedWithoutItsPermissionAndAllowedWithIt() {
         MethodPermissions table = MethodPermissions.vnet();
         Probe.methods().forEach(method -> {
-            Optional<Permission> needed = table.rule(method.getFullMethodName()).permission();
-            if (needed.isEmpty()) {
-                // Checked per message by the service: any authenticated caller may open it.
-                assertThat(call(NOTHING, method).getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-                return;
-            }
-            Status allowed = call(tokenFor(needed.get()), method);
-            assertThat(allowed.getCode()).as(method.getFullMethodName() + " with " + needed.get())
+            Permission needed = table.rule(method.getFullMethodName()).permission();
+            Status allowed = call(tokenFor(needed), method);
+            assertThat(allowed.getCode()).as(method.getFullMethodName() + " with " + needed)
                     .isEqualTo(Status.Code.UNIMPLEMENTED);
-            Permission other = needed.get() == Permission.ADMIN_READ ? Permission.CONTAINER_GET : Permission.ADMIN_READ;
+            Permission other = needed == Permission.ADMIN_READ ? Permission.CONTAINER_GET : Permission.ADMIN_READ;
             Status denied = call(tokenFor(other), method);
             assertThat(denied.getCode()).as(method.getFullMethodName() + " with only " + other)
                     .isEqualTo(Status.Code.PERMISSION_DENIED);
-            assertThat(denied.getDescription()).contains("lacks permission " + needed.get().id())
+            assertThat(denied.getDescription()).contains("lacks permission " + needed.id())
                     .contains("only-" + other.id());
         });
     }

@@ -38,6 +38,34 @@ class JwtAuthenticatorTest {
     }
 
     @Test
+    void agentRegisterComesWithTheAgentIdsOfItsClaimAndIsRefusedWithoutThem() throws Exception {
+        JwtClaims claims = TestJwts.claims("shop-agents", List.of("agent:register"), 60);
+        claims.setStringListClaim(JwtAuthenticator.AGENT_IDS_CLAIM, List.of("shop-*", "billing"));
+        Principal agents = jwt.authenticate(IDP.sign(claims));
+        assertThat(agents.mayServe("shop-1")).isTrue();
+        assertThat(agents.mayServe("billing")).isTrue();
+        assertThat(agents.mayServe("billing-2")).isFalse();
+
+        assertThatThrownBy(() -> jwt.authenticate(IDP.sign("no-ids", List.of("agent:register"), 60)))
+                .isInstanceOf(AuthenticationException.class)
+                .hasMessageContaining("agent:register").hasMessageContaining(JwtAuthenticator.AGENT_IDS_CLAIM);
+        Principal everything = jwt.authenticate(IDP.sign("root", List.of("*"), 60));
+        assertThat(everything.has(Permission.ADMIN_READ)).isTrue();
+        assertThat(everything.has(Permission.AGENT_REGISTER)).isFalse();
+    }
+
+    @Test
+    void aJwtsScopeComesFromItsKindsAndLabelsClaims() throws Exception {
+        JwtClaims claims = TestJwts.claims("acme-user", List.of("container:request"), 60);
+        claims.setStringListClaim(JwtAuthenticator.KINDS_CLAIM, List.of("workspace"));
+        claims.setClaim(JwtAuthenticator.LABELS_CLAIM, "tenant=acme");
+        Principal acme = jwt.authenticate(IDP.sign(claims));
+
+        assertThat(acme.scope()).isEqualTo(new ContainerScope(java.util.Set.of("workspace"), List.of("tenant=acme")));
+        assertThat(jwt.authenticate(IDP.sign("anyone", PERMISSIONS, 60)).scope()).isEqualTo(ContainerScope.ANY);
+    }
+
+    @Test
     void refusalsSayWhyWithoutRepeatingTheToken() {
         assertThatThrownBy(() -> jwt.authenticate(IDP.sign("alice", PERMISSIONS, -120)))
                 .hasMessage("the JWT has expired");

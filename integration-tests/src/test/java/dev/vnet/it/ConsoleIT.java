@@ -60,6 +60,7 @@ class ConsoleIT {
         security.put("vnet.security.tokens.viewer.permissions", "admin:read,migration:view,events:watch");
         security.put("vnet.security.tokens.agents.secret", AGENTS);
         security.put("vnet.security.tokens.agents.permissions", "agent:register");
+        security.put("vnet.security.tokens.agents.agent-ids", "agent-*");
         Map<String, String> agent = new LinkedHashMap<>(security);
         agent.put("vnet.agent.token", AGENTS);
 

@@ -126,7 +126,8 @@ class CoreNetworkIT {
             });
             assertThat(alice.get(0).get("type")).isEqualTo("welcome");
             assertThat(bob).filteredOn(m -> "message".equals(m.get("type"))).singleElement()
-                    .satisfies(m -> assertThat(m.get("from")).isEqualTo(client.sessionId()));
+                    .satisfies(m -> assertThat(m.get("from")).isEqualTo(posted.get("you"))
+                            .isNotEqualTo(client.sessionId()));
         }
     }
 

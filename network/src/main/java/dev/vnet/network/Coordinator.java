@@ -17,6 +17,7 @@ import dev.vnet.network.registry.Registry;
 import dev.vnet.network.registry.RegistryLimits;
 import dev.vnet.network.registry.RegistryLoop;
 import dev.vnet.network.registry.RegistrySettings;
+import dev.vnet.network.registry.SessionOwners;
 import dev.vnet.network.registry.StoredState;
 import dev.vnet.network.routing.RouteTable;
 import dev.vnet.network.store.StoreConfig;
@@ -79,6 +80,8 @@ public class Coordinator implements LeaderListener {
     private final String databaseUser;
     private final Optional<String> databasePassword;
     private final RouteTable routes = new RouteTable();
+    /** Who opened each session, kept by whichever registry leads and read by the gRPC shell. */
+    private final SessionOwners sessionOwners = new SessionOwners();
     private final EventHub events = new EventHub();
     private final LeaderLease lease;
     private final ServingGate gate;
@@ -122,7 +125,7 @@ public class Coordinator implements LeaderListener {
     }
 
     private Registry newRegistry() {
-        return new Registry(settings, Clock.systemUTC(), events, routes, writer);
+        return new Registry(settings, Clock.systemUTC(), events, routes, writer, sessionOwners);
     }
 
     void start(@Observes StartupEvent event) {
@@ -137,7 +140,7 @@ public class Coordinator implements LeaderListener {
                 new Names(limits.maxIdLength(), limits.maxLabels(), limits.maxLabelLength()), gate);
         auth = security.auth();
         server = new NetworkServer(config, security, settings, loop, routes, events, admin, gate,
-                RoutedCalls.all(routedCalls), metrics.rpcStatuses(), budgets);
+                RoutedCalls.all(routedCalls), metrics.rpcStatuses(), budgets, sessionOwners);
         metrics.watch(loop, events, writer, this::leaderEpoch, config.metricsRefresh());
         LOG.infof("vnet network %s listening for gRPC on %s:%d; its store is %s", replicaId(), config.host(),
                 server.port(), databaseUrl);

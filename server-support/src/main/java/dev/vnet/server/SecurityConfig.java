@@ -37,6 +37,25 @@ public interface SecurityConfig {
 
         /** What its holder may do: permission names (e.g. {@code container:get}), or {@code *} for everything. */
         List<String> permissions();
+
+        /**
+         * The agent ids its holder may serve (register as, stand by for, replace): exact ids, prefix globs such as
+         * {@code shop-*}, or {@code *}. Required with {@code agent:register}; {@code *} permissions without it
+         * grant everything but {@code agent:register}.
+         */
+        Optional<List<String>> agentIds();
+
+        /**
+         * The container kinds its container permissions reach (get, request, ha:create); all when unset. See
+         * {@code labels} for tenants.
+         */
+        Optional<List<String>> kinds();
+
+        /**
+         * Labels (e.g. {@code tenant=acme}) that every container its container permissions reach must carry; the
+         * containers it creates must be given them. None when unset.
+         */
+        Optional<List<String>> labels();
     }
 
     interface Jwt {

@@ -2,10 +2,12 @@ package dev.vnet.server;
 
 import dev.vnet.security.AuthInterceptor;
 import dev.vnet.security.BearerTokens;
+import dev.vnet.security.ContainerScope;
 import dev.vnet.security.JwtAuthenticator;
-import dev.vnet.security.Permission;
+import dev.vnet.security.Principal;
 import dev.vnet.security.ServerTls;
 import dev.vnet.security.StaticTokens;
+import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
@@ -47,16 +49,20 @@ public record ServerSecurity(AuthInterceptor auth, ServerTls tls) {
         for (Map.Entry<String, SecurityConfig.Token> entry : config.tokens().entrySet()) {
             String name = entry.getKey();
             SecurityConfig.Token token = entry.getValue();
-            var permissions = Permission.parseAll(token.permissions());
+            String key = "vnet.security.tokens." + name;
+            Principal principal = Principal.of(key, token.permissions(), token.agentIds().orElse(List.of()),
+                    key + ".agent-ids");
+            principal = principal.named(name).scopedTo(ContainerScope.parse(token.kinds().orElse(List.of()),
+                    token.labels().orElse(List.of())));
             if (token.secret().isPresent() == token.sha256().isPresent()) {
                 throw new IllegalArgumentException("vnet.security.tokens." + name + " needs exactly one of secret "
                         + "and sha256");
             }
             if (token.secret().isPresent()) {
                 PlaceholderSecrets.refuse("vnet.security.tokens." + name + ".secret", token.secret().get());
-                tokens.add(name, token.secret().get(), permissions);
+                tokens.add(token.secret().get(), principal);
             } else {
-                tokens.addDigest(name, token.sha256().get(), permissions);
+                tokens.addDigest(token.sha256().get(), principal);
             }
         }
         JwtAuthenticator jwt = config.jwt().publicKeyFile()

@@ -58,7 +58,10 @@ public interface AgentConfig {
     /** Capacity declared to the network; 0 means not limited. */
     Capacity capacity();
 
-    /** The bearer token this agent registers with; it needs the permission agent:register. */
+    /**
+     * The bearer token this agent registers with; it needs the permission agent:register, and this agent's id among
+     * the agent ids the token names ({@code vnet.security.tokens.<name>.agent-ids}, or a JWT's vnet_agent_ids).
+     */
     Optional<String> token();
 
     /** TLS to the network. */

@@ -18,16 +18,21 @@ import java.util.Map;
 /**
  * {@code chat}: a room that broadcasts each message to every connected client. Operations:
  * <ul>
- *   <li>{@code post {"text": t}} broadcasts {@code {"type":"message","from":clientId,"text":t,"seq":n}} and
- *       answers {@code {"seq": n, "delivered": clients}}</li>
+ *   <li>{@code post {"text": t}} broadcasts {@code {"type":"message","from":memberId,"text":t,"seq":n}} and
+ *       answers {@code {"seq": n, "delivered": clients, "you": memberId}}</li>
  *   <li>{@code history} answers {@code {"messages": [...]}}, the last 100</li>
- *   <li>{@code members} answers {@code {"members": [clientId...]}}</li>
+ *   <li>{@code members} answers {@code {"members": [memberId...]}}, the connected ones</li>
  * </ul>
- * A client that connects is greeted with {@code {"type":"welcome","members":n}}.
+ * A client that connects is greeted with {@code {"type":"welcome","members":n,"you":memberId}}.
+ *
+ * <p>Members are named by ids this room makes ({@code m1}, {@code m2}...), meaningless outside it: a client's id
+ * (its session id) is what the network knows it by, and handing it to other clients would let them act as it.
  */
 public final class ChatKind implements ContainerKind {
 
     private static final int HISTORY = 100;
+    /** Member ids kept for clients that post without being connected. */
+    private static final int POSTERS = 1000;
 
     @Override
     public String name() {
@@ -41,6 +46,14 @@ public final class ChatKind implements ContainerKind {
 
     private static final class Room implements Container {
         private final Map<String, Broadcaster> members = new LinkedHashMap<>();
+        /** Client id -> member id; connected members, and the latest posters (at most {@link #POSTERS} others). */
+        private final Map<String, String> memberIds = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                return size() > members.size() + POSTERS && !members.containsKey(eldest.getKey());
+            }
+        };
+        private long lastMemberId;
         private final ArrayDeque<JsonNode> history = new ArrayDeque<>();
         private long seq;
 
@@ -49,7 +62,8 @@ public final class ChatKind implements ContainerKind {
             return switch (call.operation()) {
                 case "post" -> post(call);
                 case "history" -> Json.encode(Map.of("messages", List.copyOf(history)));
-                case "members" -> Json.encode(Map.of("members", List.copyOf(members.keySet())));
+                case "members" -> Json.encode(Map.of("members",
+                        members.keySet().stream().map(this::memberId).toList()));
                 default -> throw new VnetException(Status.Code.INVALID_ARGUMENT, "chat has no operation '"
                         + call.operation() + "'; use post, history or members");
             };
@@ -62,7 +76,8 @@ public final class ChatKind implements ContainerKind {
             }
             Map<String, Object> message = new LinkedHashMap<>();
             message.put("type", "message");
-            message.put("from", call.clientId());
+            String from = memberId(call.clientId());
+            message.put("from", from);
             message.put("text", text.asText());
             message.put("seq", ++seq);
             Payload encoded = Json.encode(message);
@@ -76,13 +91,18 @@ public final class ChatKind implements ContainerKind {
             if (history.size() > HISTORY) {
                 history.removeFirst();
             }
-            return Json.encode(Map.of("seq", seq, "delivered", delivered));
+            return Json.encode(Map.of("seq", seq, "delivered", delivered, "you", from));
+        }
+
+        /** The id this room knows a client by, made on first sight. */
+        private String memberId(String clientId) {
+            return memberIds.computeIfAbsent(clientId, unknown -> "m" + ++lastMemberId);
         }
 
         @Override
         public void connect(String clientId, Broadcaster broadcaster) {
             members.put(clientId, broadcaster);
-            broadcaster.sendJson(Map.of("type", "welcome", "members", members.size()));
+            broadcaster.sendJson(Map.of("type", "welcome", "members", members.size(), "you", memberId(clientId)));
         }
 
         @Override

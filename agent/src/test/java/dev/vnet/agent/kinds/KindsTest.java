@@ -83,7 +83,22 @@ class KindsTest {
         assertThat(bob.received).extracting(p -> Json.decode(p, Map.class).get("text")).contains("hi")
                 .doesNotContain("still here?");
         assertThat((List<?>) answer(room, "history", null).get("messages")).hasSize(2);
-        assertThat(answer(room, "members", null)).containsEntry("members", List.of("alice"));
+        assertThat(answer(room, "members", null)).containsEntry("members", List.of("m1"));
+    }
+
+    @Test
+    void chatNamesMembersByIdsOfTheRoomNeverByTheirClientIds() throws Exception {
+        Container room = new ChatKind().create(context("room", null));
+        RecordingBroadcaster alice = new RecordingBroadcaster("session-of-alice");
+        room.connect("session-of-alice", alice);
+        Map<String, Object> posted = answer(room, "post", Map.of("text", "hi"));
+
+        String everything = alice.received.stream().map(p -> p.getData().toStringUtf8())
+                .reduce("", String::concat) + Json.decode(room.request(call("members", null)), Map.class)
+                + Json.decode(room.request(call("history", null)), Map.class) + posted;
+        assertThat(everything).doesNotContain("session-of-alice").doesNotContain("client-1");
+        assertThat(Json.decode(alice.received.get(0), Map.class)).containsEntry("you", "m1");
+        assertThat(posted).containsEntry("you", "m2");
     }
 
     @SuppressWarnings("unchecked")

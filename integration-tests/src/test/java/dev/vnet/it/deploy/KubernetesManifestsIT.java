@@ -199,7 +199,8 @@ class KubernetesManifestsIT {
                 .path("volumes").get(0);
         assertThat(volume.path("secret").path("secretName").asText()).isEqualTo("vnet-security");
         assertThat(template.path("stringData").path("security.properties").asText())
-                .contains("vnet.security.tokens.agents.permissions=agent:register");
+                .contains("vnet.security.tokens.agents.permissions=agent:register")
+                .contains("vnet.security.tokens.agents.agent-ids=vnet-agent-*");
         if (module.equals("agent")) {
             assertFromSecret(env, "VNET_AGENT_TOKEN", template, "agent-token");
             assertThat(template.path("stringData").path("security.properties").asText())

@@ -130,6 +130,21 @@ public interface NetworkConfig {
         @WithDefault("0")
         int maxInFlightPerClient();
 
+        /** Most sessions one principal (token name or JWT subject) has open at once; 0 for no limit. */
+        @WithDefault("10000")
+        int maxSessionsPerPrincipal();
+
+        /**
+         * Most containers one principal has created (with or without a session) that still exist; a get that would
+         * create one more fails RESOURCE_EXHAUSTED. 0 for no limit.
+         */
+        @WithDefault("200000")
+        int maxContainersPerPrincipal();
+
+        /** Most routed requests and sends one principal has in flight, over all its sessions; 0 for no limit. */
+        @WithDefault("4096")
+        int maxInFlightPerPrincipal();
+
         /** Most agents registered at once; 0 for no limit. */
         @WithDefault("1000")
         int maxAgents();

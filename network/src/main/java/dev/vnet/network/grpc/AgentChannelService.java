@@ -5,6 +5,7 @@ import dev.vnet.network.routing.RouteTable;
 import dev.vnet.proto.v1.AgentChannelGrpc;
 import dev.vnet.proto.v1.AgentFrame;
 import dev.vnet.proto.v1.NetworkFrame;
+import dev.vnet.security.AuthInterceptor;
 import dev.vnet.wire.OutboundStream;
 import dev.vnet.wire.QueueBudget;
 import io.grpc.stub.CallStreamObserver;
@@ -34,7 +35,7 @@ public final class AgentChannelService extends AgentChannelGrpc.AgentChannelImpl
     public StreamObserver<AgentFrame> connect(StreamObserver<NetworkFrame> responses) {
         OutboundStream<NetworkFrame> out = new OutboundStream<>((CallStreamObserver<NetworkFrame>) responses,
                 budget);
-        AgentStream agent = new AgentStream(loop, routes, validation, streams, out);
+        AgentStream agent = new AgentStream(loop, routes, validation, streams, out, AuthInterceptor.caller());
         open.track(agent, out);
         return agent;
     }

@@ -21,6 +21,9 @@ import dev.vnet.proto.v1.RouteRequest;
 import dev.vnet.proto.v1.RouteSend;
 import dev.vnet.proto.v1.StartContainer;
 import dev.vnet.proto.v1.TerminateContainer;
+import dev.vnet.security.DenialLog;
+import dev.vnet.security.JwtAuthenticator;
+import dev.vnet.security.Principal;
 import dev.vnet.wire.Deadlines;
 import dev.vnet.wire.Errors;
 import dev.vnet.wire.OutboundStream;
@@ -47,6 +50,8 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
     private final Validation validation;
     private final AgentStreams streams;
     private final OutboundStream<NetworkFrame> out;
+    /** Who opened the stream: it may serve only the agent ids its credential names. */
+    private final Principal principal;
     private final PendingCalls<PendingRoute> pending = new PendingCalls<>();
     private final AtomicLong routeIds = new AtomicLong();
     private volatile String agentId = "";
@@ -57,7 +62,8 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
     private volatile long lastFrameAtMs = Long.MIN_VALUE;
 
     AgentStream(RegistryLoop loop, RouteTable routes, Validation validation, AgentStreams streams,
-            OutboundStream<NetworkFrame> out) {
+            OutboundStream<NetworkFrame> out, Principal principal) {
+        this.principal = principal;
         this.loop = loop;
         this.routes = routes;
         this.validation = validation;
@@ -104,6 +110,16 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
         String problem = validation.register(registration);
         if (problem != null) {
             refuse(Failures.invalid("registration refused: " + problem));
+            return;
+        }
+        if (!principal.mayServe(registration.getAgentId())) {
+            String why = "may not serve agent id " + registration.getAgentId() + " (it may serve: "
+                    + principal.agentIds() + ")";
+            DenialLog.shared().denied(principal.name(), "registration as agent " + registration.getAgentId(),
+                    "its agent stream", why);
+            refuse(Status.PERMISSION_DENIED.withDescription(principal.name() + " " + why + "; a token names the agent "
+                    + "ids it may serve in vnet.security.tokens.<name>.agent-ids, a JWT in its claim "
+                    + JwtAuthenticator.AGENT_IDS_CLAIM));
             return;
         }
         agentId = registration.getAgentId();

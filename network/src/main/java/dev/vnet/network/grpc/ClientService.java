@@ -3,6 +3,7 @@ package dev.vnet.network.grpc;
 import dev.vnet.network.events.EventHub;
 import dev.vnet.network.registry.RegistryLoop;
 import dev.vnet.network.registry.RegistrySettings;
+import dev.vnet.network.registry.SessionLink;
 import dev.vnet.network.routing.ReplySink;
 import dev.vnet.proto.v1.ClientFrame;
 import dev.vnet.proto.v1.CloseSessionRequest;
@@ -34,6 +35,8 @@ import dev.vnet.proto.v1.WatchEventsRequest;
 import dev.vnet.wire.Deadlines;
 import dev.vnet.wire.Errors;
 import dev.vnet.security.AuthInterceptor;
+import dev.vnet.security.Authorization;
+import dev.vnet.security.Principal;
 import dev.vnet.wire.Names;
 import dev.vnet.wire.OutboundStream;
 import dev.vnet.wire.QueueBudget;
@@ -66,11 +69,21 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
     private final long defaultLeaseMs;
     private final QueueBudget budget;
     private final OpenStreams streams;
+    private final SessionAccess sessions;
+    private final ContainerGuard guard;
+    private final ContainerQuota containers;
+    /** Calls in flight per principal, over all its sessions and unary calls. */
+    private final InFlightLimit principalInFlight;
 
     ClientService(RegistryLoop loop, EventHub events, RequestForwarder forwarder, Validation validation,
             InFlightLimit inFlight, RegistrySettings settings, ScheduledExecutorService timers, long defaultTimeoutMs,
-            long defaultLeaseMs, QueueBudget budget, OpenStreams streams) {
+            long defaultLeaseMs, QueueBudget budget, OpenStreams streams, SessionAccess sessions,
+            ContainerGuard guard, ContainerQuota containers, InFlightLimit principalInFlight) {
+        this.guard = guard;
+        this.containers = containers;
+        this.principalInFlight = principalInFlight;
         this.streams = streams;
+        this.sessions = sessions;
         this.loop = loop;
         this.events = events;
         this.forwarder = forwarder;
@@ -91,7 +104,7 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
         OutboundStream<ServerFrame> out = new OutboundStream<>((CallStreamObserver<ServerFrame>) responses,
                 budget);
         SessionStream session = new SessionStream(loop, forwarder, validation, inFlight, AuthInterceptor.caller(),
-                settings, defaultTimeoutMs, out);
+                settings, defaultTimeoutMs, out, guard, sessions, containers, principalInFlight);
         streams.track(session, out);
         return session;
     }
@@ -100,7 +113,8 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
     public StreamObserver<ConnectFrame> connect(StreamObserver<ConnectEvent> responses) {
         OutboundStream<ConnectEvent> out = new OutboundStream<>((CallStreamObserver<ConnectEvent>) responses,
                 budget);
-        ConnectionStream connection = new ConnectionStream(loop, timers, defaultTimeoutMs, out);
+        ConnectionStream connection = new ConnectionStream(loop, timers, defaultTimeoutMs, out, sessions,
+                AuthInterceptor.caller(), guard);
         streams.track(connection, out);
         return connection;
     }
@@ -139,7 +153,11 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
             responses.onError(Failures.invalid(problem).asRuntimeException());
             return;
         }
-        respond(loop.call(registry -> registry.openSession(request.getClientName(), null, lease).id()),
+        String owner = SessionAccess.owner(AuthInterceptor.caller());
+        respond(loop.call(registry -> {
+                    sessions.requireRoom(owner);
+                    return registry.openSession(request.getClientName(), owner, null, lease).id();
+                }),
                 id -> OpenSessionResponse.newBuilder().setSessionId(id).setLeaseMs(lease).build(), responses);
     }
 
@@ -148,7 +166,8 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
         if (refuse(names.idProblem("session_id", request.getSessionId()), responses)) {
             return;
         }
-        respond(loop.call(registry -> registry.touchSession(request.getSessionId())), expiresAt -> {
+        boolean mine = sessions.mayUse(AuthInterceptor.caller(), request.getSessionId());
+        respond(loop.call(registry -> mine ? registry.touchSession(request.getSessionId()) : -1L), expiresAt -> {
             if (expiresAt < 0) {
                 throw Status.NOT_FOUND.withDescription("session " + request.getSessionId()
                         + " does not exist or has ended (also when the leader changed since it was opened); open a "
@@ -163,7 +182,19 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
         if (refuse(names.idProblem("session_id", request.getSessionId()), responses)) {
             return;
         }
-        respond(loop.call(registry -> registry.closeSession(request.getSessionId(), "closed by the client")),
+        String id = request.getSessionId();
+        boolean mine = sessions.mayUse(AuthInterceptor.caller(), id);
+        respond(loop.call(registry -> {
+                    if (!mine) {
+                        return -1;
+                    }
+                    SessionLink stream = registry.sessionLink(id);
+                    int released = registry.closeSession(id, "closed by the client (CloseSession)");
+                    if (stream != null) {
+                        stream.close("session " + id + " was closed by CloseSession");
+                    }
+                    return released;
+                }),
                 released -> {
                     if (released < 0) {
                         throw Status.NOT_FOUND.withDescription("session " + request.getSessionId()
@@ -185,31 +216,47 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
             responses.onError(denied.asRuntimeException());
             return;
         }
-        respond(loop.compose(registry -> registry.get(request.getSessionId(), request)), Function.identity(),
-                responses);
+        if (refuse(sessions.refusal(AuthInterceptor.caller(), request.getSessionId()), responses)) {
+            return;
+        }
+        Principal caller = AuthInterceptor.caller();
+        respond(loop.compose(registry -> {
+            ContainerGuard.requireReachableIfExists(registry, caller, request.getUuid());
+            containers.requireRoom(registry, caller.name(), request.getUuid());
+            return registry.get(request.getSessionId(), request);
+        }), got -> {
+            containers.got(caller.name(), got);
+            return got;
+        }, responses);
     }
 
     @Override
     public void release(ReleaseRequest request, StreamObserver<ReleaseResponse> responses) {
-        if (refuse(validation.release(request.getSessionId(), request.getUuid()), responses)) {
+        if (refuse(validation.release(request.getSessionId(), request.getUuid()), responses)
+                || refuse(sessions.refusal(AuthInterceptor.caller(), request.getSessionId()), responses)) {
             return;
         }
-        respond(loop.call(registry -> registry.release(request.getSessionId(), request.getUuid())),
-                Function.identity(), responses);
+        Principal caller = AuthInterceptor.caller();
+        respond(loop.call(registry -> {
+            ContainerGuard.requireReachable(registry, caller, request.getUuid());
+            return registry.release(request.getSessionId(), request.getUuid());
+        }), Function.identity(), responses);
     }
 
     @Override
     public void request(ContainerRequest request, StreamObserver<ContainerReply> responses) {
-        if (refuse(validation.request(request), responses)) {
+        if (refuse(validation.request(request), responses)
+                || refuse(sessions.refusal(AuthInterceptor.caller(), request.getSessionId()), responses)) {
             return;
         }
         Object client = unaryClient(request);
-        if (!inFlight.tryAcquire(client)) {
-            responses.onError(Status.RESOURCE_EXHAUSTED.withDescription(inFlight.refusal()).asRuntimeException());
+        String principal = AuthInterceptor.caller().name();
+        if (!acquire(client, principal, responses)) {
             return;
         }
         long deadline = Deadlines.fromCall(request.getTimeoutMs(), defaultTimeoutMs);
-        forwarder.request(request, request.getSessionId(), deadline, inFlight.releasingOnAnswer(client, new ReplySink() {
+        ReplySink sink = inFlight.releasingOnAnswer(client, principalInFlight.releasingOnAnswer(principal,
+                new ReplySink() {
             @Override
             public void reply(ContainerReply reply) {
                 responses.onNext(reply);
@@ -221,6 +268,28 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
                 responses.onError(Errors.toStatusException(error));
             }
         }));
+        guard.reach(AuthInterceptor.caller(), request.getUuid()).whenComplete((ok, refused) -> {
+            if (refused != null) {
+                sink.fail(Failures.toError(refused));
+            } else {
+                forwarder.request(request, request.getSessionId(), deadline, sink);
+            }
+        });
+    }
+
+    /** Takes the call's slots, the client's and the principal's, or refuses it naming the limit it passed. */
+    private boolean acquire(Object client, String principal, StreamObserver<?> responses) {
+        if (!inFlight.tryAcquire(client)) {
+            responses.onError(Status.RESOURCE_EXHAUSTED.withDescription(inFlight.refusal()).asRuntimeException());
+            return false;
+        }
+        if (!principalInFlight.tryAcquire(principal)) {
+            inFlight.release(client);
+            responses.onError(Status.RESOURCE_EXHAUSTED.withDescription(principalInFlight.refusal())
+                    .asRuntimeException());
+            return false;
+        }
+        return true;
     }
 
     /** Whose budget a unary request counts against: its session's, else its caller's. */
@@ -230,17 +299,22 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
 
     @Override
     public void send(ContainerRequest request, StreamObserver<SendResponse> responses) {
-        if (refuse(validation.request(request), responses)) {
+        if (refuse(validation.request(request), responses)
+                || refuse(sessions.refusal(AuthInterceptor.caller(), request.getSessionId()), responses)) {
             return;
         }
         Object client = unaryClient(request);
-        if (!inFlight.tryAcquire(client)) {
-            responses.onError(Status.RESOURCE_EXHAUSTED.withDescription(inFlight.refusal()).asRuntimeException());
+        String principal = AuthInterceptor.caller().name();
+        if (!acquire(client, principal, responses)) {
             return;
         }
         long deadline = Deadlines.fromCall(request.getTimeoutMs(), defaultTimeoutMs);
-        respond(forwarder.send(request, request.getSessionId(), deadline)
-                        .whenComplete((ok, failure) -> inFlight.release(client)),
+        respond(guard.reach(AuthInterceptor.caller(), request.getUuid())
+                        .thenCompose(ok -> forwarder.send(request, request.getSessionId(), deadline))
+                        .whenComplete((ok, failure) -> {
+                            inFlight.release(client);
+                            principalInFlight.release(principal);
+                        }),
                 ok -> SendResponse.getDefaultInstance(), responses);
     }
 
@@ -260,18 +334,31 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
         if (refuse(problem, responses)) {
             return;
         }
+        Principal caller = AuthInterceptor.caller();
         respond(loop.call(registry -> registry.containers(request.getKind(), request.getLabelsList(),
                         request.getAgentId())),
-                list -> ListContainersResponse.newBuilder().addAllContainers(list).build(), responses);
+                list -> ListContainersResponse.newBuilder().addAllContainers(list.stream()
+                        .filter(c -> Authorization.reaches(caller, c.getKind(), c.getLabelsList())).toList()).build(),
+                responses);
     }
 
     @Override
     public void listKinds(ListKindsRequest request, StreamObserver<ListKindsResponse> responses) {
+        Principal caller = AuthInterceptor.caller();
         respond(loop.call(registry -> registry.kinds()),
-                kinds -> ListKindsResponse.newBuilder().addAllKinds(kinds).build(), responses);
+                kinds -> ListKindsResponse.newBuilder().addAllKinds(kinds.stream()
+                        .filter(k -> Authorization.reachesKind(caller, k.getKind())).toList()).build(), responses);
     }
 
     // ---- helpers ----
+
+    private static boolean refuse(Error refusal, StreamObserver<?> responses) {
+        if (refusal == null) {
+            return false;
+        }
+        responses.onError(Errors.toStatusException(refusal));
+        return true;
+    }
 
     private static boolean refuse(String problem, StreamObserver<?> responses) {
         if (problem == null) {

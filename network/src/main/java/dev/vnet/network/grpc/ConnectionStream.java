@@ -7,8 +7,11 @@ import dev.vnet.proto.v1.ConnectEvent;
 import dev.vnet.proto.v1.ConnectFrame;
 import dev.vnet.proto.v1.ConnectReady;
 import dev.vnet.proto.v1.ContainerInfo;
+import dev.vnet.proto.v1.Error;
 import dev.vnet.proto.v1.Payload;
+import dev.vnet.security.Principal;
 import dev.vnet.wire.ConnectFrames;
+import dev.vnet.wire.Errors;
 import dev.vnet.wire.OutboundStream;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -35,8 +38,15 @@ final class ConnectionStream implements ConnectionSink, StreamObserver<ConnectFr
     private boolean ready;
     private boolean over;
 
+    private final SessionAccess sessions;
+    private final Principal caller;
+    private final ContainerGuard guard;
+
     ConnectionStream(RegistryLoop loop, ScheduledExecutorService timers, long readyTimeoutMs,
-            OutboundStream<ConnectEvent> out) {
+            OutboundStream<ConnectEvent> out, SessionAccess sessions, Principal caller, ContainerGuard guard) {
+        this.guard = guard;
+        this.sessions = sessions;
+        this.caller = caller;
         this.loop = loop;
         this.timers = timers;
         this.readyTimeoutMs = readyTimeoutMs;
@@ -51,11 +61,17 @@ final class ConnectionStream implements ConnectionSink, StreamObserver<ConnectFr
                 out.fail(Failures.invalid(problem));
                 return;
             }
+            Error refusal = sessions.refusal(caller, frame.getOpen().getSessionId());
+            if (refusal != null) {
+                out.fail(Errors.toStatusException(refusal).getStatus());
+                return;
+            }
             uuid = frame.getOpen().getUuid();
             clientId = ConnectFrames.clientId(frame.getOpen(), "connection");
         }
         long deadlineMs = System.currentTimeMillis() + readyTimeoutMs;
-        loop.compose(registry -> registry.awaitRoute(uuid, deadlineMs))
+        guard.reach(caller, uuid)
+                .thenCompose(reachable -> loop.compose(registry -> registry.awaitRoute(uuid, deadlineMs)))
                 .thenCompose(route -> loop.compose(registry -> registry.connect(uuid, clientId, this)))
                 .whenComplete((container, failure) -> {
                     if (failure != null) {

@@ -3,6 +3,7 @@ package dev.vnet.network.grpc;
 import dev.vnet.proto.v1.ContainerType;
 import dev.vnet.proto.v1.GetRequest;
 import dev.vnet.security.AuthInterceptor;
+import dev.vnet.security.Authorization;
 import dev.vnet.security.Permission;
 import dev.vnet.security.Principal;
 import io.grpc.Status;
@@ -20,6 +21,9 @@ final class ContainerPermissions {
         Status denied = AuthInterceptor.check(caller, Permission.CONTAINER_GET, "a get of kind " + request.getKind());
         if (denied == null && request.getType() == ContainerType.CONTAINER_TYPE_HA) {
             denied = AuthInterceptor.check(caller, Permission.CONTAINER_HA_CREATE, "a get of an ha container");
+        }
+        if (denied == null) {
+            denied = Authorization.check(caller, Permission.CONTAINER_GET, request.getKind(), request.getLabelsList());
         }
         return denied;
     }

@@ -15,10 +15,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class InFlightLimit {
 
     private final int max;
+    private final String who;
+    private final String setting;
     private final Map<Object, Integer> counts = new ConcurrentHashMap<>();
 
     InFlightLimit(int max) {
+        this(max, "this client", "vnet.network.limits.max-in-flight-per-client");
+    }
+
+    /**
+     * @param who what the counted ones are, for the refusal ("this client")
+     * @param setting the key that sets {@code max}
+     */
+    InFlightLimit(int max, String who, String setting) {
         this.max = max;
+        this.who = who;
+        this.setting = setting;
     }
 
     /**
@@ -74,7 +86,7 @@ final class InFlightLimit {
     }
 
     String refusal() {
-        return "this client has " + max + " requests in flight, the limit (vnet.network.limits.max-in-flight-per-client):"
-                + " wait for answers before sending more";
+        return who + " has " + max + " requests in flight, the limit (" + setting + "): wait for answers before "
+                + "sending more";
     }
 }

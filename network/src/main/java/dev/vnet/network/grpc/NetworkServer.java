@@ -5,6 +5,7 @@ import dev.vnet.network.config.NetworkConfig;
 import dev.vnet.network.events.EventHub;
 import dev.vnet.network.registry.RegistryLoop;
 import dev.vnet.network.registry.RegistrySettings;
+import dev.vnet.network.registry.SessionOwners;
 import dev.vnet.network.routing.RouteTable;
 import dev.vnet.server.ServerSecurity;
 import dev.vnet.wire.DaemonThreads;
@@ -39,7 +40,8 @@ public final class NetworkServer implements AutoCloseable {
 
     public NetworkServer(NetworkConfig config, ServerSecurity security, RegistrySettings settings, RegistryLoop loop,
             RouteTable routes, EventHub events, AdminOperations admin, ServingGate gate, RoutedCalls routedCalls,
-            ServerInterceptor statuses, StreamBudgets budgets) {
+            ServerInterceptor statuses, StreamBudgets budgets,
+            SessionOwners sessionOwners) {
         this.config = config;
         NetworkConfig.Limits limits = config.limits();
         Validation validation = new Validation(config.maxPayloadBytes(), admin.names());
@@ -48,7 +50,11 @@ public final class NetworkServer implements AutoCloseable {
         List<BindableService> services = List.of(
                 new ClientService(loop, events, forwarder, validation, inFlight, settings, timers,
                         config.defaultRequestTimeout().toMillis(), config.sessionLease().toMillis(),
-                        budgets.client(), openStreams),
+                        budgets.client(), openStreams,
+                        new SessionAccess(sessionOwners, limits.maxSessionsPerPrincipal()), new ContainerGuard(loop),
+                        new ContainerQuota(limits.maxContainersPerPrincipal(), events),
+                        new InFlightLimit(limits.maxInFlightPerPrincipal(), "this principal",
+                                "vnet.network.limits.max-in-flight-per-principal")),
                 new AgentChannelService(loop, routes, validation, agentStreams, budgets.agent(), openStreams),
                 new AdminService(admin));
         timers.scheduleWithFixedDelay(() -> agentStreams.sweep(System.nanoTime()), 10, 10, TimeUnit.MILLISECONDS);

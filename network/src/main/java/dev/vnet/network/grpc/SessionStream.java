@@ -39,6 +39,10 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
     private final RegistrySettings settings;
     private final long defaultTimeoutMs;
     private final OutboundStream<ServerFrame> out;
+    private final ContainerGuard guard;
+    private final SessionAccess sessions;
+    private final ContainerQuota containers;
+    private final InFlightLimit principalInFlight;
     private volatile String sessionId;
     private volatile boolean helloSeen;
     private volatile boolean ended;
@@ -46,7 +50,12 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
     private ArrayDeque<ClientFrame> early;
 
     SessionStream(RegistryLoop loop, RequestForwarder forwarder, Validation validation, InFlightLimit inFlight,
-            Principal caller, RegistrySettings settings, long defaultTimeoutMs, OutboundStream<ServerFrame> out) {
+            Principal caller, RegistrySettings settings, long defaultTimeoutMs, OutboundStream<ServerFrame> out,
+            ContainerGuard guard, SessionAccess sessions, ContainerQuota containers, InFlightLimit principalInFlight) {
+        this.guard = guard;
+        this.sessions = sessions;
+        this.containers = containers;
+        this.principalInFlight = principalInFlight;
         this.loop = loop;
         this.forwarder = forwarder;
         this.validation = validation;
@@ -137,8 +146,12 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
         synchronized (this) {
             early = new ArrayDeque<>();
         }
-        loop.call(registry -> new Opened(registry.openSession(name, this, settings.aliveTimeoutMs()).id(),
-                        registry.leaderEpoch()))
+        String owner = SessionAccess.owner(caller);
+        loop.call(registry -> {
+                    sessions.requireRoom(owner);
+                    return new Opened(registry.openSession(name, owner, this, settings.aliveTimeoutMs()).id(),
+                            registry.leaderEpoch());
+                })
                 .whenComplete((opened, failure) -> {
                     if (failure != null) {
                         out.fail(Failures.toStatus(failure));
@@ -179,10 +192,15 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
             return;
         }
         String id = sessionId;
-        loop.compose(registry -> registry.get(id, frame.getGet())).whenComplete((response, failure) -> {
+        loop.compose(registry -> {
+            ContainerGuard.requireReachableIfExists(registry, caller, frame.getGet().getUuid());
+            containers.requireRoom(registry, caller.name(), frame.getGet().getUuid());
+            return registry.get(id, frame.getGet());
+        }).whenComplete((response, failure) -> {
             if (failure != null) {
                 answer(callId, Failures.toError(failure));
             } else {
+                containers.got(caller.name(), response);
                 out.send(ServerFrame.newBuilder().setCallId(callId).setGet(response).build());
             }
         });
@@ -198,7 +216,10 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
         if (denied(callId, ContainerPermissions.toRelease(caller))) {
             return;
         }
-        loop.call(registry -> registry.release(id, uuid)).whenComplete((left, failure) -> {
+        loop.call(registry -> {
+            ContainerGuard.requireReachable(registry, caller, uuid);
+            return registry.release(id, uuid);
+        }).whenComplete((left, failure) -> {
             if (failure != null) {
                 answer(callId, Failures.toError(failure));
             } else {
@@ -213,23 +234,35 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
             return;
         }
         String id = sessionId;
-        forwarder.request(request, id == null ? "" : id, deadline(request),
-                inFlight.releasingOnAnswer(this, new FrameReply(callId)));
+        ReplySink sink = inFlight.releasingOnAnswer(this,
+                principalInFlight.releasingOnAnswer(caller.name(), new FrameReply(callId)));
+        long deadline = deadline(request);
+        guard.reach(caller, request.getUuid()).whenComplete((ok, refused) -> {
+            if (refused != null) {
+                sink.fail(Failures.toError(refused));
+            } else {
+                forwarder.request(request, id == null ? "" : id, deadline, sink);
+            }
+        });
     }
 
     private void send(long callId, ContainerRequest request) {
         if (!mayRequest(callId, request)) {
             return;
         }
-        forwarder.send(request, sessionId, deadline(request)).whenComplete((ok, failure) -> {
-            inFlight.release(this);
-            if (failure != null) {
-                answer(callId, Failures.toError(failure));
-            } else {
-                out.send(ServerFrame.newBuilder().setCallId(callId).setSent(SendResponse.getDefaultInstance())
-                        .build());
-            }
-        });
+        String id = sessionId;
+        long deadline = deadline(request);
+        guard.reach(caller, request.getUuid()).thenCompose(ok -> forwarder.send(request, id, deadline))
+                .whenComplete((ok, failure) -> {
+                    inFlight.release(this);
+                    principalInFlight.release(caller.name());
+                    if (failure != null) {
+                        answer(callId, Failures.toError(failure));
+                    } else {
+                        out.send(ServerFrame.newBuilder().setCallId(callId)
+                                .setSent(SendResponse.getDefaultInstance()).build());
+                    }
+                });
     }
 
     /** Checks a request or send, and takes its in-flight slot; answers the call itself when it may not go. */
@@ -244,6 +277,11 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
         }
         if (!inFlight.tryAcquire(this)) {
             answer(callId, Errors.error(Status.Code.RESOURCE_EXHAUSTED, inFlight.refusal()));
+            return false;
+        }
+        if (!principalInFlight.tryAcquire(caller.name())) {
+            inFlight.release(this);
+            answer(callId, Errors.error(Status.Code.RESOURCE_EXHAUSTED, principalInFlight.refusal()));
             return false;
         }
         return true;

@@ -102,6 +102,10 @@ final class Validation {
         if (registration.getCapacity().getMaxContainers() < 0) {
             return "capacity.max_containers must not be negative";
         }
+        if (registration.getInstanceSecret().length() > MAX_VERSION_LENGTH) {
+            return "instance_secret is " + registration.getInstanceSecret().length() + " characters long; the limit is "
+                    + MAX_VERSION_LENGTH;
+        }
         if (registration.getVersion().length() > MAX_VERSION_LENGTH) {
             return "version is " + registration.getVersion().length() + " characters long; the limit is "
                     + MAX_VERSION_LENGTH;

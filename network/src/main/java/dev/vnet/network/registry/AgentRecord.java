@@ -20,6 +20,8 @@ public final class AgentRecord {
 
     final String agentId;
     String instanceId;
+    /** What the live instance must show to replace its stream (see {@link InstanceSecrets}). */
+    String instanceSecret = InstanceSecrets.fresh();
     AgentLink link;
     String endpoint;
     Set<String> kinds;

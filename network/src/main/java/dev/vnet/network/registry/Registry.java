@@ -88,6 +88,7 @@ public final class Registry {
     private final ContainerCounts counts = new ContainerCounts();
     private final Map<String, Set<ContainerRecord>> containersByKind = new HashMap<>();
     private final Map<String, SessionRecord> sessions = new HashMap<>();
+    private final SessionOwners sessionOwners;
     private final Set<ContainerRecord> starting = new LinkedHashSet<>();
     /** Containers that calls wait for (starting, moving, recovering): their waits expire at their deadlines. */
     private final Set<ContainerRecord> awaitingRoutes = new LinkedHashSet<>();
@@ -119,6 +120,14 @@ public final class Registry {
 
     public Registry(RegistrySettings settings, InstantSource clock, EventSink events, RouteTable routes,
             StoreSink store) {
+        this(settings, clock, events, routes, store, new SessionOwners());
+    }
+
+    /** @param sessionOwners shared with the gRPC shell, across registries: a new one starts with no session */
+    public Registry(RegistrySettings settings, InstantSource clock, EventSink events, RouteTable routes,
+            StoreSink store, SessionOwners sessionOwners) {
+        this.sessionOwners = sessionOwners;
+        sessionOwners.clear();
         this.settings = settings;
         this.clock = clock;
         this.events = events;
@@ -208,6 +217,8 @@ public final class Registry {
                 addStandby(agent, link, registration);
                 return;
             }
+            InstanceSecrets.requireProof(agent.instanceSecret, registration, "agent " + agent.agentId + " instance "
+                    + agent.instanceId);
             AgentLink previous = agent.link;
             agent.update(link, registration, now);
             previous.close("replaced by a new stream of the same agent instance");
@@ -225,7 +236,7 @@ public final class Registry {
         awaitedAgents.remove(agent.agentId);
         store.agent(agent.toStored(now));
         store.health(agent.health());
-        RegisterAck.Builder ack = ack(agent.state);
+        RegisterAck.Builder ack = ack(agent.state, agent.instanceSecret);
         List<Runnable> afterAck = reconcile(agent, registration.getContainersList(), ack);
         link.registered(ack.build());
         afterAck.forEach(Runnable::run);
@@ -241,9 +252,10 @@ public final class Registry {
                 + " running containers");
     }
 
-    private RegisterAck.Builder ack(AgentState state) {
+    private RegisterAck.Builder ack(AgentState state, String instanceSecret) {
         return RegisterAck.newBuilder()
                 .setState(state)
+                .setInstanceSecret(instanceSecret)
                 .setLeaderEpoch(leaderEpoch)
                 .setHeartbeatIntervalMs(settings.heartbeatIntervalMs())
                 .setAliveTimeoutMs(settings.aliveTimeoutMs());
@@ -255,15 +267,17 @@ public final class Registry {
      * never flap.
      */
     private void addStandby(AgentRecord agent, AgentLink link, AgentRegister registration) {
-        agent.standbys.removeIf(standby -> {
-            boolean same = standby.registration.getInstanceId().equals(registration.getInstanceId());
-            if (same) {
-                standby.link.close("replaced by a new stream of the same standby instance");
+        for (Standby same : List.copyOf(agent.standbys)) {
+            if (same.registration.getInstanceId().equals(registration.getInstanceId())) {
+                InstanceSecrets.requireProof(same.instanceSecret, registration, "agent " + agent.agentId
+                        + " standby instance " + registration.getInstanceId());
+                agent.standbys.remove(same);
+                same.link.close("replaced by a new stream of the same standby instance");
             }
-            return same;
-        });
-        agent.standbys.add(new Standby(link, registration, clock.millis()));
-        link.registered(ack(AgentState.AGENT_STATE_STANDBY).build());
+        }
+        Standby standby = new Standby(link, registration, clock.millis());
+        agent.standbys.add(standby);
+        link.registered(ack(AgentState.AGENT_STATE_STANDBY, standby.instanceSecret).build());
         publish(EventKind.EVENT_KIND_AGENT_UPDATED, agent.toInfo(), "standby instance "
                 + registration.getInstanceId() + " joined");
         LOG.log(Level.INFO, () -> "agent " + agent.agentId + ": instance " + registration.getInstanceId()
@@ -497,10 +511,11 @@ public final class Registry {
         String deadInstance = agent.instanceId;
         long now = clock.millis();
         agent.update(next.link, next.registration, now);
+        agent.instanceSecret = next.instanceSecret;
         agent.lastHeartbeatMs = Math.max(now, next.lastHeartbeatMs);
         store.agent(agent.toStored(now));
         store.health(agent.health());
-        next.link.registered(ack(agent.state).build());
+        next.link.registered(ack(agent.state, agent.instanceSecret).build());
         acceptOffers(agent, next.registration.getStatelessList());
         publish(EventKind.EVENT_KIND_AGENT_UPDATED, agent.toInfo(), "instance " + deadInstance + " " + reason
                 + "; standby instance " + agent.instanceId + " took over");
@@ -578,10 +593,27 @@ public final class Registry {
      * @param timeoutMs how long the session lives without a sign of life
      */
     public SessionRecord openSession(String clientName, SessionLink link, long timeoutMs) {
+        return openSession(clientName, "", link, timeoutMs);
+    }
+
+    /** Opens a session that only {@code owner} (a principal's name) may use: see {@link #sessionOwners()}. */
+    public SessionRecord openSession(String clientName, String owner, SessionLink link, long timeoutMs) {
         SessionRecord session = new SessionRecord(UUID.randomUUID().toString(), clientName, link, timeoutMs,
                 clock.millis());
         sessions.put(session.id, session);
+        sessionOwners.opened(session.id, owner);
         return session;
+    }
+
+    /** Who opened each open session; safe to read from any thread. */
+    public SessionOwners sessionOwners() {
+        return sessionOwners;
+    }
+
+    /** The stream of an open session, or null (a unary session, or none). */
+    public SessionLink sessionLink(String sessionId) {
+        SessionRecord session = sessions.get(sessionId);
+        return session == null ? null : session.link;
     }
 
     /** A sign of life from a session; returns when it now expires, or -1 when it has already ended. */
@@ -604,6 +636,7 @@ public final class Registry {
         if (session == null) {
             return -1;
         }
+        sessionOwners.ended(sessionId);
         for (String uuid : session.containers) {
             ContainerRecord container = containers.get(uuid);
             if (container != null && container.removeSession(sessionId) && container.sessions.isEmpty()) {
@@ -618,11 +651,16 @@ public final class Registry {
     private SessionRecord requireSession(String sessionId) {
         SessionRecord session = sessions.get(sessionId);
         if (session == null) {
-            throw new RegistryException(Failure.NOT_FOUND, "session " + sessionId
-                    + " does not exist or has ended (sessions end after their lease or alive timeout without a "
-                    + "sign of life, and when the leader changes); open a new one and get its containers again");
+            throw noSuchSession(sessionId);
         }
         return session;
+    }
+
+    /** The refusal for a session that does not exist, or that the caller did not open: the two look alike. */
+    public static RegistryException noSuchSession(String sessionId) {
+        return new RegistryException(Failure.NOT_FOUND, "session " + sessionId
+                + " does not exist or has ended (sessions end after their lease or alive timeout without a "
+                + "sign of life, and when the leader changes); open a new one and get its containers again");
     }
 
     // -------------------------------------------------------------------------------------------- containers
@@ -1202,7 +1240,7 @@ public final class Registry {
         if (agent.state != AgentState.AGENT_STATE_DRAINING) {
             agent.state = AgentState.AGENT_STATE_DRAINING;
             store.health(agent.health());
-            agent.link.registered(ack(AgentState.AGENT_STATE_DRAINING).build());
+            agent.link.registered(ack(AgentState.AGENT_STATE_DRAINING, agent.instanceSecret).build());
             for (ContainerRecord container : List.copyOf(agent.containers.values())) {
                 if (container.agent == agent && container.type != ContainerType.CONTAINER_TYPE_STANDARD
                         && container.state == ContainerState.CONTAINER_STATE_RUNNING && container.migration == null) {
@@ -1348,6 +1386,12 @@ public final class Registry {
     public List<AgentInfo> agents() {
         return agents.values().stream().map(AgentRecord::toInfo).sorted(Comparator.comparing(AgentInfo::getAgentId))
                 .toList();
+    }
+
+    /** The container {@code uuid} as listings show it, or null when there is none. */
+    public ContainerInfo containerInfo(String uuid) {
+        ContainerRecord container = containers.get(uuid);
+        return container == null ? null : container.toInfo();
     }
 
     /** One container in full, as it is now; NOT_FOUND when the registry does not hold it. */

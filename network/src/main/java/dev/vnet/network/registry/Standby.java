@@ -8,6 +8,8 @@ final class Standby {
 
     final AgentLink link;
     final AgentRegister registration;
+    /** What this process must show to replace its stream (see {@link InstanceSecrets}). */
+    final String instanceSecret = InstanceSecrets.fresh();
     long lastHeartbeatMs;
 
     Standby(AgentLink link, AgentRegister registration, long nowMs) {

@@ -122,7 +122,8 @@ class RegistryStatelessOffersTest {
 
         FakeAgentLink back = new FakeAgentLink("a1", a1.instanceId);
         h.registry.registerAgent(back, dev.vnet.proto.v1.AgentRegister.newBuilder().setAgentId("a1")
-                .setInstanceId(a1.instanceId).setEndpoint("127.0.0.1:1").addKinds("echo")
+                .setInstanceId(a1.instanceId).setInstanceSecret(a1.acks.get(0).getInstanceSecret())
+                .setEndpoint("127.0.0.1:1").addKinds("echo")
                 .addStateless(dev.vnet.proto.v1.StatelessOffer.newBuilder().setUuid("s1").setKind("echo")).build());
 
         assertThat(h.container("s1")).as("kept: it is still offered").isNotNull();

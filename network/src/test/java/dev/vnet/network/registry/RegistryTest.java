@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vnet.network.routing.RouteTable;
 import dev.vnet.proto.v1.AgentRegister;
+import dev.vnet.proto.v1.AgentState;
 import dev.vnet.proto.v1.Capacity;
 import dev.vnet.proto.v1.ContainerStarted;
 import dev.vnet.proto.v1.ContainerStopped;
@@ -462,13 +463,51 @@ class RegistryTest {
             StartContainer start = runningContainer(first, session(), "u-1", "echo");
             FakeAgentLink second = new FakeAgentLink("a1", first.instanceId);
 
-            registry.registerAgent(second, registration(second, "echo").addContainers(running(start)).build());
+            registry.registerAgent(second, registration(second, "echo").addContainers(running(start))
+                    .setInstanceSecret(first.acks.get(0).getInstanceSecret()).build());
             registry.agentDisconnected(first, "old stream closed late");
 
             assertThat(first.closedBecause).contains("replaced");
             assertThat(registry.agentCount()).isEqualTo(1);
             assertThat(routes.get("u-1").agent()).isSameAs(second);
             assertThat(second.acks.get(0).getTerminateList()).isEmpty();
+        }
+
+        @Test
+        void replacingALiveInstancesStreamNeedsTheSecretOfItsAcknowledgementNotItsPublicInstanceId() {
+            FakeAgentLink real = agent("a1", "echo");
+            String secret = real.acks.get(0).getInstanceSecret();
+            assertThat(secret).hasSize(64);
+            FakeAgentLink impostor = new FakeAgentLink("a1", real.instanceId);
+
+            for (String guess : List.of("", "0".repeat(64), secret.substring(1) + "0")) {
+                assertThatThrownBy(() -> registry.registerAgent(impostor, registration(impostor, "echo")
+                        .setInstanceSecret(guess).build()))
+                        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.failure())
+                                .isEqualTo(Failure.PERMISSION_DENIED))
+                        .hasMessageContaining("instance_secret");
+            }
+            assertThat(real.closedBecause).isNull();
+            assertThat(impostor.acks).isEmpty();
+            assertThat(registry.agents().get(0).getInstanceId()).isEqualTo(real.instanceId);
+        }
+
+        @Test
+        void aStandbysStreamIsReplacedOnlyWithItsOwnSecret() {
+            agent("a1", "echo");
+            FakeAgentLink standby = new FakeAgentLink("a1", "standby-instance");
+            registry.registerAgent(standby, registration(standby, "echo").build());
+            String secret = standby.acks.get(0).getInstanceSecret();
+            FakeAgentLink impostor = new FakeAgentLink("a1", "standby-instance");
+
+            assertThatThrownBy(() -> registry.registerAgent(impostor, registration(impostor, "echo").build()))
+                    .isInstanceOf(RegistryException.class).hasMessageContaining("standby instance standby-instance");
+            assertThat(standby.closedBecause).isNull();
+
+            FakeAgentLink again = new FakeAgentLink("a1", "standby-instance");
+            registry.registerAgent(again, registration(again, "echo").setInstanceSecret(secret).build());
+            assertThat(standby.closedBecause).contains("replaced");
+            assertThat(again.acks.get(0).getState()).isEqualTo(AgentState.AGENT_STATE_STANDBY);
         }
 
         @Test
