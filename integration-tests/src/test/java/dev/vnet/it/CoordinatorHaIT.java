@@ -179,7 +179,8 @@ class CoordinatorHaIT {
             firstErrors.stream().distinct().limit(5).forEach(error -> System.out.println("  failed: " + error));
             assertThat(firstErrors).as("only calls in flight at the change fail, or calls whose deadline passed "
                     + "before a leader answered; nothing else (no RESOURCE_EXHAUSTED, no NOT_FOUND)")
-                    .allMatch(error -> error.contains("may or may not have run") || error.contains("deadline"));
+                    .allMatch(error -> error.contains("may or may not have run") || error.contains("before answering")
+                            || error.contains("deadline"));
 
             await().atMost(Duration.ofSeconds(10)).until(() -> pair.leader() == standby);
             assertThat(pair.epoch()).isGreaterThan(epochBefore);
