@@ -233,6 +233,21 @@ final class SessionChannel implements AutoCloseable {
         scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
 
+    /** A call that {@code closed}'s stream could not send: it waits for the next session (or its deadline). */
+    private void parkUnsent(Attempt closed, ClientFrame frame, CompletableFuture<ServerFrame> result,
+            long deadlineNanos) {
+        synchronized (lock) {
+            Attempt now = current;
+            if (now != null && now != closed && now.welcome != null) {
+                now.send(frame, result, deadlineNanos);
+            } else if (this.closed) {
+                result.completeExceptionally(new VnetException(Status.Code.CANCELLED, "the client is closed"));
+            } else {
+                parked.addLast(new Parked(frame, result, deadlineNanos));
+            }
+        }
+    }
+
     private void failWaiting(VnetException refused) {
         firstConnection.completeExceptionally(refused);
         synchronized (lock) {
@@ -288,8 +303,15 @@ final class SessionChannel implements AutoCloseable {
             pending.put(frame.getCallId(), result, deadlineNanos);
             if (!out.send(frame)) {
                 if (pending.take(frame.getCallId()) != null) {
-                    result.completeExceptionally(new VnetException(Status.Code.RESOURCE_EXHAUSTED,
-                            "too many calls waiting to be sent to the network; slow down"));
+                    if (!out.isOpen()) {
+                        // The stream closed under us (its coordinator died) and the frame never left: it goes
+                        // out on the next session, within its deadline, instead of failing as if the network
+                        // were overloaded.
+                        parkUnsent(this, frame, result, deadlineNanos);
+                    } else {
+                        result.completeExceptionally(new VnetException(Status.Code.RESOURCE_EXHAUSTED,
+                                "too many calls waiting to be sent to the network; slow down"));
+                    }
                 }
             } else if (ended && pending.take(frame.getCallId()) != null) {
                 // The stream broke while we sent: nobody else will fail this call.

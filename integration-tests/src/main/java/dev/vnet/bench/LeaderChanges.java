@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -56,6 +57,7 @@ final class LeaderChanges {
                 AtomicLong servedAt = new AtomicLong();
                 AtomicLong failed = new AtomicLong();
                 AtomicBoolean running = new AtomicBoolean(true);
+                List<String> errors = new CopyOnWriteArrayList<>();
                 Thread load = new Thread(() -> {
                     long seq = 0;
                     while (running.get()) {
@@ -68,6 +70,9 @@ final class LeaderChanges {
                             }
                         } catch (RuntimeException e) {
                             failed.incrementAndGet();
+                            if (errors.size() < 3 && !errors.contains(e.getMessage())) {
+                                errors.add(e.getMessage());
+                            }
                         }
                     }
                 }, "bench-leader-load");
@@ -75,6 +80,7 @@ final class LeaderChanges {
                 Thread.sleep(Math.max(500, options.warmup.toMillis() / 5));
                 double loadAverage = loadAverage();
                 failed.set(0);
+                errors.clear();
                 stop.accept(leader);
                 // Counted from when the leader is stopped or dead (the signal delivered, the process gone):
                 // requests it answered before that are not the new leader's.
@@ -99,7 +105,9 @@ final class LeaderChanges {
                 figures.put("servedMs", (servedAt.get() - stoppedAt.get()) / 1e6);
                 figures.put("failedCalls", (double) failed.get());
                 figures.put("loadAverage", loadAverage);
-                return Measurement.figures(scenario, Map.of("leaseMs", 5000), figures, Map.of());
+                // Failed calls are a figure here, not a failure of the benchmark: the one in flight at the stop fails.
+                return new Measurement(scenario, Map.of("leaseMs", 5000), 0, null, 0,
+                        errors.isEmpty() ? null : String.join(" | ", errors), Map.of(), figures);
             }
         }
     }

@@ -153,7 +153,7 @@ class CoordinatorHaIT {
                         }
                     } catch (RuntimeException e) {
                         failed.incrementAndGet(); // during the takeover; it may or may not have run, once
-                        firstErrors.add(e.getMessage());
+                        firstErrors.add(String.valueOf(e.getMessage()));
                     }
                 }
             });
@@ -177,6 +177,10 @@ class CoordinatorHaIT {
                     + "time without a success %d ms; %d requests failed%n", how, recoveredMs,
                     longestGap.get() / 1_000_000, failed.get());
             firstErrors.stream().distinct().limit(5).forEach(error -> System.out.println("  failed: " + error));
+            assertThat(firstErrors).as("only calls in flight at the change fail, or calls whose deadline passed "
+                    + "before a leader answered; nothing else (no RESOURCE_EXHAUSTED, no NOT_FOUND)")
+                    .allMatch(error -> error.contains("may or may not have run") || error.contains("before answering")
+                            || error.contains("deadline"));
 
             await().atMost(Duration.ofSeconds(10)).until(() -> pair.leader() == standby);
             assertThat(pair.epoch()).isGreaterThan(epochBefore);
