@@ -1,6 +1,7 @@
 package dev.vnet.network.admin;
 
 import dev.vnet.network.events.EventHub;
+import dev.vnet.network.grpc.ContainerGuard;
 import dev.vnet.network.grpc.Failures;
 import dev.vnet.network.grpc.ServingGate;
 import dev.vnet.network.registry.Registry;
@@ -14,6 +15,8 @@ import dev.vnet.proto.v1.LeaderInfo;
 import dev.vnet.proto.v1.MigrationInfo;
 import dev.vnet.proto.v1.NodeInfo;
 import dev.vnet.proto.v1.NodeStatus;
+import dev.vnet.security.Authorization;
+import dev.vnet.security.Principal;
 import dev.vnet.wire.DaemonThreads;
 import dev.vnet.wire.Names;
 import io.grpc.Status;
@@ -83,8 +86,11 @@ public final class AdminOperations implements AutoCloseable {
         return read(store::leader);
     }
 
-    /** The moves of one container, newest first; {@code limit} 0 means {@value #DEFAULT_HISTORY}. */
-    public CompletableFuture<List<MigrationInfo>> history(String uuid, int limit) {
+    /**
+     * The moves of one container, newest first; {@code limit} 0 means {@value #DEFAULT_HISTORY}. Any replica answers
+     * from the store, except for a caller limited to a scope: whether the container is in it is the leader's to say.
+     */
+    public CompletableFuture<List<MigrationInfo>> history(String uuid, int limit, Principal caller) {
         String problem = names.idProblem("uuid", uuid);
         if (problem == null && limit < 0) {
             problem = "limit must not be negative";
@@ -93,6 +99,9 @@ public final class AdminOperations implements AutoCloseable {
             return invalid(problem);
         }
         int rows = limit > 0 ? Math.min(limit, MAX_HISTORY) : DEFAULT_HISTORY;
+        if (Authorization.isScoped(caller)) {
+            return reachable(caller, uuid, registry -> null).thenCompose(ok -> read(() -> store.history(uuid, rows)));
+        }
         return read(() -> store.history(uuid, rows));
     }
 
@@ -108,8 +117,8 @@ public final class AdminOperations implements AutoCloseable {
         return registry(Registry::stats);
     }
 
-    /** One page of the containers {@code query} selects, in its order. */
-    public CompletableFuture<ContainerPage> containers(ContainerQuery query) {
+    /** One page of the containers {@code query} selects that {@code caller} may reach, in its order. */
+    public CompletableFuture<ContainerPage> containers(ContainerQuery query, Principal caller) {
         String problem = Names.first(query.kind().isEmpty() ? null : names.kindProblem("kind", query.kind()),
                 names.labelsProblem("labels", query.labels()),
                 names.optionalIdProblem("agent", query.agentId()));
@@ -118,17 +127,19 @@ public final class AdminOperations implements AutoCloseable {
         }
         // The registry thread only collects; filtering the rest, sorting and paging happen on the caller's.
         return registry(registry -> registry.containers(query.kind(), query.labels(), query.agentId()))
-                .thenApplyAsync(query::page, readers);
+                .thenApplyAsync(candidates -> query.page(Authorization.isScoped(caller) ? candidates.stream()
+                        .filter(c -> Authorization.reaches(caller, c.getKind(), c.getLabelsList())).toList()
+                        : candidates), readers);
     }
 
     /** One container in full, as the leader holds it now. */
-    public CompletableFuture<ContainerDetail> container(String uuid) {
+    public CompletableFuture<ContainerDetail> container(String uuid, Principal caller) {
         String problem = names.idProblem("uuid", uuid);
-        return problem != null ? invalid(problem) : registry(registry -> registry.container(uuid));
+        return problem != null ? invalid(problem) : reachable(caller, uuid, registry -> registry.container(uuid));
     }
 
     /** Moves an {@code ha} container; completes when the move is over. Empty {@code target}: the network picks. */
-    public CompletableFuture<MigrationInfo> migrate(String uuid, String target) {
+    public CompletableFuture<MigrationInfo> migrate(String uuid, String target, Principal caller) {
         String problem = Names.first(names.idProblem("uuid", uuid), names.optionalIdProblem("target_agent", target));
         if (problem != null) {
             return invalid(problem);
@@ -137,7 +148,10 @@ public final class AdminOperations implements AutoCloseable {
         if (closed != null) {
             return CompletableFuture.failedFuture(closed.asRuntimeException());
         }
-        return loop.compose(registry -> registry.migrate(uuid, target));
+        return loop.compose(registry -> {
+            ContainerGuard.requireReachable(registry, caller, uuid);
+            return registry.migrate(uuid, target);
+        });
     }
 
     /** Drains an agent; standard containers stop when released or after {@code deadlineMs} (0: the default). */
@@ -150,9 +164,9 @@ public final class AdminOperations implements AutoCloseable {
     }
 
     /** Stops and forgets a container. */
-    public CompletableFuture<Void> delete(String uuid) {
+    public CompletableFuture<Void> delete(String uuid, Principal caller) {
         String problem = names.idProblem("uuid", uuid);
-        return problem != null ? invalid(problem) : registry(registry -> {
+        return problem != null ? invalid(problem) : reachable(caller, uuid, registry -> {
             registry.delete(uuid);
             return null;
         });
@@ -193,6 +207,17 @@ public final class AdminOperations implements AutoCloseable {
             return CompletableFuture.failedFuture(closed.asRuntimeException());
         }
         return loop.call(command);
+    }
+
+    /**
+     * Runs {@code command} on the registry's thread once {@code caller} may reach container {@code uuid}; a container
+     * outside the caller's scope is NOT_FOUND, exactly as one that does not exist.
+     */
+    private <T> CompletableFuture<T> reachable(Principal caller, String uuid, Function<Registry, T> command) {
+        return registry(registry -> {
+            ContainerGuard.requireReachable(registry, caller, uuid);
+            return command.apply(registry);
+        });
     }
 
     private <T> CompletableFuture<T> read(Supplier<T> read) {

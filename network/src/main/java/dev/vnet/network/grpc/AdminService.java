@@ -2,6 +2,7 @@ package dev.vnet.network.grpc;
 
 import dev.vnet.network.admin.AdminOperations;
 import dev.vnet.proto.v1.AdminGrpc;
+import dev.vnet.security.AuthInterceptor;
 import dev.vnet.proto.v1.DeleteContainerRequest;
 import dev.vnet.proto.v1.DeleteContainerResponse;
 import dev.vnet.proto.v1.DrainAgentRequest;
@@ -43,13 +44,13 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void history(HistoryRequest request, StreamObserver<HistoryResponse> responses) {
-        answer(admin.history(request.getUuid(), request.getLimit()),
+        answer(admin.history(request.getUuid(), request.getLimit(), AuthInterceptor.caller()),
                 moves -> HistoryResponse.newBuilder().addAllMigrations(moves).build(), responses);
     }
 
     @Override
     public void migrate(MigrateRequest request, StreamObserver<MigrationInfo> responses) {
-        answer(admin.migrate(request.getUuid(), request.getTargetAgent()), Function.identity(), responses);
+        answer(admin.migrate(request.getUuid(), request.getTargetAgent(), AuthInterceptor.caller()), Function.identity(), responses);
     }
 
     @Override
@@ -60,7 +61,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void deleteContainer(DeleteContainerRequest request, StreamObserver<DeleteContainerResponse> responses) {
-        answer(admin.delete(request.getUuid()), done -> DeleteContainerResponse.getDefaultInstance(), responses);
+        answer(admin.delete(request.getUuid(), AuthInterceptor.caller()), done -> DeleteContainerResponse.getDefaultInstance(), responses);
     }
 
     private static <T, R> void answer(CompletableFuture<T> outcome, Function<T, R> toResponse,

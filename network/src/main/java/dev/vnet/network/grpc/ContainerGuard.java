@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
  * {@link Authorization}. A container outside the scope is answered as one that does not exist, so nothing about
  * other tenants' containers leaks. Callers without a scope cost nothing here: no container is looked up.
  */
-final class ContainerGuard {
+public final class ContainerGuard {
 
     private static final CompletableFuture<Void> ALLOWED = CompletableFuture.completedFuture(null);
 
@@ -36,7 +36,7 @@ final class ContainerGuard {
     }
 
     /** On the registry's thread: throws NOT_FOUND unless {@code caller} may reach the existing container. */
-    static void requireReachable(Registry registry, Principal caller, String uuid) {
+    public static void requireReachable(Registry registry, Principal caller, String uuid) {
         if (!Authorization.isScoped(caller)) {
             return;
         }

@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -88,7 +89,7 @@ public class ApiResource {
             description = "Needs admin:read. JSON of vnet.v1.LeaderInfo.")
     @APIResponse(responseCode = "200", description = "vnet.v1.LeaderInfo")
     public CompletionStage<Response> leader(@Context HttpHeaders headers, @Context HttpServerRequest http) {
-        return answer(headers, http, Permission.ADMIN_READ, "GET /api/v1/leader", admin -> admin.leader(),
+        return answer(headers, http, Permission.ADMIN_READ, "GET /api/v1/leader", (admin, caller) -> admin.leader(),
                 ProtoJson::of);
     }
 
@@ -99,7 +100,7 @@ public class ApiResource {
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Overview.class)))
     public CompletionStage<Response> overview(@Context HttpHeaders headers, @Context HttpServerRequest http) {
         return answer(headers, http, Permission.ADMIN_READ, "GET /api/v1/overview",
-                admin -> admin.stats().thenApply(this::overview), Function.identity());
+                (admin, caller) -> admin.stats().thenApply(this::overview), Function.identity());
     }
 
     @GET
@@ -108,7 +109,7 @@ public class ApiResource {
             + "vnet.v1.ListAgentsResponse: {\"agents\": [AgentInfo]}.")
     @APIResponse(responseCode = "200", description = "vnet.v1.ListAgentsResponse")
     public CompletionStage<Response> agents(@Context HttpHeaders headers, @Context HttpServerRequest http) {
-        return answer(headers, http, Permission.ADMIN_READ, "GET /api/v1/agents", AdminOperations::agents,
+        return answer(headers, http, Permission.ADMIN_READ, "GET /api/v1/agents", (admin, caller) -> admin.agents(),
                 agents -> ProtoJson.of(ListAgentsResponse.newBuilder().addAllAgents(agents)));
     }
 
@@ -121,7 +122,7 @@ public class ApiResource {
             @Parameter(description = "healthy, unhealthy or draining; absent: every node") @QueryParam("status")
             String status) {
         return answer(headers, http, Permission.ADMIN_READ, "GET /api/v1/nodes",
-                admin -> admin.nodes(ApiParams.value("status", status, NodeStatus.values(), "NODE_STATUS_",
+                (admin, caller) -> admin.nodes(ApiParams.value("status", status, NodeStatus.values(), "NODE_STATUS_",
                         NodeStatus.NODE_STATUS_UNSPECIFIED)),
                 nodes -> ProtoJson.of(ListNodesResponse.newBuilder().addAllNodes(nodes)));
     }
@@ -145,8 +146,8 @@ public class ApiResource {
             @Parameter(description = "Containers to skip (default 0)") @QueryParam("offset") Integer offset,
             @Parameter(description = "Page size, 1 to 1000 (default 50)") @QueryParam("limit") Integer limit) {
         return answer(headers, http, Permission.ADMIN_READ, "GET /api/v1/containers",
-                admin -> admin.containers(ApiParams.containers(kind, labels, agent, type, state, migration, sort,
-                        offset, limit)),
+                (admin, caller) -> admin.containers(ApiParams.containers(kind, labels, agent, type, state, migration,
+                        sort, offset, limit), caller),
                 page -> "{\"total\":" + page.total() + ",\"offset\":" + page.offset() + ",\"containers\":"
                         + ProtoJson.array(page.containers()) + "}");
     }
@@ -161,7 +162,7 @@ public class ApiResource {
     public CompletionStage<Response> container(@Context HttpHeaders headers, @Context HttpServerRequest http,
             @PathParam("uuid") String uuid) {
         return answer(headers, http, Permission.ADMIN_READ, "GET /api/v1/containers/{uuid}",
-                admin -> admin.container(uuid), ProtoJson::of);
+                (admin, caller) -> admin.container(uuid, caller), ProtoJson::of);
     }
 
     @GET
@@ -173,7 +174,7 @@ public class ApiResource {
             @PathParam("uuid") String uuid,
             @Parameter(description = "At most this many, 1 to 1000 (default 50)") @QueryParam("limit") Integer limit) {
         return answer(headers, http, Permission.MIGRATION_VIEW, "GET /api/v1/containers/{uuid}/history",
-                admin -> admin.history(uuid, limit == null ? 0 : limit),
+                (admin, caller) -> admin.history(uuid, limit == null ? 0 : limit, caller),
                 moves -> ProtoJson.of(HistoryResponse.newBuilder().addAllMigrations(moves)));
     }
 
@@ -191,7 +192,7 @@ public class ApiResource {
             @PathParam("uuid") String uuid, Requests.Migrate body) {
         String target = body == null || body.targetAgent() == null ? "" : body.targetAgent().trim();
         return answer(headers, http, Permission.MIGRATION_MANAGE, "POST /api/v1/containers/{uuid}/migrate",
-                admin -> admin.migrate(uuid, target), ProtoJson::of);
+                (admin, caller) -> admin.migrate(uuid, target, caller), ProtoJson::of);
     }
 
     @DELETE
@@ -202,7 +203,7 @@ public class ApiResource {
     public CompletionStage<Response> delete(@Context HttpHeaders headers, @Context HttpServerRequest http,
             @PathParam("uuid") String uuid) {
         return answer(headers, http, Permission.CONTAINER_DELETE, "DELETE /api/v1/containers/{uuid}",
-                admin -> admin.delete(uuid), done -> null);
+                (admin, caller) -> admin.delete(uuid, caller), done -> null);
     }
 
     @POST
@@ -216,7 +217,7 @@ public class ApiResource {
             @PathParam("agentId") String agentId, Requests.Drain body) {
         long deadline = body == null || body.deadlineMs() == null ? 0 : body.deadlineMs();
         return answer(headers, http, Permission.AGENT_DRAIN, "POST /api/v1/agents/{agentId}/drain",
-                admin -> admin.drain(agentId, deadline), ProtoJson::of);
+                (admin, caller) -> admin.drain(agentId, deadline), ProtoJson::of);
     }
 
     @GET
@@ -233,7 +234,8 @@ public class ApiResource {
             @Context Sse sse,
             @Parameter(description = "Only these kinds (repeat the parameter), e.g. migration_started")
             @QueryParam("kind") List<String> kinds) {
-        access.require(authorization(headers), Permission.EVENTS_WATCH, "GET /api/v1/events", peer(http));
+        Principal reader = access.require(authorization(headers), Permission.EVENTS_WATCH, "GET /api/v1/events",
+                peer(http));
         AdminOperations admin = admin();
         admin.requireLeads();
         Set<EventKind> wanted = EnumSet.noneOf(EventKind.class);
@@ -242,7 +244,7 @@ public class ApiResource {
                     EventKind.EVENT_KIND_UNSPECIFIED));
         }
         EventFeed feed = new EventFeed(admin, console.eventBuffer(), console.overviewInterval());
-        return feed.open(wanted, () -> admin.stats().thenApply(stats -> json(overview(stats))))
+        return feed.open(wanted, reader, () -> admin.stats().thenApply(stats -> json(overview(stats))))
                 .map(message -> sse.newEventBuilder().name(message.name()).data(message.json())
                         .mediaType(MediaType.APPLICATION_JSON_TYPE).build());
     }
@@ -254,10 +256,11 @@ public class ApiResource {
     }
 
     private <T> CompletionStage<Response> answer(HttpHeaders headers, HttpServerRequest http, Permission needed,
-            String what, Function<AdminOperations, CompletableFuture<T>> call, Function<T, Object> body) {
+            String what, BiFunction<AdminOperations, Principal, CompletableFuture<T>> call,
+            Function<T, Object> body) {
         try {
-            access.require(authorization(headers), needed, what, peer(http));
-            return call.apply(admin()).handle((value, failure) -> {
+            Principal caller = access.require(authorization(headers), needed, what, peer(http));
+            return call.apply(admin(), caller).handle((value, failure) -> {
                 if (failure != null) {
                     return ApiError.response(failure);
                 }

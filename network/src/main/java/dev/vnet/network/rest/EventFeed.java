@@ -1,6 +1,8 @@
 package dev.vnet.network.rest;
 
 import dev.vnet.network.admin.AdminOperations;
+import dev.vnet.security.Authorization;
+import dev.vnet.security.Principal;
 import dev.vnet.network.events.EventHub;
 import dev.vnet.proto.v1.Event;
 import dev.vnet.proto.v1.EventKind;
@@ -47,8 +49,9 @@ public final class EventFeed {
      * @param kinds the kinds to send; empty: every kind
      * @param overview what each {@code overview} message says, as JSON (asked at once, then every interval)
      */
-    public Multi<Message> open(Set<EventKind> kinds, Supplier<CompletionStage<String>> overview) {
-        Multi<Message> events = Multi.createFrom().<Message>emitter(emitter -> admin.watch(watcher(emitter, kinds))
+    public Multi<Message> open(Set<EventKind> kinds, Principal reader, Supplier<CompletionStage<String>> overview) {
+        Multi<Message> events = Multi.createFrom().<Message>emitter(emitter -> admin.watch(watcher(emitter, kinds,
+                        reader))
                 .whenComplete((added, failure) -> {
                     if (failure != null) {
                         emitter.fail(failure);
@@ -63,15 +66,33 @@ public final class EventFeed {
                 .onFailure(LeaderGone.class).recoverWithCompletion();
     }
 
-    private static EventHub.Watcher watcher(MultiEmitter<? super Message> emitter, Set<EventKind> kinds) {
+    private static EventHub.Watcher watcher(MultiEmitter<? super Message> emitter, Set<EventKind> kinds,
+            Principal reader) {
         return event -> {
             if (emitter.isCancelled()) {
                 return false;
             }
-            if (kinds.isEmpty() || kinds.contains(event.getKind())) {
+            if ((kinds.isEmpty() || kinds.contains(event.getKind())) && mayRead(reader, event)) {
                 emitter.emit(new Message(name(event.getKind()), ProtoJson.of(event)));
             }
             return true;
+        };
+    }
+
+    /**
+     * A reader limited to a scope gets the events about containers in it, and those about the network itself
+     * (agents, leadership); a migration event names its container by uuid only, so such a reader learns of moves
+     * from the container's own updates.
+     */
+    private static boolean mayRead(Principal reader, Event event) {
+        if (!Authorization.isScoped(reader)) {
+            return true;
+        }
+        return switch (event.getSubjectCase()) {
+            case CONTAINER -> Authorization.reaches(reader, event.getContainer().getKind(),
+                    event.getContainer().getLabelsList());
+            case MIGRATION -> false;
+            default -> true;
         };
     }
 

@@ -6,6 +6,7 @@ import dev.vnet.network.events.EventHub;
 import dev.vnet.network.grpc.Failures;
 import dev.vnet.network.grpc.ServingGate;
 import dev.vnet.proto.v1.NodeStatus;
+import dev.vnet.security.Principal;
 import dev.vnet.wire.Names;
 import io.grpc.Status;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Test;
  * and a standby sends the registry's questions to the leader.
  */
 class AdminOperationsTest {
+
+    private static final Principal ANYONE = Principal.UNAUTHENTICATED_DEVELOPER;
 
     private final ServingGate gate = new ServingGate("this coordinator stands by: it does not lead");
     private final AdminOperations admin = new AdminOperations(null, null, new EventHub(), Names.DEFAULT, gate);
@@ -30,8 +33,8 @@ class AdminOperationsTest {
     void aStandbyRefersEveryQuestionForTheRegistryToTheLeader() {
         gate.pointAt("10.0.0.7:3737");
         for (CompletableFuture<?> answer : new CompletableFuture<?>[] {admin.agents(), admin.stats(),
-            admin.containers(ContainerQuery.all()), admin.container("c-1"), admin.migrate("c-1", ""),
-            admin.drain("agent-1", 0), admin.delete("c-1"), admin.watch(event -> true)}) {
+            admin.containers(ContainerQuery.all(), ANYONE), admin.container("c-1", ANYONE),
+            admin.migrate("c-1", "", ANYONE), admin.drain("agent-1", 0), admin.delete("c-1", ANYONE), admin.watch(event -> true)}) {
             Status status = failure(answer);
             assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
             assertThat(status.getDescription()).isEqualTo(
@@ -42,10 +45,10 @@ class AdminOperationsTest {
 
     @Test
     void badArgumentsAreRefusedNamingTheField() {
-        assertThat(failure(admin.migrate("", "")).getDescription()).contains("uuid");
+        assertThat(failure(admin.migrate("", "", ANYONE)).getDescription()).contains("uuid");
         assertThat(failure(admin.drain("agent-1", -1)).getDescription())
                 .isEqualTo("deadline_ms must not be negative");
-        assertThat(failure(admin.history("c-1", -5)).getDescription()).isEqualTo("limit must not be negative");
+        assertThat(failure(admin.history("c-1", -5, ANYONE)).getDescription()).isEqualTo("limit must not be negative");
         assertThat(failure(admin.nodes(NodeStatus.UNRECOGNIZED)).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     }
 

@@ -6,7 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vnet.network.Coordinator;
+import dev.vnet.client.GetOptions;
+import dev.vnet.client.VnetClient;
+import dev.vnet.network.grpc.TestKinds;
 import dev.vnet.network.store.FreshDatabase;
+import dev.vnet.runtime.AgentRuntime;
+import dev.vnet.security.ChannelSecurity;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,17 +43,28 @@ class ApiResourceTest {
 
     static final String OPERATOR = "operator-secret-0123456789abcdef";
     static final String VIEWER = "viewer-secret-0123456789abcdef";
+    static final String ACME = "acme-secret-0123456789abcdef";
+    static final String AGENT = "agent-secret-0123456789abcdef";
 
-    /** Security on, with a token that may do everything and one that may only look. */
+    /**
+     * Security on, with a token that may do everything, one that may only look, one that may only look at the
+     * containers labelled tenant=acme, and the agent's.
+     */
     public static class Secured implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("vnet.security.enabled", "true",
-                    "vnet.security.tokens.operator.secret", OPERATOR,
-                    "vnet.security.tokens.operator.permissions", "*",
-                    "vnet.security.tokens.viewer.secret", VIEWER,
-                    "vnet.security.tokens.viewer.permissions", "admin:read,migration:view,events:watch",
-                    "vnet.console.overview-interval", "200ms");
+            return Map.ofEntries(Map.entry("vnet.security.enabled", "true"),
+                    Map.entry("vnet.security.tokens.operator.secret", OPERATOR),
+                    Map.entry("vnet.security.tokens.operator.permissions", "*"),
+                    Map.entry("vnet.security.tokens.viewer.secret", VIEWER),
+                    Map.entry("vnet.security.tokens.viewer.permissions", "admin:read,migration:view,events:watch"),
+                    Map.entry("vnet.security.tokens.acme.secret", ACME),
+                    Map.entry("vnet.security.tokens.acme.permissions", "admin:read,migration:view,container:delete"),
+                    Map.entry("vnet.security.tokens.acme.labels", "tenant=acme"),
+                    Map.entry("vnet.security.tokens.agent.secret", AGENT),
+                    Map.entry("vnet.security.tokens.agent.permissions", "agent:register"),
+                    Map.entry("vnet.security.tokens.agent.agent-ids", "api-agent"),
+                    Map.entry("vnet.console.overview-interval", "200ms"));
         }
     }
 
@@ -120,6 +137,38 @@ class ApiResourceTest {
         assertThat(overview.path("agentsByState").has("active")).isTrue();
         assertThat(overview.path("containersByState").path("running").asInt()).isZero();
         assertThat(ok(get("/api/v1/containers/c-1/history", VIEWER)).path("migrations").isArray()).isTrue();
+    }
+
+    @Test
+    void aTenantScopedTokenSeesAndTouchesOnlyItsTenantsContainers() throws Exception {
+        String network = "127.0.0.1:" + coordinator.grpcPort();
+        AgentRuntime agent = AgentRuntime.builder().agentId("api-agent").network(network).host("127.0.0.1").port(0)
+                .networkSecurity(new ChannelSecurity(null, AGENT)).kind(TestKinds.echo()).build().start();
+        try (VnetClient client = VnetClient.builder().network(network).token(OPERATOR)
+                .timeout(Duration.ofSeconds(10)).build().awaitConnected(Duration.ofSeconds(10))) {
+            agent.registered().get(30, TimeUnit.SECONDS);
+            String ours = client.get(GetOptions.kind("echo").labels("tenant=acme")).uuid();
+            String theirs = client.get(GetOptions.kind("echo").labels("tenant=other")).uuid();
+
+            JsonNode page = ok(get("/api/v1/containers?kind=echo", ACME));
+            assertThat(page.path("total").asInt()).isEqualTo(1);
+            assertThat(page.path("containers").get(0).path("uuid").asText()).isEqualTo(ours);
+            assertThat(ok(get("/api/v1/containers/" + ours, ACME)).path("container").path("uuid").asText())
+                    .isEqualTo(ours);
+            assertThat(ok(get("/api/v1/containers?kind=echo", OPERATOR)).path("total").asInt()).isEqualTo(2);
+
+            // Another tenant's container looks exactly like one that does not exist.
+            HttpResponse<String> hidden = get("/api/v1/containers/" + theirs, ACME);
+            assertThat(hidden.statusCode()).isEqualTo(404);
+            assertThat(get("/api/v1/containers/" + theirs + "/history", ACME).statusCode()).isEqualTo(404);
+            HttpResponse<String> delete = send(HttpRequest.newBuilder(uri("/api/v1/containers/" + theirs))
+                    .header("Authorization", "Bearer " + ACME).DELETE().build());
+            assertThat(delete.statusCode()).isEqualTo(404);
+            assertThat(ok(get("/api/v1/containers/" + theirs, OPERATOR)).path("container").path("uuid").asText())
+                    .as("still there").isEqualTo(theirs);
+        } finally {
+            agent.close(Duration.ofSeconds(1));
+        }
     }
 
     @Test
