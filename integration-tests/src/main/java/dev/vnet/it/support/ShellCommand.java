@@ -35,7 +35,11 @@ public final class ShellCommand {
             Files.createDirectories(VnetProcesses.logs());
             Path out = VnetProcesses.logs().resolve(name + ".out.log");
             Path err = VnetProcesses.logs().resolve(name + ".err.log");
-            ProcessBuilder builder = new ProcessBuilder("bash", "-c", line).directory(VnetProcesses.root().toFile())
+            // A build started in the background (CI runners, "mvn verify &") hands every process below it SIGINT
+            // ignored, and a JVM that starts with SIGINT ignored keeps ignoring it: Ctrl-C would never arrive.
+            // A terminal's command starts with the default, so this one does too.
+            ProcessBuilder builder = new ProcessBuilder("env", "--default-signal=INT,QUIT", "bash", "-c", line)
+                    .directory(VnetProcesses.root().toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile());
             builder.environment().keySet().removeIf(key -> key.startsWith("VNET_"));
             builder.environment().putAll(environment);
