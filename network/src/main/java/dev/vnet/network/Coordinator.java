@@ -68,6 +68,12 @@ public class Coordinator implements LeaderListener {
 
     private static final Logger LOG = Logger.getLogger(Coordinator.class);
 
+    /**
+     * When callers turned away while this replica restores its registry should ask again: a restore reads the store
+     * once (tens of milliseconds for thousands of containers), so a short wait, repeated, finds it serving soon after.
+     */
+    private static final long RESTORING_RETRY_MS = 100;
+
     private final NetworkConfig config;
     private final ConsoleConfig consoleConfig;
     private final SecurityConfig securityConfig;
@@ -188,7 +194,7 @@ public class Coordinator implements LeaderListener {
             gate.pointAt(advertisedEndpoint());
             if (!continuing) {
                 gate.close("this coordinator was elected leader (epoch " + epoch + ") and is restoring its registry "
-                        + "from the store; try it again in a moment");
+                        + "from the store; try it again in " + RESTORING_RETRY_MS + " ms");
             }
             if (continuing) {
                 loop.call(registry -> {
