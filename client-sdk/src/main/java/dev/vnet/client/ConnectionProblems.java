@@ -16,9 +16,14 @@ public final class ConnectionProblems {
 
     private ConnectionProblems() {}
 
-    static String describe(Status status, boolean usesTls) {
+    /**
+     * @param usesTls whether the client dialled with TLS
+     * @param hadSession whether a session on this endpoint was established before: then plaintext against TLS cannot
+     *     be why it ended (a coordinator that died mid-stream ends it with the same words)
+     */
+    static String describe(Status status, boolean usesTls, boolean hadSession) {
         String described = status.getCode() + " " + status.getDescription();
-        if (!usesTls && "Network closed for unknown reason".equals(status.getDescription())) {
+        if (!usesTls && !hadSession && "Network closed for unknown reason".equals(status.getDescription())) {
             return described + " (the network may require TLS: give the client its CA, "
                     + "VnetClient.builder().tls(ClientTls.trusting(caFile)), or --ca on the command line)";
         }

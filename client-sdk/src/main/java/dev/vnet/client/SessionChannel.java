@@ -218,7 +218,7 @@ final class SessionChannel implements AutoCloseable {
             return;
         }
         current = null;
-        lastProblem = ConnectionProblems.describe(status, channels.security().usesTls());
+        lastProblem = ConnectionProblems.describe(status, channels.security().usesTls(), attempt.welcome != null);
         if (closed) {
             return;
         }

@@ -49,6 +49,16 @@ class ConnectionProblemsTest {
     }
 
     @Test
+    void aClosedConnectionSuggestsTlsOnlyBeforeAnySessionWasEstablished() {
+        Status closed = Status.UNAVAILABLE.withDescription("Network closed for unknown reason");
+        assertThat(ConnectionProblems.describe(closed, false, false)).contains("the network may require TLS");
+        // A coordinator killed under a live session ends it with the same words: TLS is not the cause then.
+        assertThat(ConnectionProblems.describe(closed, false, true))
+                .isEqualTo("UNAVAILABLE Network closed for unknown reason");
+        assertThat(ConnectionProblems.describe(closed, true, false)).doesNotContain("may require TLS");
+    }
+
+    @Test
     void aServerCertificateFromAnUnknownCa() {
         String problem = problem(new ServerTls(certs.server().certificate(), certs.server().privateKey(), null,
                 ServerTls.ClientCertificates.NONE), ClientTls.trusting(certs.strangerClient().certificate()));
@@ -90,7 +100,7 @@ class ConnectionProblemsTest {
                     .check(HealthCheckRequest.getDefaultInstance());
             throw new AssertionError("the call succeeded");
         } catch (StatusRuntimeException e) {
-            String described = ConnectionProblems.describe(e.getStatus(), true);
+            String described = ConnectionProblems.describe(e.getStatus(), true, false);
             System.out.println("TLS failure described as: " + described);
             return described;
         } finally {
