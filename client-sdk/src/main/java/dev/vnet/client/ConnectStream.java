@@ -1,5 +1,6 @@
 package dev.vnet.client;
 
+import com.google.protobuf.ByteString;
 import dev.vnet.proto.v1.ConnectEvent;
 import dev.vnet.proto.v1.ConnectFrame;
 import dev.vnet.proto.v1.ConnectOpen;
@@ -31,14 +32,16 @@ final class ConnectStream implements Connection, ClientResponseObserver<ConnectF
     /**
      * Opens a connection with {@code start} (which starts the gRPC call with the observer it is given).
      *
+     * @param sessionTicket the session's ticket, for a connection straight to an agent; empty through the network
+     *
      * @return the stream; {@link #ready} completes once the container accepted the connection
      */
-    static ConnectStream open(String uuid, String sessionId, BroadcastListener listener,
+    static ConnectStream open(String uuid, String sessionId, ByteString sessionTicket, BroadcastListener listener,
             Function<StreamObserver<ConnectEvent>, StreamObserver<ConnectFrame>> start) {
         ConnectStream stream = new ConnectStream(listener);
         StreamObserver<ConnectFrame> requests = start.apply(stream);
         requests.onNext(ConnectFrame.newBuilder().setOpen(ConnectOpen.newBuilder().setUuid(uuid)
-                .setSessionId(sessionId == null ? "" : sessionId)).build());
+                .setSessionId(sessionId == null ? "" : sessionId).setSessionTicket(sessionTicket)).build());
         return stream;
     }
 

@@ -56,6 +56,7 @@ final class SessionChannel implements AutoCloseable {
     /** References this client holds, by uuid, with the get that took each: replayed after a reconnect. */
     private final Map<String, GetRequest> held = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> firstConnection = new CompletableFuture<>();
+    private final DirectTickets tickets = new DirectTickets();
 
     private final Object lock = new Object();
     private final ArrayDeque<Parked> parked = new ArrayDeque<>();
@@ -93,6 +94,11 @@ final class SessionChannel implements AutoCloseable {
     String sessionId() {
         Attempt attempt = current;
         return attempt != null && attempt.welcome != null ? attempt.welcome.getSessionId() : null;
+    }
+
+    /** The newest session ticket a get brought for agent {@code agentId}, or null. */
+    DirectTickets.Ticket ticketFor(String agentId) {
+        return tickets.forAgent(agentId);
     }
 
     /** Sends one call and completes with the frame that answers it, or fails (VnetException) at its deadline. */
@@ -338,6 +344,10 @@ final class SessionChannel implements AutoCloseable {
                 case PONG -> { }
                 case EVENT -> event(frame.getEvent());
                 default -> {
+                    if (frame.hasGet()) {
+                        // Before the caller sees the answer: its next direct call may need the ticket.
+                        tickets.got(welcome.getSessionId(), frame.getGet());
+                    }
                     CompletableFuture<ServerFrame> result = pending.take(frame.getCallId());
                     if (result != null) {
                         result.complete(frame);

@@ -1,5 +1,6 @@
 package dev.vnet.client;
 
+import com.google.protobuf.ByteString;
 import dev.vnet.proto.v1.AdminGrpc;
 import dev.vnet.proto.v1.AgentGrpc;
 import dev.vnet.proto.v1.AgentInfo;
@@ -202,12 +203,18 @@ public final class VnetClient implements AutoCloseable {
 
     /**
      * A request straight to the agent that runs {@code container} (as described by a get or a listing), without
-     * the network in between. NOT_FOUND when the container is no longer there: ask the network again.
+     * the network in between. NOT_FOUND when the container is no longer there: ask the network again. The container
+     * sees this client's session as the caller once a get brought a ticket for that agent
+     * (docs/SECURITY.md); before, the call names no session.
      */
     public CompletableFuture<Payload> requestDirectAsync(ContainerInfo container, String operation, Object data,
             CallOptions options) {
         long deadline = deadline(options.timeout());
-        return tracing.traced("direct", containerRequest(container.getUuid(), operation, data, options), request ->
+        ContainerRequest unproven = containerRequest(container.getUuid(), operation, data, options);
+        DirectTickets.Ticket ticket = session.ticketFor(container.getAgentId());
+        ContainerRequest call = ticket == null ? unproven : unproven.toBuilder().setSessionId(ticket.sessionId())
+                .setSessionTicket(ticket.ticket()).build();
+        return tracing.traced("direct", call, request ->
                 direct.call(Endpoint.parse(container.getEndpoint()), request, false, deadline)
                         .thenApply(ContainerReply::getPayload));
     }
@@ -217,7 +224,7 @@ public final class VnetClient implements AutoCloseable {
     /** Connects to a container's broadcasts through the network. */
     public Connection connect(String uuid, BroadcastListener listener) {
         Endpoint through = channels.endpoints().current();
-        ConnectStream stream = ConnectStream.open(uuid, session.sessionId(), listener,
+        ConnectStream stream = ConnectStream.open(uuid, session.sessionId(), ByteString.EMPTY, listener,
                 observer -> NetworkGrpc.newStub(channels.channel(through)).connect(observer));
         // A server that froze says nothing: once the session opens at another coordinator, this one is left.
         Runnable stopFollowing = channels.onSessionOpened(moved -> {
@@ -229,9 +236,18 @@ public final class VnetClient implements AutoCloseable {
         return openConnection(stream);
     }
 
+    /**
+     * Connects straight to the agent of {@code container} as this client's session. The agent takes the session as
+     * this client's only with the ticket a get answered with for that agent (docs/SECURITY.md): the connection names
+     * the session of the newest such ticket, which after a reconnect to the network may still be the ended one
+     * until the client has taken its references again.
+     */
     Connection connectDirect(ContainerInfo container, BroadcastListener listener) {
         Endpoint agent = Endpoint.parse(container.getEndpoint());
-        return openConnection(ConnectStream.open(container.getUuid(), session.sessionId(), listener,
+        DirectTickets.Ticket ticket = session.ticketFor(container.getAgentId());
+        String sessionId = ticket == null ? session.sessionId() : ticket.sessionId();
+        ByteString proof = ticket == null ? ByteString.EMPTY : ticket.ticket();
+        return openConnection(ConnectStream.open(container.getUuid(), sessionId, proof, listener,
                 observer -> AgentGrpc.newStub(channels.channel(agent)).connect(observer)));
     }
 

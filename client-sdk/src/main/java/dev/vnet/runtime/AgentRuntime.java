@@ -100,8 +100,9 @@ public final class AgentRuntime implements AutoCloseable {
                 "vnet.agent.max-queued-bytes-per-stream",
                 new SharedBytes(config.maxQueuedBytes, "vnet.agent.max-queued-bytes"), true,
                 budget -> droppedReaders.incrementAndGet());
+        SessionTicketCheck tickets = new SessionTicketCheck(config.agentId, config.auth.isOn());
         DirectService direct = new DirectService(host, config.agentId, () -> endpoint, tracing, directBudget,
-                config.maxPayloadBytes);
+                config.maxPayloadBytes, tickets);
         ServerGuard guard = new ServerGuard(new ServerGuard.Limits(config.maxStreamsPerConnection,
                 "vnet.agent.max-streams-per-connection", config.firstMessageTimeout,
                 "vnet.agent.first-message-timeout"), scheduler);
@@ -114,7 +115,7 @@ public final class AgentRuntime implements AutoCloseable {
         QueueBudget linkBudget = new QueueBudget(MAX_QUEUED_FRAMES, config.maxQueuedBytes,
                 "vnet.agent.max-queued-bytes", null, false, null);
         link = new NetworkLink(identity, config.network, host, scheduler, maxMessageBytes, config.networkSecurity,
-                tracing, linkBudget);
+                tracing, linkBudget, tickets);
         link.start();
         health.setStatus("", ServingStatus.SERVING);
         LOG.log(Level.INFO, () -> "agent " + config.agentId + " (instance " + instanceId + ") serves " + host.kinds()

@@ -31,7 +31,8 @@ import java.util.function.Supplier;
 
 /**
  * The agent's own gRPC API ({@code vnet.v1.Agent}): requests and connections to its containers without the
- * network in between. Handlers run on transport threads and only hand work to the containers' executors.
+ * network in between. Handlers run on transport threads and only hand work to the containers' executors. A call
+ * that names a session is attributed to it only with that session's ticket ({@link SessionTicketCheck}).
  */
 final class DirectService extends AgentGrpc.AgentImplBase {
 
@@ -43,10 +44,12 @@ final class DirectService extends AgentGrpc.AgentImplBase {
     private final CallTracing tracing;
     private final QueueBudget budget;
     private final int maxPayloadBytes;
+    private final SessionTicketCheck tickets;
 
     DirectService(ContainerHost host, String agentId, Supplier<String> endpoint, CallTracing tracing,
-            QueueBudget budget, int maxPayloadBytes) {
+            QueueBudget budget, int maxPayloadBytes, SessionTicketCheck tickets) {
         this.budget = budget;
+        this.tickets = tickets;
         this.maxPayloadBytes = maxPayloadBytes;
         this.host = host;
         this.agentId = agentId;
@@ -61,9 +64,13 @@ final class DirectService extends AgentGrpc.AgentImplBase {
             responses.onError(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
             return;
         }
-        Error outOfScope = outOfScope(AuthInterceptor.caller(), request.getUuid());
-        if (outOfScope != null) {
-            responses.onError(Errors.toStatusException(outOfScope));
+        Principal caller = AuthInterceptor.caller();
+        Error refused = tickets.refusal(caller, request.getSessionId(), request.getSessionTicket());
+        if (refused == null) {
+            refused = outOfScope(caller, request.getUuid());
+        }
+        if (refused != null) {
+            responses.onError(Errors.toStatusException(refused));
             return;
         }
         long deadline = Deadlines.fromCall(request.getTimeoutMs(), DEFAULT_TIMEOUT_MS);
@@ -93,7 +100,10 @@ final class DirectService extends AgentGrpc.AgentImplBase {
                 ContainerRequest request = call.getRequest();
                 String problem = problemWith(request);
                 Error refused = problem != null ? Errors.error(Status.Code.INVALID_ARGUMENT, problem)
-                        : outOfScope(caller, request.getUuid());
+                        : tickets.refusal(caller, request.getSessionId(), request.getSessionTicket());
+                if (refused == null) {
+                    refused = outOfScope(caller, request.getUuid());
+                }
                 if (refused != null) {
                     if (!call.getOneWay()) {
                         out.send(failure(call.getCallId(), refused));
@@ -135,7 +145,7 @@ final class DirectService extends AgentGrpc.AgentImplBase {
         OutboundStream<ConnectEvent> out =
                 new OutboundStream<>((CallStreamObserver<ConnectEvent>) responses, budget);
         return new StreamObserver<>() {
-            private final String caller = AuthInterceptor.caller().name();
+            private final Principal caller = AuthInterceptor.caller();
             private DirectClient client;
             private String uuid;
 
@@ -146,14 +156,18 @@ final class DirectService extends AgentGrpc.AgentImplBase {
                     out.fail(Status.INVALID_ARGUMENT.withDescription(problem));
                     return;
                 }
-                Error outOfScope = outOfScope(AuthInterceptor.caller(), frame.getOpen().getUuid());
-                if (outOfScope != null) {
-                    out.fail(Errors.toStatusException(outOfScope).getStatus());
+                Error refused = tickets.refusal(caller, frame.getOpen().getSessionId(),
+                        frame.getOpen().getSessionTicket());
+                if (refused == null) {
+                    refused = outOfScope(caller, frame.getOpen().getUuid());
+                }
+                if (refused != null) {
+                    out.fail(Errors.toStatusException(refused).getStatus());
                     return;
                 }
                 uuid = frame.getOpen().getUuid();
                 String clientId = ConnectFrames.clientId(frame.getOpen(), "direct");
-                DirectClient connecting = new DirectClient(clientId, caller, out);
+                DirectClient connecting = new DirectClient(clientId, caller.name(), out);
                 client = connecting;
                 host.connect(uuid, 0, connecting, error -> {
                     if (error != null) {

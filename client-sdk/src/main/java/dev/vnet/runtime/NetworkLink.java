@@ -62,6 +62,7 @@ final class NetworkLink implements AutoCloseable {
     private final ChannelSecurity security;
     private final CallTracing tracing;
     private final QueueBudget budget;
+    private final SessionTicketCheck tickets;
     private final LoadProbe loadProbe = new LoadProbe();
     private final Map<Endpoint, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> firstRegistration = new CompletableFuture<>();
@@ -84,8 +85,9 @@ final class NetworkLink implements AutoCloseable {
 
     NetworkLink(AgentIdentity identity, List<Endpoint> endpoints, ContainerHost host,
             ScheduledExecutorService scheduler, int maxMessageBytes, ChannelSecurity security, CallTracing tracing,
-            QueueBudget budget) {
+            QueueBudget budget, SessionTicketCheck tickets) {
         this.identity = identity;
+        this.tickets = tickets;
         this.budget = budget;
         this.endpoints = new NetworkEndpoints(endpoints, Duration.ofSeconds(2));
         this.host = host;
@@ -367,6 +369,7 @@ final class NetworkLink implements AutoCloseable {
             if (!ack.getInstanceSecret().isEmpty()) {
                 instanceSecret = ack.getInstanceSecret();
             }
+            tickets.useKey(ack.getSessionTicketKey());
             for (TerminateContainer stale : ack.getTerminateList()) {
                 terminate(stale);
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.ByteString;
 import dev.vnet.client.ContainerRef;
 import dev.vnet.client.GetOptions;
 import dev.vnet.client.VnetClient;
@@ -27,10 +28,13 @@ import dev.vnet.proto.v1.ContainerInfo;
 import dev.vnet.proto.v1.ContainerRequest;
 import dev.vnet.proto.v1.ContainerType;
 import dev.vnet.proto.v1.DeleteContainerRequest;
+import dev.vnet.proto.v1.DirectCall;
+import dev.vnet.proto.v1.DirectResult;
 import dev.vnet.proto.v1.DrainAgentRequest;
 import dev.vnet.proto.v1.Event;
 import dev.vnet.proto.v1.EventKind;
 import dev.vnet.proto.v1.GetRequest;
+import dev.vnet.proto.v1.GetResponse;
 import dev.vnet.proto.v1.HistoryRequest;
 import dev.vnet.proto.v1.KeepAliveRequest;
 import dev.vnet.proto.v1.ListAgentsRequest;
@@ -267,8 +271,8 @@ class SecurityIT {
                             .map(status -> status.replace(nobody, victim)).toList());
                 }
                 // On the agent itself: the owner's connection is not evicted, and the intruder hears nothing.
-                assertThat(directConnectStatus("intruder", room.info().getEndpoint(), "owned-room", streamSession))
-                        .startsWith("ALREADY_EXISTS");
+                assertThat(directConnectStatus("intruder", room.info().getEndpoint(), "owned-room", streamSession,
+                        ByteString.EMPTY)).startsWith("PERMISSION_DENIED");
 
                 Map<?, ?> posted = room.request("post", Map.of("text", "still mine"), Map.class);
                 assertThat(posted.get("delivered")).isEqualTo(1);
@@ -282,6 +286,63 @@ class SecurityIT {
                 int left = unary("caller", channel -> NetworkGrpc.newBlockingStub(channel).release(ReleaseRequest
                         .newBuilder().setSessionId(unarySession).setUuid("owned-room").build()).getReferences());
                 assertThat(left).as("the owner's stream session still holds the room").isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void aSecondPrincipalThatKnowsTheFirstsSessionIdCannotCallOrConnectDirectlyAsIt() throws Exception {
+        List<Map<?, ?>> heard = new CopyOnWriteArrayList<>();
+        try (VnetClient owner = client("caller")) {
+            ContainerRef echo = owner.get(GetOptions.kind("echo").uuid("direct-owned-echo"));
+            ContainerRef room = owner.get(GetOptions.kind("chat").uuid("direct-owned-room"));
+            String agent = room.info().getEndpoint();
+            String streamSession = owner.sessionId();
+            // A raw client: a unary session, and the ticket the get on it answers with.
+            String unarySession = openSession("caller");
+            ByteString ownersTicket = getOn("caller", unarySession, "direct-owned-echo").getSessionTicket();
+            assertThat(ownersTicket.size()).isEqualTo(32);
+            String intrudersSession = openSession("intruder");
+            ByteString intrudersTicket = getOn("intruder", intrudersSession, "direct-owned-echo").getSessionTicket();
+
+            // The owner's direct calls work and are attributed to its sessions: the SDK's transparently.
+            assertThat(echo.requestDirect("whoami", null, Map.class).get("client")).isEqualTo(streamSession);
+            assertThat(directCallStatus("caller", agent, whoami(unarySession, ownersTicket), false))
+                    .isEqualTo("OK client=" + unarySession);
+            try (Connection connection = room.connectDirect(payload -> heard.add(Json.decode(payload, Map.class)))) {
+                assertThat(connection.clientId()).isEqualTo(streamSession);
+                Map<?, ?> posted = room.requestDirect("post", Map.of("text", "mine, direct"), Map.class);
+                assertThat(posted.get("delivered")).isEqualTo(1);
+                await().atMost(Duration.ofSeconds(10)).until(() -> heard.stream()
+                        .anyMatch(m -> "mine, direct".equals(m.get("text"))));
+                assertThat(heard.get(0).get("you")).as("the connection and the post are one member")
+                        .isEqualTo(posted.get("you"));
+
+                String nobody = "no-such-session-0000";
+                for (String victim : List.of(streamSession, unarySession)) {
+                    Function<String, List<String>> attempts = session -> List.of(
+                            directCallStatus("intruder", agent, whoami(session, ByteString.EMPTY), false),
+                            directCallStatus("intruder", agent, whoami(session, ownersTicket), false),
+                            directCallStatus("intruder", agent, whoami(session, intrudersTicket), false),
+                            directCallStatus("intruder", agent, whoami(session, ownersTicket), true),
+                            directConnectStatus("intruder", agent, "direct-owned-room", session, ByteString.EMPTY),
+                            directConnectStatus("intruder", agent, "direct-owned-room", session, ownersTicket));
+                    List<String> refused = attempts.apply(victim);
+                    // The same answer as for a session that does not exist: nothing tells it is someone's.
+                    assertThat(refused).allSatisfy(status -> assertThat(status).startsWith("PERMISSION_DENIED")
+                            .contains("session_ticket"));
+                    assertThat(refused).isEqualTo(attempts.apply(nobody).stream()
+                            .map(status -> status.replace(nobody, victim)).toList());
+                }
+                // A one-way send gets no answer: the call after it on the same stream (the agent hands both to the
+                // room in order) shows that the forged post was dropped.
+                assertThat(directSendThenPost("intruder", agent, post("direct-owned-room", streamSession,
+                        ownersTicket, "forged"), post("direct-owned-room", "", ByteString.EMPTY, "marker")))
+                        .startsWith("OK");
+                await().atMost(Duration.ofSeconds(10)).until(() -> heard.stream()
+                        .anyMatch(m -> "marker".equals(m.get("text"))));
+                assertThat(heard).noneMatch(m -> "forged".equals(m.get("text")));
+                assertThat(connection.isOpen()).as("the owner's connection was not evicted").isTrue();
             }
         }
     }
@@ -352,7 +413,7 @@ class SecurityIT {
             }
             assertThat(directRequestStatus("acme", foreign.info().getEndpoint(), "globex-echo"))
                     .startsWith("NOT_FOUND");
-            assertThat(directConnectStatus("acme", foreign.info().getEndpoint(), "globex-echo", ""))
+            assertThat(directConnectStatus("acme", foreign.info().getEndpoint(), "globex-echo", "", ByteString.EMPTY))
                     .startsWith("NOT_FOUND");
 
             List<ContainerInfo> listed = unary("acme", channel -> NetworkGrpc.newBlockingStub(channel)
@@ -536,10 +597,95 @@ class SecurityIT {
     private String networkConnectStatus(String token, String session) {
         ManagedChannel channel = Grpc.channel(endpoint, 1 << 20, new ChannelSecurity(mutualTls, secret(token)));
         try {
-            return connectStatus(NetworkGrpc.newStub(channel)::connect, "owned-room", session);
+            return connectStatus(NetworkGrpc.newStub(channel)::connect, "owned-room", session, ByteString.EMPTY);
         } finally {
             channel.shutdownNow();
         }
+    }
+
+    private String openSession(String token) {
+        return unary(token, channel -> NetworkGrpc.newBlockingStub(channel).openSession(
+                OpenSessionRequest.newBuilder().setClientName(token).build()).getSessionId());
+    }
+
+    /** A unary get of an echo container on {@code session}. */
+    private GetResponse getOn(String token, String session, String uuid) {
+        return unary(token, channel -> NetworkGrpc.newBlockingStub(channel).get(GetRequest.newBuilder()
+                .setSessionId(session).setKind("echo").setUuid(uuid).build()));
+    }
+
+    private static ContainerRequest whoami(String session, ByteString ticket) {
+        return ContainerRequest.newBuilder().setUuid("direct-owned-echo").setOperation("whoami")
+                .setSessionId(session).setSessionTicket(ticket).build();
+    }
+
+    private static ContainerRequest post(String room, String session, ByteString ticket, String text) {
+        return ContainerRequest.newBuilder().setUuid(room).setOperation("post").setSessionId(session)
+                .setSessionTicket(ticket).setPayload(Json.encode(Map.of("text", text))).build();
+    }
+
+    /**
+     * One direct call, as a unary {@code Agent.Request} or on an {@code Agent.Calls} stream: "OK client=..." with
+     * the client id the container saw, or the status it ends with.
+     */
+    private String directCallStatus(String token, String agentEndpoint, ContainerRequest request, boolean onStream) {
+        ManagedChannel channel = Grpc.channel(Endpoint.parse(agentEndpoint), 1 << 20,
+                new ChannelSecurity(mutualTls, secret(token)));
+        try {
+            if (!onStream) {
+                return "OK client=" + Json.decode(AgentGrpc.newBlockingStub(channel).withDeadlineAfter(20,
+                        TimeUnit.SECONDS).request(request).getPayload(), Map.class).get("client");
+            }
+            DirectResult result = directResults(channel, List.of(DirectCall.newBuilder().setCallId(1)
+                    .setRequest(request).build())).get(20, TimeUnit.SECONDS);
+            return result.hasReply() ? "OK client=" + Json.decode(result.getReply().getPayload(), Map.class)
+                    .get("client") : Status.fromCodeValue(result.getError().getCode()).getCode() + " "
+                    + result.getError().getMessage();
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode() + " " + e.getStatus().getDescription();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    /** On one {@code Agent.Calls} stream, {@code oneWay} one-way, then {@code request}: how the request ends. */
+    private String directSendThenPost(String token, String agentEndpoint, ContainerRequest oneWay,
+            ContainerRequest request) throws Exception {
+        ManagedChannel channel = Grpc.channel(Endpoint.parse(agentEndpoint), 1 << 20,
+                new ChannelSecurity(mutualTls, secret(token)));
+        try {
+            DirectResult result = directResults(channel, List.of(
+                    DirectCall.newBuilder().setCallId(1).setRequest(oneWay).setOneWay(true).build(),
+                    DirectCall.newBuilder().setCallId(2).setRequest(request).build())).get(20, TimeUnit.SECONDS);
+            return result.hasReply() ? "OK" : result.getError().getCode() + " " + result.getError().getMessage();
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    /** Sends {@code calls} on one Calls stream; completes with the first result (one-way calls have none). */
+    private static CompletableFuture<DirectResult> directResults(ManagedChannel channel, List<DirectCall> calls) {
+        CompletableFuture<DirectResult> first = new CompletableFuture<>();
+        StreamObserver<DirectCall> out = AgentGrpc.newStub(channel).calls(new StreamObserver<>() {
+            @Override
+            public void onNext(DirectResult result) {
+                first.complete(result);
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                first.completeExceptionally(failure);
+            }
+
+            @Override
+            public void onCompleted() {
+                first.completeExceptionally(new IllegalStateException("the Calls stream ended without a result"));
+            }
+        });
+        calls.forEach(out::onNext);
+        return first;
     }
 
     /** A direct request to an agent: "OK", or the status it ends with. */
@@ -557,19 +703,20 @@ class SecurityIT {
         }
     }
 
-    /** Connects straight to an agent as {@code session}. */
-    private String directConnectStatus(String token, String agentEndpoint, String uuid, String session) {
+    /** Connects straight to an agent as {@code session}, with {@code ticket}. */
+    private String directConnectStatus(String token, String agentEndpoint, String uuid, String session,
+            ByteString ticket) {
         ManagedChannel channel = Grpc.channel(Endpoint.parse(agentEndpoint), 1 << 20,
                 new ChannelSecurity(mutualTls, secret(token)));
         try {
-            return connectStatus(AgentGrpc.newStub(channel)::connect, uuid, session);
+            return connectStatus(AgentGrpc.newStub(channel)::connect, uuid, session, ticket);
         } finally {
             channel.shutdownNow();
         }
     }
 
     private static String connectStatus(Function<StreamObserver<ConnectEvent>, StreamObserver<ConnectFrame>> open,
-            String uuid, String session) {
+            String uuid, String session, ByteString ticket) {
         CompletableFuture<String> first = new CompletableFuture<>();
         StreamObserver<ConnectFrame> frames = open.apply(new StreamObserver<>() {
             @Override
@@ -589,7 +736,7 @@ class SecurityIT {
             }
         });
         frames.onNext(ConnectFrame.newBuilder().setOpen(ConnectOpen.newBuilder().setUuid(uuid)
-                .setSessionId(session)).build());
+                .setSessionId(session).setSessionTicket(ticket)).build());
         try {
             return first.get(20, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -18,6 +18,7 @@ import dev.vnet.network.registry.RegistryLimits;
 import dev.vnet.network.registry.RegistryLoop;
 import dev.vnet.network.registry.RegistrySettings;
 import dev.vnet.network.registry.SessionOwners;
+import dev.vnet.network.grpc.SessionTicketIssuer;
 import dev.vnet.network.registry.StoredState;
 import dev.vnet.network.routing.RouteTable;
 import dev.vnet.network.store.StoreConfig;
@@ -88,6 +89,7 @@ public class Coordinator implements LeaderListener {
     private final RouteTable routes = new RouteTable();
     /** Who opened each session, kept by whichever registry leads and read by the gRPC shell. */
     private final SessionOwners sessionOwners = new SessionOwners();
+    private final SessionTicketIssuer tickets = new SessionTicketIssuer();
     private final EventHub events = new EventHub();
     private final LeaderLease lease;
     private final ServingGate gate;
@@ -146,7 +148,7 @@ public class Coordinator implements LeaderListener {
                 new Names(limits.maxIdLength(), limits.maxLabels(), limits.maxLabelLength()), gate);
         auth = security.auth();
         server = new NetworkServer(config, security, settings, loop, routes, events, admin, gate,
-                RoutedCalls.all(routedCalls), metrics.rpcStatuses(), budgets, sessionOwners);
+                RoutedCalls.all(routedCalls), metrics.rpcStatuses(), budgets, sessionOwners, tickets);
         metrics.watch(loop, events, writer, this::leaderEpoch, config.metricsRefresh());
         LOG.infof("vnet network %s listening for gRPC on %s:%d; its store is %s", replicaId(), config.host(),
                 server.port(), databaseUrl);
@@ -196,6 +198,8 @@ public class Coordinator implements LeaderListener {
                 gate.close("this coordinator was elected leader (epoch " + epoch + ") and is restoring its registry "
                         + "from the store; try it again in " + RESTORING_RETRY_MS + " ms");
             }
+            // Before the gate opens: agents' acknowledgements and get answers carry what derives from it.
+            tickets.useNetworkKey(storeReader.sessionTicketKey());
             if (continuing) {
                 loop.call(registry -> {
                     registry.newTerm(epoch);

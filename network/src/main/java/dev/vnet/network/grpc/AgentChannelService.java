@@ -20,10 +20,12 @@ public final class AgentChannelService extends AgentChannelGrpc.AgentChannelImpl
     private final AgentStreams streams;
     private final QueueBudget budget;
     private final OpenStreams open;
+    private final SessionTicketIssuer tickets;
 
     AgentChannelService(RegistryLoop loop, RouteTable routes, Validation validation, AgentStreams streams,
-            QueueBudget budget, OpenStreams open) {
+            QueueBudget budget, OpenStreams open, SessionTicketIssuer tickets) {
         this.open = open;
+        this.tickets = tickets;
         this.loop = loop;
         this.routes = routes;
         this.validation = validation;
@@ -35,7 +37,8 @@ public final class AgentChannelService extends AgentChannelGrpc.AgentChannelImpl
     public StreamObserver<AgentFrame> connect(StreamObserver<NetworkFrame> responses) {
         OutboundStream<NetworkFrame> out = new OutboundStream<>((CallStreamObserver<NetworkFrame>) responses,
                 budget);
-        AgentStream agent = new AgentStream(loop, routes, validation, streams, out, AuthInterceptor.caller());
+        AgentStream agent = new AgentStream(loop, routes, validation, streams, out, AuthInterceptor.caller(),
+                tickets);
         open.track(agent, out);
         return agent;
     }

@@ -52,6 +52,7 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
     private final OutboundStream<NetworkFrame> out;
     /** Who opened the stream: it may serve only the agent ids its credential names. */
     private final Principal principal;
+    private final SessionTicketIssuer tickets;
     private final PendingCalls<PendingRoute> pending = new PendingCalls<>();
     private final AtomicLong routeIds = new AtomicLong();
     private volatile String agentId = "";
@@ -62,8 +63,9 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
     private volatile long lastFrameAtMs = Long.MIN_VALUE;
 
     AgentStream(RegistryLoop loop, RouteTable routes, Validation validation, AgentStreams streams,
-            OutboundStream<NetworkFrame> out, Principal principal) {
+            OutboundStream<NetworkFrame> out, Principal principal, SessionTicketIssuer tickets) {
         this.principal = principal;
+        this.tickets = tickets;
         this.loop = loop;
         this.routes = routes;
         this.validation = validation;
@@ -224,7 +226,7 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
 
     @Override
     public void registered(RegisterAck ack) {
-        command(NetworkFrame.newBuilder().setRegistered(ack).build());
+        command(NetworkFrame.newBuilder().setRegistered(tickets.withAgentKey(ack, agentId)).build());
     }
 
     @Override

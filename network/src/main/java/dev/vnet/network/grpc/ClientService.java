@@ -74,12 +74,15 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
     private final ContainerQuota containers;
     /** Calls in flight per principal, over all its sessions and unary calls. */
     private final InFlightLimit principalInFlight;
+    private final SessionTicketIssuer tickets;
 
     ClientService(RegistryLoop loop, EventHub events, RequestForwarder forwarder, Validation validation,
             InFlightLimit inFlight, RegistrySettings settings, ScheduledExecutorService timers, long defaultTimeoutMs,
             long defaultLeaseMs, QueueBudget budget, OpenStreams streams, SessionAccess sessions,
-            ContainerGuard guard, ContainerQuota containers, InFlightLimit principalInFlight) {
+            ContainerGuard guard, ContainerQuota containers, InFlightLimit principalInFlight,
+            SessionTicketIssuer tickets) {
         this.guard = guard;
+        this.tickets = tickets;
         this.containers = containers;
         this.principalInFlight = principalInFlight;
         this.streams = streams;
@@ -104,7 +107,7 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
         OutboundStream<ServerFrame> out = new OutboundStream<>((CallStreamObserver<ServerFrame>) responses,
                 budget);
         SessionStream session = new SessionStream(loop, forwarder, validation, inFlight, AuthInterceptor.caller(),
-                settings, defaultTimeoutMs, out, guard, sessions, containers, principalInFlight);
+                settings, defaultTimeoutMs, out, guard, sessions, containers, principalInFlight, tickets);
         streams.track(session, out);
         return session;
     }
@@ -226,7 +229,7 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
             return registry.get(request.getSessionId(), request);
         }), got -> {
             containers.got(caller.name(), got);
-            return got;
+            return tickets.withTicket(got, request.getSessionId(), SessionAccess.owner(caller));
         }, responses);
     }
 

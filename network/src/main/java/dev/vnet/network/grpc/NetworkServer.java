@@ -41,7 +41,7 @@ public final class NetworkServer implements AutoCloseable {
     public NetworkServer(NetworkConfig config, ServerSecurity security, RegistrySettings settings, RegistryLoop loop,
             RouteTable routes, EventHub events, AdminOperations admin, ServingGate gate, RoutedCalls routedCalls,
             ServerInterceptor statuses, StreamBudgets budgets,
-            SessionOwners sessionOwners) {
+            SessionOwners sessionOwners, SessionTicketIssuer tickets) {
         this.config = config;
         NetworkConfig.Limits limits = config.limits();
         Validation validation = new Validation(config.maxPayloadBytes(), admin.names());
@@ -54,8 +54,9 @@ public final class NetworkServer implements AutoCloseable {
                         new SessionAccess(sessionOwners, limits.maxSessionsPerPrincipal()), new ContainerGuard(loop),
                         new ContainerQuota(limits.maxContainersPerPrincipal(), events),
                         new InFlightLimit(limits.maxInFlightPerPrincipal(), "this principal",
-                                "vnet.network.limits.max-in-flight-per-principal")),
-                new AgentChannelService(loop, routes, validation, agentStreams, budgets.agent(), openStreams),
+                                "vnet.network.limits.max-in-flight-per-principal"), tickets),
+                new AgentChannelService(loop, routes, validation, agentStreams, budgets.agent(), openStreams,
+                        tickets),
                 new AdminService(admin));
         timers.scheduleWithFixedDelay(() -> agentStreams.sweep(System.nanoTime()), 10, 10, TimeUnit.MILLISECONDS);
         // Interceptors run last to first: every refusal is counted; who calls is checked before whether this

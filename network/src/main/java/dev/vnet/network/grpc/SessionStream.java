@@ -43,6 +43,7 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
     private final SessionAccess sessions;
     private final ContainerQuota containers;
     private final InFlightLimit principalInFlight;
+    private final SessionTicketIssuer tickets;
     private volatile String sessionId;
     private volatile boolean helloSeen;
     private volatile boolean ended;
@@ -51,8 +52,10 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
 
     SessionStream(RegistryLoop loop, RequestForwarder forwarder, Validation validation, InFlightLimit inFlight,
             Principal caller, RegistrySettings settings, long defaultTimeoutMs, OutboundStream<ServerFrame> out,
-            ContainerGuard guard, SessionAccess sessions, ContainerQuota containers, InFlightLimit principalInFlight) {
+            ContainerGuard guard, SessionAccess sessions, ContainerQuota containers, InFlightLimit principalInFlight,
+            SessionTicketIssuer tickets) {
         this.guard = guard;
+        this.tickets = tickets;
         this.sessions = sessions;
         this.containers = containers;
         this.principalInFlight = principalInFlight;
@@ -201,7 +204,8 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
                 answer(callId, Failures.toError(failure));
             } else {
                 containers.got(caller.name(), response);
-                out.send(ServerFrame.newBuilder().setCallId(callId).setGet(response).build());
+                out.send(ServerFrame.newBuilder().setCallId(callId)
+                        .setGet(tickets.withTicket(response, id, SessionAccess.owner(caller))).build());
             }
         });
     }

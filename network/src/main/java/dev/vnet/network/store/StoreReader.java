@@ -85,6 +85,12 @@ public class StoreReader {
                 .setConsoleUrl(leader.consoleUrl == null ? "" : leader.consoleUrl).build();
     }
 
+    /** The network's session ticket key: the same for every replica, created with the schema. */
+    public byte[] sessionTicketKey() {
+        NetworkKeysEntity keys = read(() -> NetworkKeysEntity.<NetworkKeysEntity>findById((short) 1));
+        return keys.sessionTicketKey;
+    }
+
     /** Runs a Panache query in a session; written as a lambda (not a method reference) so Panache can enhance it. */
     private <T> T read(Supplier<Uni<T>> query) {
         try {

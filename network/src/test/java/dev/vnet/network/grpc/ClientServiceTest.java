@@ -19,6 +19,7 @@ import dev.vnet.proto.v1.ContainerRequest;
 import dev.vnet.proto.v1.Event;
 import dev.vnet.proto.v1.EventKind;
 import dev.vnet.proto.v1.GetRequest;
+import dev.vnet.proto.v1.GetResponse;
 import dev.vnet.proto.v1.KeepAliveRequest;
 import dev.vnet.proto.v1.ListContainersRequest;
 import dev.vnet.proto.v1.NetworkGrpc;
@@ -35,6 +36,9 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import dev.vnet.network.Coordinator;
 import dev.vnet.network.store.FreshDatabase;
+import dev.vnet.network.store.StoreReader;
+import dev.vnet.security.Principal;
+import dev.vnet.security.SessionTickets;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -59,6 +63,9 @@ class ClientServiceTest {
 
     @Inject
     Coordinator coordinator;
+
+    @Inject
+    StoreReader store;
 
     private String network;
     private AgentRuntime agent;
@@ -176,6 +183,20 @@ class ClientServiceTest {
     }
 
     // ---- the unary API, as grpcurl and other languages use it ----
+
+    @Test
+    void aGetThatNamesASessionCarriesItsTicketForTheContainersAgentAndOneThatNamesNoneDoesNot() {
+        String session = unary.openSession(OpenSessionRequest.newBuilder().setClientName("tickets").build())
+                .getSessionId();
+        GetResponse got = unary.get(GetRequest.newBuilder().setSessionId(session).setKind("echo").build());
+        byte[] agentKey = SessionTickets.agentKey(store.sessionTicketKey(), "test-agent");
+        assertThat(got.getContainer().getAgentId()).isEqualTo("test-agent");
+        assertThat(SessionTickets.proves(agentKey, got.getSessionTicket(), session,
+                Principal.UNAUTHENTICATED_DEVELOPER.name())).isTrue();
+        assertThat(unary.get(GetRequest.newBuilder().setKind("echo").setUuid(got.getContainer().getUuid()).build())
+                .getSessionTicket()).isEmpty();
+        unary.closeSession(CloseSessionRequest.newBuilder().setSessionId(session).build());
+    }
 
     @Test
     void theUnaryApiCoversASessionsWholeLife() {

@@ -65,6 +65,14 @@ class StoreTest {
     }
 
     @Test
+    void theSessionTicketKeyIsMadeWithTheSchemaAndEveryReadGetsTheSameOne() {
+        byte[] key = reader.sessionTicketKey();
+        assertThat(key).hasSize(32);
+        assertThat(reader.sessionTicketKey()).as("what every replica, and every later leader, reads").isEqualTo(key);
+        assertThat(key).as("random, not a default").isNotEqualTo(new byte[32]);
+    }
+
+    @Test
     void anAgentAndItsHealthRoundTrip() {
         Capacity capacity = Capacity.newBuilder().setCpu(4).setMemoryBytes(8L << 30).setMaxContainers(50).build();
         StoredAgent agent = new StoredAgent("store-agent", "i-1", "10.0.0.7:3738", "eu-1", List.of("ssd", "tier=a"),
