@@ -43,8 +43,17 @@ final class RegistryHarness {
     }
 
     RegistryHarness(int maxConcurrentMigrations, RegistryLimits limits) {
-        registry = new Registry(new RegistrySettings(1000, ALIVE_MS, 60_000, Map.of(), 15_000, 0,
-                maxConcurrentMigrations, 10_000, limits), clock, events::add, routes, store);
+        this(settings().maxConcurrentMigrations(maxConcurrentMigrations).limits(limits));
+    }
+
+    /** A registry with {@code settings}: start from {@link #settings()} and change what the test is about. */
+    RegistryHarness(RegistrySettings.Builder settings) {
+        registry = new Registry(settings.build(), clock, events::add, routes, store);
+    }
+
+    /** The settings these tests share: the defaults, without a recovery window, and a drain of 10 s. */
+    static RegistrySettings.Builder settings() {
+        return RegistrySettings.builder().aliveTimeoutMs(ALIVE_MS).recoveryWindowMs(0).drainTimeoutMs(10_000);
     }
 
     /** Registers an agent and keeps it heartbeating. */

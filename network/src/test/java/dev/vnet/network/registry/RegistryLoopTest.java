@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vnet.network.routing.RouteTable;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +52,7 @@ class RegistryLoopTest {
     }
 
     private static Registry registry() {
-        return new Registry(new RegistrySettings(1000, 3000, 60_000, Map.of(), 15_000, 0, 8, 10_000,
-                RegistryLimits.NONE), new ManualClock(), event -> { }, new RouteTable(), new RecordingStore());
+        return new Registry(RegistryHarness.settings().build(), new ManualClock(), event -> { }, new RouteTable(), new RecordingStore());
     }
 
     /** A mandate whose doubt the test sets. */

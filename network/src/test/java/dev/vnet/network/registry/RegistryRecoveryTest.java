@@ -22,7 +22,6 @@ import dev.vnet.proto.v1.RunningContainer;
 import dev.vnet.proto.v1.TerminateContainer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +36,7 @@ class RegistryRecoveryTest {
     private final RouteTable routes = new RouteTable();
     private final RecordingStore store = new RecordingStore();
     private final Registry registry = new Registry(
-            new RegistrySettings(1000, 3000, 60_000, Map.of(), 15_000, WINDOW_MS, 8, 60_000), clock, events::add, routes, store);
+            RegistrySettings.builder().recoveryWindowMs(WINDOW_MS).build(), clock, events::add, routes, store);
 
     private final StoredAgent storedA1 = storedAgent("a1");
     private final StoredAgent storedA2 = storedAgent("a2");

@@ -42,7 +42,8 @@ class RegistryTest {
     private final List<Event> events = new ArrayList<>();
     private final RouteTable routes = new RouteTable();
     private final Registry registry = new Registry(
-            new RegistrySettings(1000, ALIVE_MS, IDLE_MS, Map.of("chat", CHAT_IDLE_MS), 15_000, 0, 2, 10_000), clock,
+            RegistryHarness.settings().idleTimeoutMs(IDLE_MS)
+                    .idleTimeoutByKindMs(Map.of("chat", CHAT_IDLE_MS)).maxConcurrentMigrations(2).build(), clock,
             events::add, routes, StoreSink.NONE);
     private final List<FakeAgentLink> liveAgents = new ArrayList<>();
 
@@ -561,7 +562,8 @@ class RegistryTest {
 
     @Test
     void afterStartUpCreationsWaitForAgentsToReRegisterWhatTheyRun() {
-        Registry restarted = new Registry(new RegistrySettings(1000, ALIVE_MS, IDLE_MS, Map.of(), 15_000, 5_000, 2, 10_000),
+        Registry restarted = new Registry(RegistryHarness.settings().recoveryWindowMs(5_000)
+                .maxConcurrentMigrations(2).build(),
                 clock, events::add, routes, StoreSink.NONE);
         String session = restarted.openSession("reconnecting client", null, 60_000).id();
         CompletableFuture<GetResponse> reacquire = restarted.get(session, get("kv").setUuid("survivor").build());
