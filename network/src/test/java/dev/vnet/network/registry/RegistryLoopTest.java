@@ -3,7 +3,6 @@ package dev.vnet.network.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vnet.network.routing.RouteTable;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -52,7 +51,7 @@ class RegistryLoopTest {
     }
 
     private static Registry registry() {
-        return new Registry(RegistryHarness.settings().build(), new ManualClock(), event -> { }, new RouteTable(), new RecordingStore());
+        return new RegistryHarness().registry.unchecked();
     }
 
     /** A mandate whose doubt the test sets. */
