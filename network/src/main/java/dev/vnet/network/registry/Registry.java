@@ -128,7 +128,8 @@ public final class Registry {
      * acknowledgement, before anything else) to terminate copies that run elsewhere now. Another instance with
      * the same agent id stands by.
      *
-     * @throws RegistryException ALREADY_EXISTS when another live instance holds the agent id
+     * @throws RegistryException PERMISSION_DENIED when a stream of a live instance is replaced without its secret;
+     *     RESOURCE_EXHAUSTED when the network holds its maximum of agents
      */
     public void registerAgent(AgentLink link, AgentRegister registration) {
         membership.register(link, registration);
