@@ -6,15 +6,12 @@ import dev.vnet.network.routing.Route;
 import dev.vnet.proto.v1.AgentInfo;
 import dev.vnet.proto.v1.AgentRegister;
 import dev.vnet.proto.v1.ClientConnected;
-import dev.vnet.proto.v1.ContainerDetail;
 import dev.vnet.proto.v1.ContainerInfo;
 import dev.vnet.proto.v1.ContainerStarted;
 import dev.vnet.proto.v1.ContainerStopped;
-import dev.vnet.proto.v1.Event;
 import dev.vnet.proto.v1.GetRequest;
 import dev.vnet.proto.v1.GetResponse;
 import dev.vnet.proto.v1.KindInfo;
-import dev.vnet.proto.v1.LeaderInfo;
 import dev.vnet.proto.v1.Load;
 import dev.vnet.proto.v1.MigrationInfo;
 import dev.vnet.proto.v1.ReleaseResponse;
@@ -62,14 +59,6 @@ final class CheckedRegistry {
 
     void restore(StoredState stored) {
         checked(() -> registry.restore(stored));
-    }
-
-    void leaderChanged(LeaderInfo info) {
-        checked(() -> registry.leaderChanged(info));
-    }
-
-    void newTerm(long epoch) {
-        checked(() -> registry.newTerm(epoch));
     }
 
     void tick() {
@@ -128,16 +117,8 @@ final class CheckedRegistry {
         return checked(() -> registry.awaitRoute(uuid, deadlineMs));
     }
 
-    CompletableFuture<Route> awaitRoute(String uuid, long deadlineMs, AgentLink gone) {
-        return checked(() -> registry.awaitRoute(uuid, deadlineMs, gone));
-    }
-
     CompletableFuture<ContainerInfo> connect(String uuid, String clientId, ConnectionSink sink) {
         return checked(() -> registry.connect(uuid, clientId, sink));
-    }
-
-    void disconnect(String uuid, String clientId, ConnectionSink sink) {
-        checked(() -> registry.disconnect(uuid, clientId, sink));
     }
 
     AgentInfo drain(String agentId, long deadlineMs) {
@@ -158,10 +139,6 @@ final class CheckedRegistry {
         return registry.settings();
     }
 
-    long leaderEpoch() {
-        return registry.leaderEpoch();
-    }
-
     RegistryStats stats() {
         return registry.stats();
     }
@@ -170,24 +147,12 @@ final class CheckedRegistry {
         return registry.agents();
     }
 
-    ContainerInfo containerInfo(String uuid) {
-        return registry.containerInfo(uuid);
-    }
-
-    ContainerDetail container(String uuid) {
-        return registry.container(uuid);
-    }
-
     List<ContainerInfo> containers(String kind, List<String> labels, String agentId) {
         return registry.containers(kind, labels, agentId);
     }
 
     List<KindInfo> kinds() {
         return registry.kinds();
-    }
-
-    List<Event> snapshot() {
-        return registry.snapshot();
     }
 
     int containerCount() {
