@@ -121,11 +121,18 @@ public class Coordinator implements LeaderListener {
         this.databasePassword = databasePassword;
         Map<String, Long> idleByKind = config.idleTimeoutByKind().entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().toMillis()));
-        this.settings = new RegistrySettings(config.heartbeatInterval().toMillis(), config.aliveTimeout().toMillis(),
-                config.idleTimeout().toMillis(), idleByKind, config.startTimeout().toMillis(),
-                config.recoveryWindow().toMillis(), config.maxConcurrentMigrations(), config.drainTimeout().toMillis(),
-                new RegistryLimits(config.limits().maxContainersPerSession(), config.limits().maxAgents()),
-                config.blipGrace().toMillis());
+        this.settings = RegistrySettings.builder()
+                .heartbeatIntervalMs(config.heartbeatInterval().toMillis())
+                .aliveTimeoutMs(config.aliveTimeout().toMillis())
+                .idleTimeoutMs(config.idleTimeout().toMillis())
+                .idleTimeoutByKindMs(idleByKind)
+                .startTimeoutMs(config.startTimeout().toMillis())
+                .recoveryWindowMs(config.recoveryWindow().toMillis())
+                .maxConcurrentMigrations(config.maxConcurrentMigrations())
+                .drainTimeoutMs(config.drainTimeout().toMillis())
+                .limits(new RegistryLimits(config.limits().maxContainersPerSession(), config.limits().maxAgents()))
+                .blipGraceMs(config.blipGrace().toMillis())
+                .build();
         this.lease = new LeaderLease(config.leader().lease());
         this.gate = new ServingGate("this coordinator is starting: waiting for its store (PostgreSQL)", lease);
         this.writer = new StoreWriter(pool, storeConfig, lease);

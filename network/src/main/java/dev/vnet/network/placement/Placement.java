@@ -1,28 +1,18 @@
 package dev.vnet.network.placement;
 
-import dev.vnet.network.registry.AgentRecord;
-import dev.vnet.proto.v1.AgentState;
 import dev.vnet.proto.v1.Resources;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Chooses agents for containers: among active agents that support the kind and have room for what it asks, the
- * one with the fewest containers; ties go round-robin, so a burst of creates spreads evenly even before the first
- * heartbeat reports any load. Counting containers (including those still starting) rather than waiting for
- * reported CPU is what makes concurrent placements spread.
+ * How the network chooses an agent for a container: a strategy over a read-only view of the agents, so that the
+ * registry owns the agents and the strategy only reads them. {@link LeastLoaded} is the one the network uses.
  */
-public final class Placement {
-
-    private long turn;
+public interface Placement {
 
     /** An agent for a new container, or null when none fits. */
-    public AgentRecord choose(Collection<AgentRecord> agents, String kind, Resources need) {
-        return leastLoaded(candidates(agents, kind, need, Set.of(), null));
-    }
+    <A extends AgentView> A choose(Collection<A> agents, String kind, Resources need);
 
     /**
      * An agent to move a container to: the same rules, but the first cluster in {@code clusters} that has a fitting
@@ -31,69 +21,9 @@ public final class Placement {
      * @param exclude agents that must not be chosen (the one the container leaves, those that already failed)
      * @return the target, or null when no agent fits anywhere
      */
-    public AgentRecord chooseTarget(Collection<AgentRecord> agents, String kind, Resources need, List<String> clusters,
-            Set<String> exclude) {
-        for (String cluster : clusters) {
-            if (!cluster.isEmpty()) {
-                AgentRecord inCluster = leastLoaded(candidates(agents, kind, need, exclude, cluster));
-                if (inCluster != null) {
-                    return inCluster;
-                }
-            }
-        }
-        return leastLoaded(candidates(agents, kind, need, exclude, null));
-    }
+    <A extends AgentView> A chooseTarget(Collection<A> agents, String kind, Resources need, List<String> clusters,
+            Set<String> exclude);
 
     /** Why no agent fits, for an error message an operator can act on. */
-    public static String whyNone(Collection<AgentRecord> agents, String kind, Resources need, Set<String> exclude) {
-        List<String> reasons = new ArrayList<>();
-        for (AgentRecord agent : agents) {
-            if (exclude.contains(agent.agentId())) {
-                continue;
-            }
-            if (!agent.supports(kind)) {
-                reasons.add(agent.agentId() + " does not offer kind '" + kind + "'");
-            } else if (agent.state() != AgentState.AGENT_STATE_ACTIVE) {
-                reasons.add(agent.agentId() + " is " + agent.state().name().substring("AGENT_STATE_".length())
-                        .toLowerCase());
-            } else {
-                reasons.add(agent.agentId() + " has no room (" + agent.containerCount() + " containers; needs cpu "
-                        + need.getCpu() + ", memory " + need.getMemoryBytes() + " bytes)");
-            }
-        }
-        return "no active agent with room for a '" + kind + "' container"
-                + (reasons.isEmpty() ? " is connected" : ": " + String.join("; ", reasons));
-    }
-
-    private static List<AgentRecord> candidates(Collection<AgentRecord> agents, String kind, Resources need,
-            Set<String> exclude, String cluster) {
-        List<AgentRecord> fit = new ArrayList<>();
-        for (AgentRecord agent : agents) {
-            if (agent.state() == AgentState.AGENT_STATE_ACTIVE && agent.supports(kind) && agent.hasRoomFor(need)
-                    && !exclude.contains(agent.agentId()) && (cluster == null || cluster.equals(agent.cluster()))) {
-                fit.add(agent);
-            }
-        }
-        return fit;
-    }
-
-    private AgentRecord leastLoaded(List<AgentRecord> candidates) {
-        List<AgentRecord> least = new ArrayList<>();
-        int fewest = Integer.MAX_VALUE;
-        for (AgentRecord agent : candidates) {
-            int count = agent.containerCount();
-            if (count < fewest) {
-                fewest = count;
-                least.clear();
-            }
-            if (count == fewest) {
-                least.add(agent);
-            }
-        }
-        if (least.isEmpty()) {
-            return null;
-        }
-        least.sort(Comparator.comparing(AgentRecord::agentId));
-        return least.get((int) Math.floorMod(turn++, (long) least.size()));
-    }
+    String whyNone(Collection<? extends AgentView> agents, String kind, Resources need, Set<String> exclude);
 }

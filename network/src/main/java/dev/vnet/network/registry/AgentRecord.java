@@ -1,5 +1,6 @@
 package dev.vnet.network.registry;
 
+import dev.vnet.network.placement.AgentView;
 import dev.vnet.network.routing.AgentLink;
 import dev.vnet.proto.v1.AgentInfo;
 import dev.vnet.proto.v1.AgentRegister;
@@ -16,7 +17,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** A registered agent, as the registry tracks it. Mutable; owned by the registry thread. */
-public final class AgentRecord {
+public final class AgentRecord implements AgentView {
 
     final String agentId;
     String instanceId;
@@ -66,27 +67,33 @@ public final class AgentRecord {
         this.lastHeartbeatMs = nowMs;
     }
 
+    @Override
     public String agentId() {
         return agentId;
     }
 
+    @Override
     public String cluster() {
         return cluster;
     }
 
+    @Override
     public AgentState state() {
         return state;
     }
 
+    @Override
     public boolean supports(String kind) {
         return kinds.contains(kind);
     }
 
+    @Override
     public int containerCount() {
         return containers.size();
     }
 
     /** Whether one more container needing {@code need} fits within the agent's declared capacity. */
+    @Override
     public boolean hasRoomFor(Resources need) {
         if (capacity.getMaxContainers() > 0 && containers.size() >= capacity.getMaxContainers()) {
             return false;

@@ -1,19 +1,21 @@
 package dev.vnet.network.registry;
 
 import dev.vnet.network.placement.Placement;
+import dev.vnet.proto.v1.AgentState;
 import dev.vnet.proto.v1.ContainerStarted;
 import dev.vnet.proto.v1.ContainerState;
 import dev.vnet.proto.v1.ContainerType;
 import dev.vnet.proto.v1.EventKind;
 import dev.vnet.proto.v1.MigrationInfo;
 import dev.vnet.proto.v1.MigrationStatus;
-import dev.vnet.proto.v1.TerminateContainer;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -23,15 +25,18 @@ import java.util.concurrent.CompletableFuture;
  * requests go to the old copy until the new one runs, then the old one is told to stop).
  *
  * <p>At most {@code maxConcurrent} ha re-creations run at once; the rest queue. A move that finds no agent with
- * room fails (recorded, announced) and is retried every second until an agent with room appears.
+ * room fails (recorded, announced) and is retried every second until an agent with room appears. It reads the
+ * registry's agents, records and announces moves itself, and reaches back only through {@link MoveOutcomes}.
  */
-final class Migrations {
+final class Migrations implements Moves {
 
     private static final System.Logger LOG = System.getLogger(Migrations.class.getName());
     private static final long RETRY_EVERY_MS = 1000;
 
-    private final Registry registry;
+    private final RegistryState state;
+    private final Commands commands;
     private final Placement placement;
+    private final MoveOutcomes outcomes;
     private final int maxConcurrent;
     /** Moves under way, by container uuid: with a target starting, or waiting for one. */
     private final Map<String, Migration> moving = new LinkedHashMap<>();
@@ -39,26 +44,23 @@ final class Migrations {
     private final ArrayDeque<Migration> queued = new ArrayDeque<>();
     private long lastRetryMs;
 
-    Migrations(Registry registry, Placement placement, int maxConcurrent) {
-        this.registry = registry;
+    Migrations(RegistryState state, Commands commands, Placement placement, MoveOutcomes outcomes) {
+        this.state = state;
+        this.commands = commands;
         this.placement = placement;
-        this.maxConcurrent = maxConcurrent;
+        this.outcomes = outcomes;
+        this.maxConcurrent = state.settings.maxConcurrentMigrations();
     }
 
-    /**
-     * Starts moving {@code container} away from its current agent.
-     *
-     * @param oldStillRuns whether its current copy serves until the new one runs (make before break)
-     * @param requested the only agent it may move to, or null to let placement choose
-     */
-    Migration start(ContainerRecord container, Migration.Trigger trigger, boolean oldStillRuns,
+    @Override
+    public Migration start(ContainerRecord container, Migration.Trigger trigger, boolean oldStillRuns,
             AgentRecord requested) {
         Migration migration = new Migration(container, trigger, container.agentId, container.epoch, oldStillRuns,
-                registry.now(), requested);
+                state.now(), requested);
         container.migration = migration;
         container.migrationStatus = MigrationStatus.MIGRATION_STATUS_MIGRATING;
-        registry.announceMigration(EventKind.EVENT_KIND_MIGRATION_STARTED,
-                migration.toInfo(MigrationStatus.MIGRATION_STATUS_MIGRATING, registry.now(), ""),
+        announce(EventKind.EVENT_KIND_MIGRATION_STARTED,
+                migration.toInfo(MigrationStatus.MIGRATION_STATUS_MIGRATING, state.now(), ""),
                 trigger.word + " move of " + container.uuid + " from " + container.agentId);
         if (container.type == ContainerType.CONTAINER_TYPE_HA && inFlight() >= maxConcurrent) {
             queued.addLast(migration);
@@ -69,8 +71,8 @@ final class Migrations {
         return migration;
     }
 
-    /** The target's answer to a start command; false when the start was not a move's. */
-    boolean started(AgentRecord agent, ContainerStarted started) {
+    @Override
+    public boolean started(AgentRecord agent, ContainerStarted started) {
         Migration migration = moving.get(started.getUuid());
         if (migration == null || migration.target != agent || migration.targetEpoch != started.getEpoch()) {
             return false;
@@ -84,8 +86,8 @@ final class Migrations {
         return true;
     }
 
-    /** An agent went away: moves that were starting there try another target. */
-    void agentGone(AgentRecord agent) {
+    @Override
+    public void agentGone(AgentRecord agent) {
         for (Migration migration : List.copyOf(moving.values())) {
             if (migration.target == agent) {
                 attemptFailed(migration, "target agent " + agent.agentId + " went away");
@@ -93,8 +95,8 @@ final class Migrations {
         }
     }
 
-    /** A stateless container got a new offer: a move waiting for one goes on at once. */
-    void offered(ContainerRecord container) {
+    @Override
+    public void offered(ContainerRecord container) {
         Migration migration = moving.get(container.uuid);
         if (migration != null && migration.target == null) {
             launch(migration);
@@ -102,11 +104,12 @@ final class Migrations {
     }
 
     /** Targets that take too long fail over; moves without a target are retried every second. */
-    void tick(long now) {
+    @Override
+    public void tick(long now) {
         for (Migration migration : List.copyOf(moving.values())) {
             if (migration.target != null && now > migration.deadlineMs) {
                 attemptFailed(migration, "agent " + migration.target.agentId + " did not start it within "
-                        + registry.settings().startTimeoutMs() + " ms");
+                        + state.settings.startTimeoutMs() + " ms");
             }
         }
         if (now - lastRetryMs >= RETRY_EVERY_MS) {
@@ -128,7 +131,8 @@ final class Migrations {
      *
      * @return whether the move was called off; the caller then places the container back on {@code from}
      */
-    boolean callOff(ContainerRecord container, AgentRecord from, long epoch) {
+    @Override
+    public boolean callOff(ContainerRecord container, AgentRecord from, long epoch) {
         Migration migration = container.migration;
         if (migration == null || migration.fromStillRuns || container.type != ContainerType.CONTAINER_TYPE_HA
                 || !migration.fromAgentId.equals(from.agentId) || epoch < migration.fromEpoch
@@ -139,9 +143,8 @@ final class Migrations {
         String why = "agent " + from.agentId + " came back with it before the move finished";
         if (target != null) {
             target.unplace(container);
-            target.link.terminate(TerminateContainer.newBuilder().setUuid(container.uuid)
-                    .setEpoch(migration.targetEpoch).setLeaderEpoch(registry.leaderEpoch())
-                    .setReason("the move was called off: " + why).build());
+            target.link.terminate(commands.terminate(container.uuid, migration.targetEpoch,
+                    "the move was called off: " + why));
             migration.target = null;
         }
         finish(migration, MigrationStatus.MIGRATION_STATUS_FAILED, "called off: " + why);
@@ -149,14 +152,16 @@ final class Migrations {
     }
 
     /** The waiters of a move learn its outcome; a manual move's caller waits on this. */
-    CompletableFuture<MigrationInfo> outcome(Migration migration) {
+    @Override
+    public CompletableFuture<MigrationInfo> outcome(Migration migration) {
         CompletableFuture<MigrationInfo> result = new CompletableFuture<>();
         migration.waiters.add(result);
         return result;
     }
 
     /** Forgets every move of a container that is removed. */
-    void forget(ContainerRecord container, String reason) {
+    @Override
+    public void forget(ContainerRecord container, String reason) {
         Migration migration = container.migration;
         if (migration == null) {
             return;
@@ -167,7 +172,7 @@ final class Migrations {
         moving.remove(container.uuid);
         queued.remove(migration);
         container.migration = null;
-        finishWaiters(migration, migration.toInfo(MigrationStatus.MIGRATION_STATUS_FAILED, registry.now(), reason));
+        finishWaiters(migration, migration.toInfo(MigrationStatus.MIGRATION_STATUS_FAILED, state.now(), reason));
         startQueued();
     }
 
@@ -178,30 +183,30 @@ final class Migrations {
             String why = migration.requested != null ? "agent " + migration.requested.agentId + " cannot take it now"
                     : container.type == ContainerType.CONTAINER_TYPE_STATELESS
                     ? "no other agent offers stateless container " + container.uuid
-                    : Placement.whyNone(registry.agentRecords(), container.kind, container.resources, excluded(migration));
+                    : placement.whyNone(state.agents.values(), container.kind, container.resources, excluded(migration));
             noTarget(migration, why);
             return;
         }
         migration.target = target;
-        migration.targetEpoch = registry.nextEpoch();
-        migration.deadlineMs = registry.now() + registry.settings().startTimeoutMs();
+        migration.targetEpoch = state.epochs.next();
+        migration.deadlineMs = state.now() + state.settings.startTimeoutMs();
         target.place(container);
-        target.link.start(registry.startCommand(container, migration.targetEpoch));
+        target.link.start(commands.start(container, migration.targetEpoch));
     }
 
     private AgentRecord chooseTarget(Migration migration) {
         ContainerRecord container = migration.container;
         AgentRecord requested = migration.requested;
         if (requested != null) {
-            boolean fits = registry.agentRecord(requested.agentId) == requested && !migration.tried.contains(requested.agentId)
-                    && requested.state == dev.vnet.proto.v1.AgentState.AGENT_STATE_ACTIVE
+            boolean fits = state.agents.get(requested.agentId) == requested && !migration.tried.contains(requested.agentId)
+                    && requested.state == AgentState.AGENT_STATE_ACTIVE
                     && requested.supports(container.kind) && requested.hasRoomFor(container.resources);
             return fits ? requested : null;
         }
         if (container.type == ContainerType.CONTAINER_TYPE_STATELESS) {
             for (String offering : container.offers) {
-                AgentRecord agent = registry.agentRecord(offering);
-                if (agent != null && agent.state == dev.vnet.proto.v1.AgentState.AGENT_STATE_ACTIVE
+                AgentRecord agent = state.agents.get(offering);
+                if (agent != null && agent.state == AgentState.AGENT_STATE_ACTIVE
                         && !excluded(migration).contains(offering)) {
                     return agent;
                 }
@@ -210,17 +215,17 @@ final class Migrations {
         }
         List<String> clusters = new ArrayList<>();
         clusters.add(container.preferredCluster);
-        AgentRecord from = registry.agentRecord(migration.fromAgentId);
+        AgentRecord from = state.agents.get(migration.fromAgentId);
         if (from != null) {
             clusters.add(from.cluster);
         }
-        return placement.chooseTarget(registry.agentRecords(), container.kind, container.resources, clusters,
+        return placement.chooseTarget(state.agents.values(), container.kind, container.resources, clusters,
                 excluded(migration));
     }
 
     /** The agent a make-before-break move leaves, and those that failed, are not targets. */
-    private static java.util.Set<String> excluded(Migration migration) {
-        java.util.Set<String> excluded = new java.util.HashSet<>(migration.tried);
+    private static Set<String> excluded(Migration migration) {
+        Set<String> excluded = new HashSet<>(migration.tried);
         if (migration.fromStillRuns) {
             excluded.add(migration.fromAgentId);
         }
@@ -236,17 +241,16 @@ final class Migrations {
         }
         if (container.type == ContainerType.CONTAINER_TYPE_STATELESS) {
             finish(migration, MigrationStatus.MIGRATION_STATUS_FAILED, why);
-            registry.removeContainer(container, why);
+            outcomes.removed(container, why);
             return;
         }
         if (!why.equals(migration.lastError)) {
             migration.lastError = why;
             container.migrationStatus = MigrationStatus.MIGRATION_STATUS_FAILED;
-            MigrationInfo failed = migration.toInfo(MigrationStatus.MIGRATION_STATUS_FAILED, registry.now(), why);
-            registry.recordMigration(failed);
-            registry.announceMigration(EventKind.EVENT_KIND_MIGRATION_FAILED, failed, why + "; retrying every "
-                    + RETRY_EVERY_MS + " ms");
-            registry.storeContainer(container);
+            MigrationInfo failed = migration.toInfo(MigrationStatus.MIGRATION_STATUS_FAILED, state.now(), why);
+            state.store.migration(failed);
+            announce(EventKind.EVENT_KIND_MIGRATION_FAILED, failed, why + "; retrying every " + RETRY_EVERY_MS + " ms");
+            state.store.container(container.toStored());
             LOG.log(Level.WARNING, () -> "ha container " + container.uuid + " cannot move yet: " + why);
         }
     }
@@ -256,9 +260,8 @@ final class Migrations {
         if (target != null) {
             migration.tried.add(target.agentId);
             target.unplace(migration.container);
-            target.link.terminate(TerminateContainer.newBuilder().setUuid(migration.container.uuid)
-                    .setEpoch(migration.targetEpoch).setLeaderEpoch(registry.leaderEpoch())
-                    .setReason("the move failed: " + why).build());
+            target.link.terminate(commands.terminate(migration.container.uuid, migration.targetEpoch,
+                    "the move failed: " + why));
         }
         migration.target = null;
         migration.lastError = "";
@@ -271,12 +274,11 @@ final class Migrations {
         AgentRecord from = container.agent;
         if (from != null && from != migration.target) {
             from.unplace(container);
-            from.link.terminate(TerminateContainer.newBuilder().setUuid(container.uuid).setEpoch(migration.fromEpoch)
-                    .setLeaderEpoch(registry.leaderEpoch()).setReason("moved to agent " + migration.target.agentId)
-                    .build());
+            from.link.terminate(commands.terminate(container.uuid, migration.fromEpoch,
+                    "moved to agent " + migration.target.agentId));
         }
-        container.lastMigrationAtMs = registry.now();
-        registry.activated(container, migration.target, migration.targetEpoch,
+        container.lastMigrationAtMs = state.now();
+        outcomes.activated(container, migration.target, migration.targetEpoch,
                 migration.trigger.word + " move from " + migration.fromAgentId + " to " + migration.target.agentId);
         finish(migration, MigrationStatus.MIGRATION_STATUS_COMPLETED, "");
     }
@@ -287,13 +289,13 @@ final class Migrations {
         queued.remove(migration);
         container.migration = null;
         container.migrationStatus = status;
-        MigrationInfo info = migration.toInfo(status, registry.now(), error);
-        registry.recordMigration(info);
-        registry.announceMigration(status == MigrationStatus.MIGRATION_STATUS_COMPLETED
+        MigrationInfo info = migration.toInfo(status, state.now(), error);
+        state.store.migration(info);
+        announce(status == MigrationStatus.MIGRATION_STATUS_COMPLETED
                 ? EventKind.EVENT_KIND_MIGRATION_COMPLETED : EventKind.EVENT_KIND_MIGRATION_FAILED, info,
                 status == MigrationStatus.MIGRATION_STATUS_COMPLETED ? "moved in " + info.getDurationMs() + " ms" : error);
         if (container.state != ContainerState.CONTAINER_STATE_MOVING) {
-            registry.storeContainer(container);
+            state.store.container(container.toStored());
         }
         finishWaiters(migration, info);
         LOG.log(Level.INFO, () -> migration.trigger.word + " move of " + container.kind + " " + container.uuid + " from "
@@ -327,7 +329,7 @@ final class Migrations {
         return count;
     }
 
-    int movingCount() {
-        return moving.size() + queued.size();
+    private void announce(EventKind kind, MigrationInfo migration, String reason) {
+        state.events.publish(state.event(kind, reason).setMigration(migration).build());
     }
 }

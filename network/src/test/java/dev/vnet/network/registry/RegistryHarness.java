@@ -24,8 +24,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A registry under test with what it talks to recorded: agents (fake links), events, the store, a clock moved by
- * hand. Agents registered through it heartbeat while time passes, unless silenced.
+ * The one harness of the registry tests: a registry with what it talks to recorded (agents on fake links, events,
+ * the store, a clock moved by hand), driven through {@link CheckedRegistry} so that its invariants are checked
+ * after every step. Agents registered through it heartbeat while time passes, unless silenced.
  */
 final class RegistryHarness {
 
@@ -35,16 +36,30 @@ final class RegistryHarness {
     final List<Event> events = new ArrayList<>();
     final RouteTable routes = new RouteTable();
     final RecordingStore store = new RecordingStore();
-    final Registry registry;
+    final CheckedRegistry registry;
     private final List<FakeAgentLink> alive = new ArrayList<>();
+
+    RegistryHarness() {
+        this(settings());
+    }
 
     RegistryHarness(int maxConcurrentMigrations) {
         this(maxConcurrentMigrations, RegistryLimits.NONE);
     }
 
     RegistryHarness(int maxConcurrentMigrations, RegistryLimits limits) {
-        registry = new Registry(new RegistrySettings(1000, ALIVE_MS, 60_000, Map.of(), 15_000, 0,
-                maxConcurrentMigrations, 10_000, limits), clock, events::add, routes, store);
+        this(settings().maxConcurrentMigrations(maxConcurrentMigrations).limits(limits));
+    }
+
+    /** A registry with {@code settings}: start from {@link #settings()} and change what the test is about. */
+    RegistryHarness(RegistrySettings.Builder settings) {
+        registry = new CheckedRegistry(new Registry(settings.build(), clock, events::add, routes, store),
+                this::assertInvariants);
+    }
+
+    /** The settings these tests share: the defaults, without a recovery window, and a drain of 10 s. */
+    static RegistrySettings.Builder settings() {
+        return RegistrySettings.builder().aliveTimeoutMs(ALIVE_MS).recoveryWindowMs(0).drainTimeoutMs(10_000);
     }
 
     /** Registers an agent and keeps it heartbeating. */
@@ -60,7 +75,6 @@ final class RegistryHarness {
     void register(FakeAgentLink link, AgentRegister registration) {
         registry.registerAgent(link, registration);
         alive.add(link);
-        assertCountsMatch();
     }
 
     FakeAgentLink agent(String agentId, String cluster, String... kinds) {
@@ -82,27 +96,43 @@ final class RegistryHarness {
     void kill(FakeAgentLink link) {
         alive.remove(link);
         registry.agentDisconnected(link, "closed its stream");
-        assertCountsMatch();
     }
 
     /**
-     * The counts the registry keeps for metrics as it changes equal a count of what it holds now. Checked after
-     * every step of time, start and death the tests make, so that every path of every test checks them.
+     * What the registry keeps as it changes equals what it holds now: the counts metrics read (containers by
+     * group and state, references, sessions) and the references as sessions see them. Checked after every step.
      */
-    void assertCountsMatch() {
+    void assertInvariants() {
         Map<RegistryStats.ContainerGroup, Integer> groups = new HashMap<>();
         Map<ContainerState, Integer> byState = new EnumMap<>(ContainerState.class);
+        Map<String, Integer> referencesByUuid = new HashMap<>();
         int references = 0;
-        for (ContainerInfo info : registry.containers("", List.of(), "")) {
+        List<ContainerInfo> containers = registry.containers("", List.of(), "");
+        for (ContainerInfo info : containers) {
             groups.merge(new RegistryStats.ContainerGroup(info.getKind(), info.getType(), info.getAgentId()), 1,
                     Integer::sum);
             byState.merge(info.getState(), 1, Integer::sum);
             references += info.getReferences();
+            referencesByUuid.put(info.getUuid(), info.getReferences());
         }
         RegistryStats stats = registry.stats();
+        assertThat(registry.containerCount()).as("containers held").isEqualTo(containers.size());
         assertThat(stats.containers()).as("containers by kind, type and agent").isEqualTo(groups);
         assertThat(stats.containersByState()).as("containers by state").isEqualTo(byState);
         assertThat(stats.references()).as("references").isEqualTo(references);
+
+        List<SessionRecord> open = registry.opened.stream()
+                .filter(session -> registry.sessionOwners().owns("", session.id())).toList();
+        assertThat(stats.sessions()).as("sessions").isEqualTo(registry.sessionCount()).isEqualTo(open.size());
+        int held = 0;
+        for (SessionRecord session : open) {
+            for (String uuid : session.containers) {
+                assertThat(referencesByUuid.getOrDefault(uuid, 0)).as("references of " + uuid + ", which session "
+                        + session.id() + " holds").isPositive();
+            }
+            held += session.containers.size();
+        }
+        assertThat(held).as("references as the sessions hold them").isEqualTo(references);
     }
 
     /** The agent stops heartbeating (as if frozen) but its stream stays open. */
@@ -123,7 +153,6 @@ final class RegistryHarness {
         StartContainer start = link.lastStart();
         registry.containerStarted(link, ContainerStarted.newBuilder().setUuid(start.getUuid())
                 .setEpoch(start.getEpoch()).build());
-        assertCountsMatch();
     }
 
     /** Moves time in steps of a second; live agents heartbeat, then the registry ticks. */
@@ -134,7 +163,6 @@ final class RegistryHarness {
                 registry.heartbeat(link, Load.getDefaultInstance());
             }
             registry.tick();
-            assertCountsMatch();
         }
     }
 

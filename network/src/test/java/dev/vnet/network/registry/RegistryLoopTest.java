@@ -3,9 +3,7 @@ package dev.vnet.network.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vnet.network.routing.RouteTable;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +51,7 @@ class RegistryLoopTest {
     }
 
     private static Registry registry() {
-        return new Registry(new RegistrySettings(1000, 3000, 60_000, Map.of(), 15_000, 0, 8, 10_000,
-                RegistryLimits.NONE), new ManualClock(), event -> { }, new RouteTable(), new RecordingStore());
+        return new RegistryHarness().registry.unchecked();
     }
 
     /** A mandate whose doubt the test sets. */

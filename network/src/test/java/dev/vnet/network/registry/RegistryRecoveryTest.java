@@ -20,9 +20,7 @@ import dev.vnet.proto.v1.Payload;
 import dev.vnet.proto.v1.Resources;
 import dev.vnet.proto.v1.RunningContainer;
 import dev.vnet.proto.v1.TerminateContainer;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -32,12 +30,13 @@ class RegistryRecoveryTest {
     private static final long WINDOW_MS = 5_000;
     private static final long LEADER_EPOCH = 7;
 
-    private final ManualClock clock = new ManualClock();
-    private final List<Event> events = new ArrayList<>();
-    private final RouteTable routes = new RouteTable();
-    private final RecordingStore store = new RecordingStore();
-    private final Registry registry = new Registry(
-            new RegistrySettings(1000, 3000, 60_000, Map.of(), 15_000, WINDOW_MS, 8, 60_000), clock, events::add, routes, store);
+    private final RegistryHarness h = new RegistryHarness(RegistryHarness.settings().recoveryWindowMs(WINDOW_MS)
+            .drainTimeoutMs(60_000));
+    private final ManualClock clock = h.clock;
+    private final List<Event> events = h.events;
+    private final RouteTable routes = h.routes;
+    private final RecordingStore store = h.store;
+    private final CheckedRegistry registry = h.registry;
 
     private final StoredAgent storedA1 = storedAgent("a1");
     private final StoredAgent storedA2 = storedAgent("a2");

@@ -38,12 +38,12 @@ class RegistryTest {
     private static final long IDLE_MS = 60_000;
     private static final long CHAT_IDLE_MS = 5_000;
 
-    private final ManualClock clock = new ManualClock();
-    private final List<Event> events = new ArrayList<>();
-    private final RouteTable routes = new RouteTable();
-    private final Registry registry = new Registry(
-            new RegistrySettings(1000, ALIVE_MS, IDLE_MS, Map.of("chat", CHAT_IDLE_MS), 15_000, 0, 2, 10_000), clock,
-            events::add, routes, StoreSink.NONE);
+    private final RegistryHarness h = new RegistryHarness(RegistryHarness.settings().idleTimeoutMs(IDLE_MS)
+            .idleTimeoutByKindMs(Map.of("chat", CHAT_IDLE_MS)).maxConcurrentMigrations(2));
+    private final ManualClock clock = h.clock;
+    private final List<Event> events = h.events;
+    private final RouteTable routes = h.routes;
+    private final CheckedRegistry registry = h.registry;
     private final List<FakeAgentLink> liveAgents = new ArrayList<>();
 
     // ------------------------------------------------------------------------------------------- get & create
@@ -561,8 +561,9 @@ class RegistryTest {
 
     @Test
     void afterStartUpCreationsWaitForAgentsToReRegisterWhatTheyRun() {
-        Registry restarted = new Registry(new RegistrySettings(1000, ALIVE_MS, IDLE_MS, Map.of(), 15_000, 5_000, 2, 10_000),
-                clock, events::add, routes, StoreSink.NONE);
+        RegistryHarness afterRestart = new RegistryHarness(RegistryHarness.settings().recoveryWindowMs(5_000)
+                .maxConcurrentMigrations(2));
+        CheckedRegistry restarted = afterRestart.registry;
         String session = restarted.openSession("reconnecting client", null, 60_000).id();
         CompletableFuture<GetResponse> reacquire = restarted.get(session, get("kv").setUuid("survivor").build());
         assertThat(reacquire).isNotDone();
@@ -570,7 +571,7 @@ class RegistryTest {
         FakeAgentLink late = new FakeAgentLink("a1", "i-1");
         restarted.registerAgent(late, registration(late, "kv").addContainers(RunningContainer.newBuilder()
                 .setUuid("survivor").setKind("kv").setEpoch(9)).build());
-        clock.advance(5_000);
+        afterRestart.clock.advance(5_000);
         restarted.heartbeat(late, Load.getDefaultInstance());
         restarted.tick();
 
