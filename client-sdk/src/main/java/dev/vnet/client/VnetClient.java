@@ -217,9 +217,10 @@ public final class VnetClient implements AutoCloseable {
     /** Connects to a container's broadcasts through the network. */
     public Connection connect(String uuid, BroadcastListener listener) {
         Endpoint through = channels.endpoints().current();
-        ConnectStream stream = ConnectStream.open(uuid, session.sessionId(), listener,
+        ConnectStream stream = ConnectStream.open(uuid, session.sessionId(), listener, "the network at " + through,
+                scheduler, channels.pingInterval(), channels.aliveTimeout(),
                 observer -> NetworkGrpc.newStub(channels.channel(through)).connect(observer));
-        // A server that froze says nothing: once the session opens at another coordinator, this one is left.
+        // The connection also follows the session: once it opens at another coordinator, this one is left.
         Runnable stopFollowing = channels.onSessionOpened(moved -> {
             if (!moved.equals(through)) {
                 stream.abandon("the network's leader moved from " + through + " to " + moved + "; connect again");
@@ -232,7 +233,8 @@ public final class VnetClient implements AutoCloseable {
     Connection connectDirect(ContainerInfo container, BroadcastListener listener) {
         Endpoint agent = Endpoint.parse(container.getEndpoint());
         return openConnection(ConnectStream.open(container.getUuid(), session.sessionId(), listener,
-                observer -> AgentGrpc.newStub(channels.channel(agent)).connect(observer)));
+                "agent " + container.getAgentId() + " at " + agent, scheduler, channels.pingInterval(),
+                channels.aliveTimeout(), observer -> AgentGrpc.newStub(channels.channel(agent)).connect(observer)));
     }
 
     private Connection openConnection(ConnectStream stream) {

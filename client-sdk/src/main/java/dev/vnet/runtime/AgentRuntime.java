@@ -101,7 +101,7 @@ public final class AgentRuntime implements AutoCloseable {
                 new SharedBytes(config.maxQueuedBytes, "vnet.agent.max-queued-bytes"), true,
                 budget -> droppedReaders.incrementAndGet());
         DirectService direct = new DirectService(host, config.agentId, () -> endpoint, tracing, directBudget,
-                config.maxPayloadBytes);
+                config.maxPayloadBytes, scheduler);
         ServerGuard guard = new ServerGuard(new ServerGuard.Limits(config.maxStreamsPerConnection,
                 "vnet.agent.max-streams-per-connection", config.firstMessageTimeout,
                 "vnet.agent.first-message-timeout"), scheduler);

@@ -4,6 +4,7 @@ import dev.vnet.proto.v1.AgentGrpc;
 import dev.vnet.proto.v1.ConnectClosed;
 import dev.vnet.proto.v1.ConnectEvent;
 import dev.vnet.proto.v1.ConnectFrame;
+import dev.vnet.proto.v1.ConnectOpen;
 import dev.vnet.proto.v1.ConnectReady;
 import dev.vnet.proto.v1.ContainerInfo;
 import dev.vnet.proto.v1.ContainerReply;
@@ -22,11 +23,14 @@ import dev.vnet.wire.MessageBounds;
 import dev.vnet.wire.Names;
 import dev.vnet.wire.OutboundStream;
 import dev.vnet.wire.QueueBudget;
+import dev.vnet.wire.StreamLiveness;
 import io.grpc.Status;
 import io.grpc.stub.CallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 /**
@@ -36,6 +40,8 @@ import java.util.function.Supplier;
 final class DirectService extends AgentGrpc.AgentImplBase {
 
     private static final long DEFAULT_TIMEOUT_MS = 30_000;
+    /** How long a client that asked for pings on {@code Connect} may stay silent, at least. */
+    private static final Duration CLIENT_ALIVE_TIMEOUT = Duration.ofSeconds(3);
 
     private final ContainerHost host;
     private final String agentId;
@@ -43,9 +49,11 @@ final class DirectService extends AgentGrpc.AgentImplBase {
     private final CallTracing tracing;
     private final QueueBudget budget;
     private final int maxPayloadBytes;
+    private final ScheduledExecutorService timers;
 
     DirectService(ContainerHost host, String agentId, Supplier<String> endpoint, CallTracing tracing,
-            QueueBudget budget, int maxPayloadBytes) {
+            QueueBudget budget, int maxPayloadBytes, ScheduledExecutorService timers) {
+        this.timers = timers;
         this.budget = budget;
         this.maxPayloadBytes = maxPayloadBytes;
         this.host = host;
@@ -137,13 +145,19 @@ final class DirectService extends AgentGrpc.AgentImplBase {
         return new StreamObserver<>() {
             private final String caller = AuthInterceptor.caller().name();
             private DirectClient client;
+            private ConnectOpen opened;
+            private StreamLiveness pings;
             private String uuid;
 
             @Override
             public void onNext(ConnectFrame frame) {
-                String problem = ConnectFrames.problem(frame, uuid);
+                String problem = ConnectFrames.problem(frame, opened);
                 if (problem != null) {
                     out.fail(Status.INVALID_ARGUMENT.withDescription(problem));
+                    return;
+                }
+                if (frame.hasPing()) {
+                    pings.heard();
                     return;
                 }
                 Error outOfScope = outOfScope(AuthInterceptor.caller(), frame.getOpen().getUuid());
@@ -151,8 +165,10 @@ final class DirectService extends AgentGrpc.AgentImplBase {
                     out.fail(Errors.toStatusException(outOfScope).getStatus());
                     return;
                 }
-                uuid = frame.getOpen().getUuid();
-                String clientId = ConnectFrames.clientId(frame.getOpen(), "direct");
+                opened = frame.getOpen();
+                uuid = opened.getUuid();
+                String clientId = ConnectFrames.clientId(opened, "direct");
+                pings = ConnectFrames.serverPings(opened, timers, CLIENT_ALIVE_TIMEOUT, out, this::disconnect);
                 DirectClient connecting = new DirectClient(clientId, caller, out);
                 client = connecting;
                 host.connect(uuid, 0, connecting, error -> {
