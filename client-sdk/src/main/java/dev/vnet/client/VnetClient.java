@@ -249,9 +249,14 @@ public final class VnetClient implements AutoCloseable {
      * The listener runs on the client's I/O threads and must not block.
      *
      * @param snapshot first deliver the current agents and containers as ADDED events (again after each re-subscribe)
-     * @param kinds only these kinds of events; all when none are given
+     * @param kinds only these kinds of events; all when none are given. Not {@code EVENT_KIND_PING}: the watch asks
+     *        for pings by itself, to notice a silent server, and does not hand them on.
      */
     public Subscription watch(Consumer<Event> listener, boolean snapshot, EventKind... kinds) {
+        if (List.of(kinds).contains(EventKind.EVENT_KIND_PING)) {
+            throw new IllegalArgumentException("EVENT_KIND_PING is not a kind to watch: the watch asks for pings by"
+                    + " itself and does not hand them on; leave it out");
+        }
         EventWatch watch = new EventWatch(channels, scheduler, snapshot, List.of(kinds), listener);
         watches.add(watch);
         watch.start();
