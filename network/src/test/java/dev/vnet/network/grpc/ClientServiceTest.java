@@ -13,6 +13,7 @@ import dev.vnet.client.Json;
 import dev.vnet.client.Subscription;
 import dev.vnet.client.VnetClient;
 import dev.vnet.client.VnetException;
+import dev.vnet.proto.v1.AgentGrpc;
 import dev.vnet.proto.v1.CloseSessionRequest;
 import dev.vnet.proto.v1.ConnectEvent;
 import dev.vnet.proto.v1.ConnectFrame;
@@ -53,6 +54,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -334,9 +336,32 @@ class ClientServiceTest {
     @Test
     void aConnectionThatAsksForPingsIsPingedKeptWhileItsClientPingsAndEndedWhenItFallsSilent() {
         ContainerRef room = client.get(GetOptions.kind("room").uuid("room-pings"));
+        // The test profile's alive timeout.
+        connectWithPings(room, NetworkGrpc.newStub(channel)::connect, Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aDirectConnectionThatAsksForPingsIsPingedKeptWhileItsClientPingsAndEndedWhenItFallsSilent() {
+        ContainerRef room = client.get(GetOptions.kind("room").uuid("room-direct-pings"));
+        ManagedChannel toAgent = ManagedChannelBuilder.forTarget(room.info().getEndpoint()).usePlaintext().build();
+        try {
+            // An agent's own alive timeout for its direct clients.
+            connectWithPings(room, AgentGrpc.newStub(toAgent)::connect, Duration.ofSeconds(3));
+        } finally {
+            toAgent.shutdownNow();
+        }
+    }
+
+    /**
+     * Opens a Connect stream to {@code room} with pings every 100 ms; checks that the server pings, keeps the stream
+     * while the client pings for twice {@code aliveTimeout}, and ends it UNAVAILABLE once the client has been silent
+     * for {@code aliveTimeout}, disconnecting it from the container.
+     */
+    private void connectWithPings(ContainerRef room,
+            Function<StreamObserver<ConnectEvent>, StreamObserver<ConnectFrame>> connect, Duration aliveTimeout) {
         List<ConnectEvent> seen = new CopyOnWriteArrayList<>();
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
-        StreamObserver<ConnectFrame> requests = NetworkGrpc.newStub(channel).connect(new StreamObserver<>() {
+        StreamObserver<ConnectFrame> requests = connect.apply(new StreamObserver<>() {
             @Override
             public void onNext(ConnectEvent event) {
                 seen.add(event);
@@ -359,8 +384,8 @@ class ClientServiceTest {
             pinger.scheduleAtFixedRate(() -> requests.onNext(ConnectFrame.newBuilder()
                     .setPing(Ping.newBuilder().setSentAtMs(System.currentTimeMillis())).build()), 100, 100,
                     TimeUnit.MILLISECONDS);
-            // Twice the test profile's alive timeout (1 s): a pinging client stays.
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> !ended.isDone());
+            await().during(aliveTimeout.multipliedBy(2)).atMost(aliveTimeout.multipliedBy(3))
+                    .until(() -> !ended.isDone());
             assertThat(seen).filteredOn(ConnectEvent::hasPing).hasSizeGreaterThanOrEqualTo(10);
             assertThat(seen).filteredOn(e -> !e.hasPing()).first().satisfies(e -> assertThat(e.hasReady()).isTrue());
             assertThat(room.request("post", "still here", Integer.class)).isEqualTo(1);
@@ -369,10 +394,10 @@ class ClientServiceTest {
         }
         long silentFrom = System.nanoTime();
 
-        Throwable failure = ended.orTimeout(5, TimeUnit.SECONDS).join();
+        Throwable failure = ended.orTimeout(aliveTimeout.toSeconds() + 5, TimeUnit.SECONDS).join();
 
-        assertThat(Duration.ofNanos(System.nanoTime() - silentFrom)).as("after the alive timeout (1 s), not before")
-                .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        assertThat(Duration.ofNanos(System.nanoTime() - silentFrom)).as("after the alive timeout, not before")
+                .isGreaterThanOrEqualTo(aliveTimeout.minusMillis(100));
         assertThat(Status.fromThrowable(failure).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(Status.fromThrowable(failure).getDescription()).contains("no ping from the client for")
                 .contains("connect again");
