@@ -4,6 +4,7 @@ import dev.vnet.security.ChannelSecurity;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Grpc;
 import dev.vnet.wire.NetworkEndpoints;
+import dev.vnet.wire.StreamLiveness;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,10 @@ final class ClientChannels implements AutoCloseable {
     private final Map<Endpoint, ManagedChannel> channels = new ConcurrentHashMap<>();
     /** Told where each new session opened: streams elsewhere follow it (the leader moved there). */
     private final Set<Consumer<Endpoint>> sessionMoves = ConcurrentHashMap.newKeySet();
+    /** How often the network wants pings, from the last session's welcome (the network's default until then). */
+    private volatile Duration pingInterval = Duration.ofSeconds(1);
+    /** After how long without a word the network is gone, from the last session's welcome (its default until then). */
+    private volatile Duration aliveTimeout = Duration.ofSeconds(3);
 
     ClientChannels(List<Endpoint> network, int maxMessageBytes, ChannelSecurity security) {
         this.endpoints = new NetworkEndpoints(network, Duration.ofSeconds(2));
@@ -40,9 +45,29 @@ final class ClientChannels implements AutoCloseable {
         return endpoints;
     }
 
-    /** A session opened at {@code endpoint}: it leads now; streams open elsewhere move there. */
-    void sessionOpened(Endpoint endpoint) {
+    /**
+     * A session opened at {@code endpoint}: it leads now; streams open elsewhere move there. Its welcome's ping
+     * interval and alive timeout (when set) are what every long-lived stream opened from now on uses.
+     */
+    void sessionOpened(Endpoint endpoint, long pingIntervalMs, long aliveTimeoutMs) {
+        if (pingIntervalMs > 0) {
+            pingInterval = Duration.ofMillis(Math.min(StreamLiveness.MAX_PING_INTERVAL_MS,
+                    Math.max(StreamLiveness.MIN_PING_INTERVAL_MS, pingIntervalMs)));
+        }
+        if (aliveTimeoutMs > 0) {
+            aliveTimeout = Duration.ofMillis(aliveTimeoutMs);
+        }
         sessionMoves.forEach(follower -> follower.accept(endpoint));
+    }
+
+    /** How often the client pings, and asks the server to ping, on its long-lived streams. */
+    Duration pingInterval() {
+        return pingInterval;
+    }
+
+    /** A long-lived stream on which nothing came for this long has a silent server: it is treated as dropped. */
+    Duration aliveTimeout() {
+        return aliveTimeout;
     }
 
     /** Calls {@code follower} with the endpoint of each session opened from now on; the answer stops that. */

@@ -4,16 +4,22 @@ import com.google.protobuf.ByteString;
 import dev.vnet.proto.v1.ConnectEvent;
 import dev.vnet.proto.v1.ConnectFrame;
 import dev.vnet.proto.v1.ConnectOpen;
+import dev.vnet.proto.v1.Ping;
+import dev.vnet.wire.StreamLiveness;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
 /**
  * A {@link Connection} on a {@code Connect} stream, to the network or straight to an agent: both speak the same
  * frames. Opens with {@code open}, completes its future on {@code ready}, then hands broadcasts to the listener.
+ * Both sides ping at the client's ping interval; a server that sends nothing for the alive timeout is gone (frozen,
+ * or its host unreachable) and the connection ends as a lost one: the listener hears {@code onClosed}.
  */
 final class ConnectStream implements Connection, ClientResponseObserver<ConnectFrame, ConnectEvent> {
 
@@ -24,25 +30,50 @@ final class ConnectStream implements Connection, ClientResponseObserver<ConnectF
     private volatile boolean open;
     private volatile boolean closedReported;
     private volatile Runnable onEnd = () -> { };
+    private volatile StreamLiveness liveness;
+    /** The stream's request side: gRPC's observers are not thread-safe, and pings go out from a timer. */
+    private StreamObserver<ConnectFrame> requests;
 
     private ConnectStream(BroadcastListener listener) {
         this.listener = listener;
     }
 
     /**
-     * Opens a connection with {@code start} (which starts the gRPC call with the observer it is given).
+     * Opens a connection with {@code start} (which starts the gRPC call with the observer it is given), with pings
+     * both ways every {@code pingInterval}.
      *
      * @param sessionTicket the session's ticket, for a connection straight to an agent; empty through the network
-     *
+     * @param server who serves the stream, for people ("the network at host:port")
      * @return the stream; {@link #ready} completes once the container accepted the connection
      */
     static ConnectStream open(String uuid, String sessionId, ByteString sessionTicket, BroadcastListener listener,
+            String server, ScheduledExecutorService scheduler, Duration pingInterval, Duration aliveTimeout,
             Function<StreamObserver<ConnectEvent>, StreamObserver<ConnectFrame>> start) {
         ConnectStream stream = new ConnectStream(listener);
-        StreamObserver<ConnectFrame> requests = start.apply(stream);
-        requests.onNext(ConnectFrame.newBuilder().setOpen(ConnectOpen.newBuilder().setUuid(uuid)
-                .setSessionId(sessionId == null ? "" : sessionId).setSessionTicket(sessionTicket)).build());
+        // Before the call starts: its first event may come at once, and is heard.
+        stream.liveness = StreamLiveness.start(scheduler, pingInterval, aliveTimeout,
+                () -> stream.send(ConnectFrame.newBuilder()
+                        .setPing(Ping.newBuilder().setSentAtMs(System.currentTimeMillis())).build()),
+                silentMs -> stream.abandon(server + " was silent for " + silentMs + " ms; connect again"));
+        synchronized (stream) {
+            stream.requests = start.apply(stream);
+            stream.send(ConnectFrame.newBuilder().setOpen(ConnectOpen.newBuilder().setUuid(uuid)
+                    .setSessionId(sessionId == null ? "" : sessionId).setSessionTicket(sessionTicket)
+                    .setPingIntervalMs(pingInterval.toMillis()))
+                    .build());
+        }
         return stream;
+    }
+
+    private synchronized void send(ConnectFrame frame) {
+        if (closedReported) {
+            return;
+        }
+        try {
+            requests.onNext(frame);
+        } catch (IllegalStateException alreadyClosed) {
+            // The stream ended meanwhile; its end is reported by the observer's callbacks.
+        }
     }
 
     /** Runs {@code cleanup} once the connection has ended, however it ended. */
@@ -85,6 +116,7 @@ final class ConnectStream implements Connection, ClientResponseObserver<ConnectF
 
     @Override
     public void onNext(ConnectEvent event) {
+        liveness.heard();
         switch (event.getEventCase()) {
             case READY -> {
                 clientId = event.getReady().getClientId();
@@ -93,7 +125,7 @@ final class ConnectStream implements Connection, ClientResponseObserver<ConnectF
             }
             case BROADCAST -> listener.onBroadcast(event.getBroadcast());
             case CLOSED -> reportClosed(event.getClosed().getReason());
-            case EVENT_NOT_SET -> { }
+            case PING, EVENT_NOT_SET -> { }
         }
     }
 
@@ -115,6 +147,7 @@ final class ConnectStream implements Connection, ClientResponseObserver<ConnectF
         open = false;
         if (!closedReported) {
             closedReported = true;
+            liveness.stop();
             onEnd.run();
             if (ready.isDone() && !ready.isCompletedExceptionally()) {
                 listener.onClosed(reason);
@@ -135,13 +168,16 @@ final class ConnectStream implements Connection, ClientResponseObserver<ConnectF
     @Override
     public void close() {
         open = false;
+        liveness.stop();
         onEnd.run();
         ClientCallStreamObserver<ConnectFrame> c = call;
         if (c != null) {
-            try {
-                c.onCompleted();
-            } catch (IllegalStateException alreadyClosed) {
-                // The stream already ended; nothing left to close.
+            synchronized (this) {
+                try {
+                    c.onCompleted();
+                } catch (IllegalStateException alreadyClosed) {
+                    // The stream already ended; nothing left to close.
+                }
             }
         }
     }

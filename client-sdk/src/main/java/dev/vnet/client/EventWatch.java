@@ -6,6 +6,7 @@ import dev.vnet.proto.v1.NetworkGrpc;
 import dev.vnet.proto.v1.WatchEventsRequest;
 import dev.vnet.wire.Backoff;
 import dev.vnet.wire.Endpoint;
+import dev.vnet.wire.StreamLiveness;
 import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import java.lang.System.Logger.Level;
@@ -14,14 +15,16 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
  * A watch of network events that survives network restarts: when the stream breaks it subscribes again (with a
- * snapshot when one was asked for, so the listener can rebuild its view) until closed. A server stream cannot tell
- * a silent (frozen) leader from a quiet one, so the watch follows the client's session: when the session opens at
- * another coordinator (the leader moved), the watch subscribes there at once.
+ * snapshot when one was asked for, so the listener can rebuild its view) until closed. The network pings the watch
+ * at the client's ping interval; a watch that hears nothing for the alive timeout has a silent (frozen) server and
+ * is treated as broken. It also follows the client's session: when the session opens at another coordinator (the
+ * leader moved), the watch subscribes there at once.
  */
 final class EventWatch implements Subscription {
 
@@ -57,26 +60,60 @@ final class EventWatch implements Subscription {
         watching = endpoint;
         Context.CancellableContext ctx = Context.current().withCancellation();
         context = ctx;
-        ctx.run(() -> NetworkGrpc.newStub(channels.channelForReconnect(endpoint)).watchEvents(request,
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(Event event) {
-                        if (generation.get() == mine) {
-                            backoff.reset();
-                            listener.accept(event);
-                        }
-                    }
+        Attempt attempt = new Attempt(mine, endpoint, ctx);
+        WatchEventsRequest pinged = request.toBuilder().setPingIntervalMs(channels.pingInterval().toMillis()).build();
+        ctx.run(() -> NetworkGrpc.newStub(channels.channelForReconnect(endpoint)).watchEvents(pinged, attempt));
+    }
 
-                    @Override
-                    public void onError(Throwable failure) {
-                        retry(mine, failure.getMessage());
-                    }
+    /** One subscription, from its call until it ends: broken, completed, silent past the alive timeout, replaced. */
+    private final class Attempt implements StreamObserver<Event> {
 
-                    @Override
-                    public void onCompleted() {
-                        retry(mine, "the network ended the watch");
-                    }
-                }));
+        private final long generationOf;
+        private final Endpoint endpoint;
+        private final Context.CancellableContext context;
+        private final AtomicBoolean over = new AtomicBoolean();
+        private final StreamLiveness liveness;
+
+        Attempt(long generationOf, Endpoint endpoint, Context.CancellableContext context) {
+            this.generationOf = generationOf;
+            this.endpoint = endpoint;
+            this.context = context;
+            // The watch cannot send on its stream: the network's pings are what it hears, and it sends none.
+            this.liveness = StreamLiveness.start(scheduler, channels.pingInterval(), channels.aliveTimeout(), null,
+                    this::silent);
+        }
+
+        @Override
+        public void onNext(Event event) {
+            liveness.heard();
+            if (generation.get() == generationOf && event.getKind() != EventKind.EVENT_KIND_PING) {
+                backoff.reset();
+                listener.accept(event);
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            end(failure.getMessage());
+        }
+
+        @Override
+        public void onCompleted() {
+            end("the network ended the watch");
+        }
+
+        /** A frozen server keeps its connection and says nothing: the watch gives up on it as on a broken one. */
+        private void silent(long silentMs) {
+            end("the network at " + endpoint + " was silent for " + silentMs + " ms");
+            context.cancel(null);
+        }
+
+        private void end(String why) {
+            if (over.compareAndSet(false, true)) {
+                liveness.stop();
+                retry(generationOf, why);
+            }
+        }
     }
 
     /** The client's session opened at {@code endpoint}: a watch still on another coordinator moves there now. */

@@ -14,6 +14,7 @@ import dev.vnet.wire.Errors;
 import dev.vnet.wire.OutboundStream;
 import dev.vnet.wire.QueueBudget;
 import dev.vnet.wire.PendingCalls;
+import dev.vnet.wire.StreamLiveness;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -184,10 +185,9 @@ final class SessionChannel implements AutoCloseable {
             }
         }
         // Outside the lock: watches and connections that follow the session run their own callbacks.
-        channels.sessionOpened(attempt.endpoint);
-        long pingMillis = Math.max(100, welcome.getPingIntervalMs());
-        attempt.pinger = scheduler.scheduleWithFixedDelay(() -> attempt.ping(welcome.getAliveTimeoutMs()),
-                pingMillis, pingMillis, TimeUnit.MILLISECONDS);
+        channels.sessionOpened(attempt.endpoint, welcome.getPingIntervalMs(), welcome.getAliveTimeoutMs());
+        attempt.watchLiveness(Duration.ofMillis(Math.max(100, welcome.getPingIntervalMs())),
+                Duration.ofMillis(welcome.getAliveTimeoutMs()));
         LOG.log(Level.DEBUG, () -> "session " + welcome.getSessionId() + " open with the network at "
                 + attempt.endpoint + (held.isEmpty() ? "" : ", taking " + held.size() + " references again"));
         firstConnection.complete(null);
@@ -291,8 +291,7 @@ final class SessionChannel implements AutoCloseable {
         volatile OutboundStream<ClientFrame> out;
         volatile SessionWelcome welcome;
         volatile boolean ended;
-        volatile long lastHeardNanos = System.nanoTime();
-        volatile java.util.concurrent.ScheduledFuture<?> pinger;
+        volatile StreamLiveness liveness;
         private ClientCallStreamObserver<ClientFrame> call;
 
         Attempt(Endpoint endpoint) {
@@ -325,20 +324,24 @@ final class SessionChannel implements AutoCloseable {
             }
         }
 
-        void ping(long aliveTimeoutMs) {
-            long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeardNanos);
-            if (aliveTimeoutMs > 0 && silentMs > aliveTimeoutMs) {
-                end(Status.DEADLINE_EXCEEDED.withDescription("the network at " + endpoint + " was silent for "
-                        + silentMs + " ms"), true);
-                return;
+        /** Pings every {@code interval} from now on; a network silent past {@code aliveTimeout} ends the attempt. */
+        void watchLiveness(Duration interval, Duration aliveTimeout) {
+            liveness = StreamLiveness.start(scheduler, interval, aliveTimeout,
+                    () -> out.sendUrgent(ClientFrame.newBuilder()
+                            .setPing(Ping.newBuilder().setSentAtMs(System.currentTimeMillis())).build()),
+                    silentMs -> end(Status.DEADLINE_EXCEEDED.withDescription("the network at " + endpoint
+                            + " was silent for " + silentMs + " ms"), true));
+            if (ended) {
+                liveness.stop();
             }
-            out.sendUrgent(ClientFrame.newBuilder().setPing(Ping.newBuilder().setSentAtMs(System.currentTimeMillis()))
-                    .build());
         }
 
         @Override
         public void onNext(ServerFrame frame) {
-            lastHeardNanos = System.nanoTime();
+            StreamLiveness heartbeat = liveness;
+            if (heartbeat != null) {
+                heartbeat.heard();
+            }
             switch (frame.getFrameCase()) {
                 case WELCOME -> welcomed(this, frame.getWelcome());
                 case PONG -> { }
@@ -386,8 +389,9 @@ final class SessionChannel implements AutoCloseable {
                 }
                 ended = true;
             }
-            if (pinger != null) {
-                pinger.cancel(false);
+            StreamLiveness heartbeat = liveness;
+            if (heartbeat != null) {
+                heartbeat.stop();
             }
             if (cancelStream) {
                 out.abandon();

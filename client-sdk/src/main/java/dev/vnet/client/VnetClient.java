@@ -225,8 +225,9 @@ public final class VnetClient implements AutoCloseable {
     public Connection connect(String uuid, BroadcastListener listener) {
         Endpoint through = channels.endpoints().current();
         ConnectStream stream = ConnectStream.open(uuid, session.sessionId(), ByteString.EMPTY, listener,
+                "the network at " + through, scheduler, channels.pingInterval(), channels.aliveTimeout(),
                 observer -> NetworkGrpc.newStub(channels.channel(through)).connect(observer));
-        // A server that froze says nothing: once the session opens at another coordinator, this one is left.
+        // The connection also follows the session: once it opens at another coordinator, this one is left.
         Runnable stopFollowing = channels.onSessionOpened(moved -> {
             if (!moved.equals(through)) {
                 stream.abandon("the network's leader moved from " + through + " to " + moved + "; connect again");
@@ -248,7 +249,8 @@ public final class VnetClient implements AutoCloseable {
         String sessionId = ticket == null ? session.sessionId() : ticket.sessionId();
         ByteString proof = ticket == null ? ByteString.EMPTY : ticket.ticket();
         return openConnection(ConnectStream.open(container.getUuid(), sessionId, proof, listener,
-                observer -> AgentGrpc.newStub(channels.channel(agent)).connect(observer)));
+                "agent " + container.getAgentId() + " at " + agent, scheduler, channels.pingInterval(),
+                channels.aliveTimeout(), observer -> AgentGrpc.newStub(channels.channel(agent)).connect(observer)));
     }
 
     private Connection openConnection(ConnectStream stream) {
@@ -263,9 +265,14 @@ public final class VnetClient implements AutoCloseable {
      * The listener runs on the client's I/O threads and must not block.
      *
      * @param snapshot first deliver the current agents and containers as ADDED events (again after each re-subscribe)
-     * @param kinds only these kinds of events; all when none are given
+     * @param kinds only these kinds of events; all when none are given. Not {@code EVENT_KIND_PING}: the watch asks
+     *        for pings by itself, to notice a silent server, and does not hand them on.
      */
     public Subscription watch(Consumer<Event> listener, boolean snapshot, EventKind... kinds) {
+        if (List.of(kinds).contains(EventKind.EVENT_KIND_PING)) {
+            throw new IllegalArgumentException("EVENT_KIND_PING is not a kind to watch: the watch asks for pings by"
+                    + " itself and does not hand them on; leave it out");
+        }
         EventWatch watch = new EventWatch(channels, scheduler, snapshot, List.of(kinds), listener);
         watches.add(watch);
         watch.start();

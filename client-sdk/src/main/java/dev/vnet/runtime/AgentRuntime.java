@@ -102,7 +102,7 @@ public final class AgentRuntime implements AutoCloseable {
                 budget -> droppedReaders.incrementAndGet());
         SessionTicketCheck tickets = new SessionTicketCheck(config.agentId, config.auth.isOn());
         DirectService direct = new DirectService(host, config.agentId, () -> endpoint, tracing, directBudget,
-                config.maxPayloadBytes, tickets);
+                config.maxPayloadBytes, tickets, scheduler);
         ServerGuard guard = new ServerGuard(new ServerGuard.Limits(config.maxStreamsPerConnection,
                 "vnet.agent.max-streams-per-connection", config.firstMessageTimeout,
                 "vnet.agent.first-message-timeout"), scheduler);

@@ -4,6 +4,7 @@ import dev.vnet.proto.v1.AgentGrpc;
 import dev.vnet.proto.v1.ConnectClosed;
 import dev.vnet.proto.v1.ConnectEvent;
 import dev.vnet.proto.v1.ConnectFrame;
+import dev.vnet.proto.v1.ConnectOpen;
 import dev.vnet.proto.v1.ConnectReady;
 import dev.vnet.proto.v1.ContainerInfo;
 import dev.vnet.proto.v1.ContainerReply;
@@ -22,11 +23,14 @@ import dev.vnet.wire.MessageBounds;
 import dev.vnet.wire.Names;
 import dev.vnet.wire.OutboundStream;
 import dev.vnet.wire.QueueBudget;
+import dev.vnet.wire.StreamLiveness;
 import io.grpc.Status;
 import io.grpc.stub.CallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 /**
@@ -37,6 +41,8 @@ import java.util.function.Supplier;
 final class DirectService extends AgentGrpc.AgentImplBase {
 
     private static final long DEFAULT_TIMEOUT_MS = 30_000;
+    /** How long a client that asked for pings on {@code Connect} may stay silent, at least. */
+    private static final Duration CLIENT_ALIVE_TIMEOUT = Duration.ofSeconds(3);
 
     private final ContainerHost host;
     private final String agentId;
@@ -45,9 +51,11 @@ final class DirectService extends AgentGrpc.AgentImplBase {
     private final QueueBudget budget;
     private final int maxPayloadBytes;
     private final SessionTicketCheck tickets;
+    private final ScheduledExecutorService timers;
 
     DirectService(ContainerHost host, String agentId, Supplier<String> endpoint, CallTracing tracing,
-            QueueBudget budget, int maxPayloadBytes, SessionTicketCheck tickets) {
+            QueueBudget budget, int maxPayloadBytes, SessionTicketCheck tickets, ScheduledExecutorService timers) {
+        this.timers = timers;
         this.budget = budget;
         this.tickets = tickets;
         this.maxPayloadBytes = maxPayloadBytes;
@@ -147,13 +155,19 @@ final class DirectService extends AgentGrpc.AgentImplBase {
         return new StreamObserver<>() {
             private final Principal caller = AuthInterceptor.caller();
             private DirectClient client;
+            private ConnectOpen opened;
+            private StreamLiveness pings;
             private String uuid;
 
             @Override
             public void onNext(ConnectFrame frame) {
-                String problem = ConnectFrames.problem(frame, uuid);
+                String problem = ConnectFrames.problem(frame, opened);
                 if (problem != null) {
                     out.fail(Status.INVALID_ARGUMENT.withDescription(problem));
+                    return;
+                }
+                if (frame.hasPing()) {
+                    pings.heard();
                     return;
                 }
                 Error refused = tickets.refusal(caller, frame.getOpen().getSessionId(),
@@ -165,8 +179,10 @@ final class DirectService extends AgentGrpc.AgentImplBase {
                     out.fail(Errors.toStatusException(refused).getStatus());
                     return;
                 }
-                uuid = frame.getOpen().getUuid();
-                String clientId = ConnectFrames.clientId(frame.getOpen(), "direct");
+                opened = frame.getOpen();
+                uuid = opened.getUuid();
+                String clientId = ConnectFrames.clientId(opened, "direct");
+                pings = ConnectFrames.serverPings(opened, timers, CLIENT_ALIVE_TIMEOUT, out, this::disconnect);
                 DirectClient connecting = new DirectClient(clientId, caller.name(), out);
                 client = connecting;
                 host.connect(uuid, 0, connecting, error -> {

@@ -6,6 +6,8 @@ import io.grpc.Status;
 import io.grpc.stub.CallStreamObserver;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Writes messages to one gRPC stream from any thread, in order, without ever blocking the caller, and bounds in
@@ -41,7 +43,7 @@ public final class OutboundStream<T extends MessageLite> {
     private long queuedBytes;
     private boolean closed;
     private boolean completeWhenDrained;
-    private Runnable onEnd;
+    private final List<Runnable> onEnd = new ArrayList<>();
 
     public OutboundStream(CallStreamObserver<T> observer, QueueBudget budget) {
         this.observer = observer;
@@ -172,21 +174,22 @@ public final class OutboundStream<T extends MessageLite> {
         ended();
     }
 
-    /** Runs {@code action} once, when the stream ends in any way (completed, failed, cancelled by the peer). */
+    /**
+     * Runs {@code action} once, when the stream ends in any way (completed, failed, cancelled by the peer); at once
+     * when it has ended. Actions run in the order they were given.
+     */
     public synchronized void whenEnded(Runnable action) {
         if (closed) {
             action.run();
         } else {
-            onEnd = action;
+            onEnd.add(action);
         }
     }
 
     private void ended() {
-        Runnable action = onEnd;
-        onEnd = null;
-        if (action != null) {
-            action.run();
-        }
+        List<Runnable> actions = List.copyOf(onEnd);
+        onEnd.clear();
+        actions.forEach(Runnable::run);
     }
 
     public synchronized boolean isOpen() {

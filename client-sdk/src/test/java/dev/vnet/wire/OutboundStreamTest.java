@@ -160,6 +160,21 @@ class OutboundStreamTest {
     }
 
     @Test
+    void everyActionGivenToWhenEndedRunsOnceInOrderAndOnesGivenAfterTheEndRunAtOnce() {
+        FakeTransport transport = new FakeTransport();
+        OutboundStream<Payload> out = new OutboundStream<>(transport, dropping(10 * KIB, null));
+        List<String> ran = new ArrayList<>();
+        out.whenEnded(() -> ran.add("untrack"));
+        out.whenEnded(() -> ran.add("stop pings"));
+
+        out.fail(Status.UNAVAILABLE);
+        out.abandon();
+        out.whenEnded(() -> ran.add("late"));
+
+        assertThat(ran).containsExactly("untrack", "stop pings", "late");
+    }
+
+    @Test
     void theMessageCountBoundsControlFramesToo() {
         FakeTransport transport = new FakeTransport();
         OutboundStream<Payload> out = new OutboundStream<>(transport,

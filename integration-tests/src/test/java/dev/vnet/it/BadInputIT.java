@@ -279,7 +279,9 @@ class BadInputIT {
                 ConnectFrame.Builder frame = ConnectFrame.newBuilder();
                 if (random.nextBoolean()) {
                     frame.setOpen(ConnectOpen.newBuilder().setUuid(random.nextBoolean() ? knownUuid : text())
-                            .setSessionId(text()));
+                            .setSessionId(text()).setPingIntervalMs(random.nextBoolean() ? 100 : random.nextLong()));
+                } else if (random.nextBoolean()) {
+                    frame.setPing(dev.vnet.proto.v1.Ping.newBuilder().setSentAtMs(random.nextLong()));
                 }
                 frames.onNext(frame.build());
             }

@@ -53,18 +53,55 @@ export async function call(method, path, body) {
 export const get = (path) => call('GET', path);
 
 /**
- * Reads /api/v1/events until it ends or fails (EventSource cannot send the Authorization header, so this reads
- * the stream with fetch). onMessage(name, data) for each message; resolves when the stream ends.
+ * The least silence after which the event stream is given up: a frozen coordinator keeps its connection open and
+ * sends nothing, and only a deadline tells it from a quiet stream. The stream's 'overview' messages are its
+ * heartbeat: the deadline is three of their intervals, as the stream shows them, and at least this.
  */
-export async function events(onMessage, onOpen, signal) {
+const MIN_SILENCE_MS = 10000;
+
+/**
+ * Reads /api/v1/events until it ends, fails, or falls silent (EventSource cannot send the Authorization header, so
+ * this reads the stream with fetch). onMessage(name, data) for each message; resolves when the stream ends, and
+ * rejects (ApiError UNAVAILABLE) when nothing came for the deadline.
+ */
+export async function events(onMessage, onOpen) {
+  const abort = new AbortController();
+  let heardAt = Date.now();
+  let firstOverviewAt = 0;
+  let deadlineMs = MIN_SILENCE_MS;
+  const watchdog = setInterval(() => {
+    if (Date.now() - heardAt > deadlineMs) abort.abort();
+  }, 1000);
+  try {
+    return await read(abort.signal, (name, data) => {
+      if (name === 'overview') {
+        const now = Date.now();
+        if (!firstOverviewAt) firstOverviewAt = now;
+        else if (deadlineMs === MIN_SILENCE_MS) deadlineMs = Math.max(MIN_SILENCE_MS, 3 * (now - firstOverviewAt));
+      }
+      onMessage(name, data);
+    }, onOpen, () => { heardAt = Date.now(); });
+  } catch (e) {
+    if (abort.signal.aborted) {
+      throw new ApiError(0, 'UNAVAILABLE', 'the coordinator sent nothing for ' + deadlineMs + ' ms');
+    }
+    throw e;
+  } finally {
+    clearInterval(watchdog);
+  }
+}
+
+async function read(signal, onMessage, onOpen, onHeard) {
   const response = await fetch('api/v1/events', { headers: headers({ Accept: 'text/event-stream' }), signal });
   if (!response.ok) throw await failure(response);
+  onHeard();
   onOpen();
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {
     const { value, done } = await reader.read();
     if (done) return;
+    onHeard();
     buffer += value.replace(/\r\n/g, '\n');
     let end;
     while ((end = buffer.indexOf('\n\n')) >= 0) {

@@ -43,6 +43,7 @@ import dev.vnet.wire.QueueBudget;
 import io.grpc.Status;
 import io.grpc.stub.CallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
@@ -116,20 +117,21 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
     public StreamObserver<ConnectFrame> connect(StreamObserver<ConnectEvent> responses) {
         OutboundStream<ConnectEvent> out = new OutboundStream<>((CallStreamObserver<ConnectEvent>) responses,
                 budget);
-        ConnectionStream connection = new ConnectionStream(loop, timers, defaultTimeoutMs, out, sessions,
-                AuthInterceptor.caller(), guard);
+        ConnectionStream connection = new ConnectionStream(loop, timers, defaultTimeoutMs,
+                Duration.ofMillis(settings.aliveTimeoutMs()), out, sessions, AuthInterceptor.caller(), guard);
         streams.track(connection, out);
         return connection;
     }
 
     @Override
     public void watchEvents(WatchEventsRequest request, StreamObserver<Event> responses) {
-        if (refuse(validation.eventKinds(request.getKindsList()), responses)) {
+        if (refuse(validation.watch(request), responses)) {
             return;
         }
         OutboundStream<Event> out = new OutboundStream<>((CallStreamObserver<Event>) responses, budget);
         WatchStream watcher = new WatchStream(out, request.getKindsList());
         streams.track(watcher, out);
+        watcher.ping(timers, request.getPingIntervalMs());
         loop.run(registry -> {
             if (request.getSnapshot()) {
                 for (Event event : registry.snapshot()) {

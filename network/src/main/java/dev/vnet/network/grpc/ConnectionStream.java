@@ -5,6 +5,7 @@ import dev.vnet.network.routing.ConnectionSink;
 import dev.vnet.proto.v1.ConnectClosed;
 import dev.vnet.proto.v1.ConnectEvent;
 import dev.vnet.proto.v1.ConnectFrame;
+import dev.vnet.proto.v1.ConnectOpen;
 import dev.vnet.proto.v1.ConnectReady;
 import dev.vnet.proto.v1.ContainerInfo;
 import dev.vnet.proto.v1.Error;
@@ -13,9 +14,11 @@ import dev.vnet.security.Principal;
 import dev.vnet.wire.ConnectFrames;
 import dev.vnet.wire.Errors;
 import dev.vnet.wire.OutboundStream;
+import dev.vnet.wire.StreamLiveness;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,8 +34,11 @@ final class ConnectionStream implements ConnectionSink, StreamObserver<ConnectFr
     private final RegistryLoop loop;
     private final ScheduledExecutorService timers;
     private final long readyTimeoutMs;
+    private final Duration aliveTimeout;
     private final OutboundStream<ConnectEvent> out;
     private final List<Payload> early = new ArrayList<>();
+    private ConnectOpen opened;
+    private StreamLiveness pings;
     private String uuid;
     private String clientId;
     private boolean ready;
@@ -42,8 +48,9 @@ final class ConnectionStream implements ConnectionSink, StreamObserver<ConnectFr
     private final Principal caller;
     private final ContainerGuard guard;
 
-    ConnectionStream(RegistryLoop loop, ScheduledExecutorService timers, long readyTimeoutMs,
+    ConnectionStream(RegistryLoop loop, ScheduledExecutorService timers, long readyTimeoutMs, Duration aliveTimeout,
             OutboundStream<ConnectEvent> out, SessionAccess sessions, Principal caller, ContainerGuard guard) {
+        this.aliveTimeout = aliveTimeout;
         this.guard = guard;
         this.sessions = sessions;
         this.caller = caller;
@@ -56,9 +63,13 @@ final class ConnectionStream implements ConnectionSink, StreamObserver<ConnectFr
     @Override
     public void onNext(ConnectFrame frame) {
         synchronized (this) {
-            String problem = ConnectFrames.problem(frame, uuid);
+            String problem = ConnectFrames.problem(frame, opened);
             if (problem != null) {
                 out.fail(Failures.invalid(problem));
+                return;
+            }
+            if (frame.hasPing()) {
+                pings.heard();
                 return;
             }
             Error refusal = sessions.refusal(caller, frame.getOpen().getSessionId());
@@ -66,8 +77,11 @@ final class ConnectionStream implements ConnectionSink, StreamObserver<ConnectFr
                 out.fail(Errors.toStatusException(refusal).getStatus());
                 return;
             }
-            uuid = frame.getOpen().getUuid();
-            clientId = ConnectFrames.clientId(frame.getOpen(), "connection");
+            opened = frame.getOpen();
+            uuid = opened.getUuid();
+            clientId = ConnectFrames.clientId(opened, "connection");
+            // From open on, also while the container is being waited for: that wait can be long.
+            pings = ConnectFrames.serverPings(opened, timers, aliveTimeout, out, this::disconnect);
         }
         long deadlineMs = System.currentTimeMillis() + readyTimeoutMs;
         guard.reach(caller, uuid)

@@ -9,9 +9,11 @@ import dev.vnet.proto.v1.Load;
 import dev.vnet.proto.v1.Payload;
 import dev.vnet.proto.v1.RunningContainer;
 import dev.vnet.proto.v1.StatelessOffer;
+import dev.vnet.proto.v1.WatchEventsRequest;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.MessageBounds;
 import dev.vnet.wire.Names;
+import dev.vnet.wire.StreamLiveness;
 import java.util.List;
 
 /**
@@ -65,8 +67,14 @@ final class Validation {
         return problem == null && load.getContainers() < 0 ? "load.containers must not be negative" : problem;
     }
 
-    String eventKinds(List<EventKind> kinds) {
-        return kinds.contains(EventKind.UNRECOGNIZED) ? "kinds has a value that is not an EventKind" : null;
+    String watch(WatchEventsRequest request) {
+        if (request.getKindsList().contains(EventKind.UNRECOGNIZED)) {
+            return "kinds has a value that is not an EventKind";
+        }
+        if (request.getKindsList().contains(EventKind.EVENT_KIND_PING)) {
+            return "kinds must not name EVENT_KIND_PING: pings come with ping_interval_ms, whatever the kinds";
+        }
+        return StreamLiveness.intervalProblem("ping_interval_ms", request.getPingIntervalMs());
     }
 
     String release(String sessionId, String uuid) {

@@ -74,7 +74,7 @@ public final class ApiParams {
         return value == null ? "" : value.trim();
     }
 
-    private static RuntimeException invalid(String problem) {
+    static RuntimeException invalid(String problem) {
         return Failures.invalid(problem).asRuntimeException();
     }
 }

@@ -243,6 +243,10 @@ public class ApiResource {
             wanted.add(ApiParams.value("kind", kind, EventKind.values(), "EVENT_KIND_",
                     EventKind.EVENT_KIND_UNSPECIFIED));
         }
+        if (wanted.contains(EventKind.EVENT_KIND_PING)) {
+            throw ApiParams.invalid("kind 'ping' is for gRPC watchers that ask for pings; this stream's heartbeat is"
+                    + " its 'overview' message, every vnet.console.overview-interval: leave it out");
+        }
         EventFeed feed = new EventFeed(admin, console.eventBuffer(), console.overviewInterval());
         return feed.open(wanted, reader, () -> admin.stats().thenApply(stats -> json(overview(stats))))
                 .map(message -> sse.newEventBuilder().name(message.name()).data(message.json())

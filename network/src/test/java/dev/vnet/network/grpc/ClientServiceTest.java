@@ -13,7 +13,18 @@ import dev.vnet.client.Json;
 import dev.vnet.client.Subscription;
 import dev.vnet.client.VnetClient;
 import dev.vnet.client.VnetException;
+import dev.vnet.proto.v1.AgentGrpc;
 import dev.vnet.proto.v1.CloseSessionRequest;
+import dev.vnet.proto.v1.ConnectEvent;
+import dev.vnet.proto.v1.ConnectFrame;
+import dev.vnet.proto.v1.ConnectOpen;
+import dev.vnet.proto.v1.Ping;
+import dev.vnet.proto.v1.WatchEventsRequest;
+import io.grpc.Context;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import dev.vnet.proto.v1.ContainerInfo;
 import dev.vnet.proto.v1.ContainerRequest;
 import dev.vnet.proto.v1.Event;
@@ -47,6 +58,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -303,6 +315,180 @@ class ClientServiceTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> seen.stream().anyMatch(e ->
                     e.getKind() == EventKind.EVENT_KIND_CONTAINER_ADDED && e.getContainer().getUuid().equals(uuid)));
         }
+    }
+
+    // ---- pings on long-lived streams ----
+
+    @Test
+    void aWatcherThatAsksForPingsIsPingedAtItsIntervalWhateverKindsItWatches() {
+        List<Event> seen = new CopyOnWriteArrayList<>();
+        Context.CancellableContext watch = Context.current().withCancellation();
+        try {
+            long started = System.nanoTime();
+            watch.run(() -> NetworkGrpc.newStub(channel).watchEvents(WatchEventsRequest.newBuilder()
+                    .addKinds(EventKind.EVENT_KIND_MIGRATION_FAILED).setPingIntervalMs(100).build(), collect(seen)));
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() >= 5);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("five pings 100 ms apart")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(500));
+            assertThat(seen).allSatisfy(event -> {
+                assertThat(event.getKind()).isEqualTo(EventKind.EVENT_KIND_PING);
+                assertThat(event.getSubjectCase()).isEqualTo(Event.SubjectCase.SUBJECT_NOT_SET);
+            });
+        } finally {
+            watch.cancel(null);
+        }
+    }
+
+    @Test
+    void aWatcherThatDoesNotAskForPingsGetsNone() {
+        List<Event> seen = new CopyOnWriteArrayList<>();
+        Context.CancellableContext watch = Context.current().withCancellation();
+        try {
+            watch.run(() -> NetworkGrpc.newStub(channel).watchEvents(WatchEventsRequest.newBuilder()
+                    .addKinds(EventKind.EVENT_KIND_MIGRATION_FAILED).build(), collect(seen)));
+
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(seen::isEmpty);
+        } finally {
+            watch.cancel(null);
+        }
+    }
+
+    @Test
+    void aConnectionThatAsksForPingsIsPingedKeptWhileItsClientPingsAndEndedWhenItFallsSilent() {
+        ContainerRef room = client.get(GetOptions.kind("room").uuid("room-pings"));
+        // The test profile's alive timeout.
+        connectWithPings(room, NetworkGrpc.newStub(channel)::connect, Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aDirectConnectionThatAsksForPingsIsPingedKeptWhileItsClientPingsAndEndedWhenItFallsSilent() {
+        ContainerRef room = client.get(GetOptions.kind("room").uuid("room-direct-pings"));
+        ManagedChannel toAgent = ManagedChannelBuilder.forTarget(room.info().getEndpoint()).usePlaintext().build();
+        try {
+            // An agent's own alive timeout for its direct clients.
+            connectWithPings(room, AgentGrpc.newStub(toAgent)::connect, Duration.ofSeconds(3));
+        } finally {
+            toAgent.shutdownNow();
+        }
+    }
+
+    /**
+     * Opens a Connect stream to {@code room} with pings every 100 ms; checks that the server pings, keeps the stream
+     * while the client pings for twice {@code aliveTimeout}, and ends it UNAVAILABLE once the client has been silent
+     * for {@code aliveTimeout}, disconnecting it from the container.
+     */
+    private void connectWithPings(ContainerRef room,
+            Function<StreamObserver<ConnectEvent>, StreamObserver<ConnectFrame>> connect, Duration aliveTimeout) {
+        List<ConnectEvent> seen = new CopyOnWriteArrayList<>();
+        CompletableFuture<Throwable> ended = new CompletableFuture<>();
+        StreamObserver<ConnectFrame> requests = connect.apply(new StreamObserver<>() {
+            @Override
+            public void onNext(ConnectEvent event) {
+                seen.add(event);
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                ended.complete(failure);
+            }
+
+            @Override
+            public void onCompleted() {
+                ended.complete(null);
+            }
+        });
+        requests.onNext(ConnectFrame.newBuilder().setOpen(ConnectOpen.newBuilder().setUuid(room.uuid())
+                .setPingIntervalMs(100)).build());
+        ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor();
+        try {
+            pinger.scheduleAtFixedRate(() -> requests.onNext(ConnectFrame.newBuilder()
+                    .setPing(Ping.newBuilder().setSentAtMs(System.currentTimeMillis())).build()), 100, 100,
+                    TimeUnit.MILLISECONDS);
+            await().during(aliveTimeout.multipliedBy(2)).atMost(aliveTimeout.multipliedBy(3))
+                    .until(() -> !ended.isDone());
+            assertThat(seen).filteredOn(ConnectEvent::hasPing).hasSizeGreaterThanOrEqualTo(10);
+            assertThat(seen).filteredOn(e -> !e.hasPing()).first().satisfies(e -> assertThat(e.hasReady()).isTrue());
+            assertThat(room.request("post", "still here", Integer.class)).isEqualTo(1);
+        } finally {
+            pinger.shutdownNow();
+        }
+        long silentFrom = System.nanoTime();
+
+        Throwable failure = ended.orTimeout(aliveTimeout.toSeconds() + 5, TimeUnit.SECONDS).join();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - silentFrom)).as("after the alive timeout, not before")
+                .isGreaterThanOrEqualTo(aliveTimeout.minusMillis(100));
+        assertThat(Status.fromThrowable(failure).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(Status.fromThrowable(failure).getDescription()).contains("no ping from the client for")
+                .contains("connect again");
+        await().atMost(Duration.ofSeconds(5)).until(() -> room.request("post", "nobody", Integer.class) == 0);
+    }
+
+    @Test
+    void pingIntervalsOutOfBoundsAndMisplacedPingsAreRefusedSayingWhy() {
+        NetworkGrpc.NetworkBlockingStub blocking = NetworkGrpc.newBlockingStub(channel);
+        assertThatThrownBy(() -> blocking.watchEvents(WatchEventsRequest.newBuilder().setPingIntervalMs(50).build())
+                .hasNext())
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription())
+                            .isEqualTo("ping_interval_ms must be 0 (no pings) or between 100 and 60000 ms, not 50");
+                });
+        assertThatThrownBy(() -> blocking.watchEvents(WatchEventsRequest.newBuilder()
+                .addKinds(EventKind.EVENT_KIND_PING).build()).hasNext())
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getDescription())
+                        .contains("kinds must not name EVENT_KIND_PING"));
+
+        String room = client.get(GetOptions.kind("room").uuid("room-refusals")).uuid();
+        assertThat(connectRefusal(ConnectFrame.newBuilder().setOpen(ConnectOpen.newBuilder().setUuid(room)
+                .setPingIntervalMs(70_000)).build())).contains("ping_interval_ms must be 0 (no pings)");
+        assertThat(connectRefusal(ConnectFrame.newBuilder().setPing(Ping.getDefaultInstance()).build()))
+                .isEqualTo("the first frame must be 'open'");
+        assertThat(connectRefusal(ConnectFrame.newBuilder().setOpen(ConnectOpen.newBuilder().setUuid(room)).build(),
+                ConnectFrame.newBuilder().setPing(Ping.getDefaultInstance()).build()))
+                .isEqualTo("'ping' is only sent on a stream opened with ping_interval_ms");
+    }
+
+    /** Sends {@code frames} on a Connect stream and answers the INVALID_ARGUMENT's description. */
+    private String connectRefusal(ConnectFrame... frames) {
+        CompletableFuture<Throwable> ended = new CompletableFuture<>();
+        StreamObserver<ConnectFrame> requests = NetworkGrpc.newStub(channel).connect(new StreamObserver<>() {
+            @Override
+            public void onNext(ConnectEvent event) { }
+
+            @Override
+            public void onError(Throwable failure) {
+                ended.complete(failure);
+            }
+
+            @Override
+            public void onCompleted() {
+                ended.complete(null);
+            }
+        });
+        for (ConnectFrame frame : frames) {
+            requests.onNext(frame);
+        }
+        Status status = Status.fromThrowable(ended.orTimeout(5, TimeUnit.SECONDS).join());
+        requests.onCompleted();
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        return status.getDescription();
+    }
+
+    private static StreamObserver<Event> collect(List<Event> seen) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(Event event) {
+                seen.add(event);
+            }
+
+            @Override
+            public void onError(Throwable failure) { }
+
+            @Override
+            public void onCompleted() { }
+        };
     }
 
     // ---- what operators and other tools rely on ----
