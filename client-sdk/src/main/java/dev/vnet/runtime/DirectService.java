@@ -1,5 +1,6 @@
 package dev.vnet.runtime;
 
+import com.google.protobuf.ByteString;
 import dev.vnet.proto.v1.AgentGrpc;
 import dev.vnet.proto.v1.ConnectClosed;
 import dev.vnet.proto.v1.ConnectEvent;
@@ -72,11 +73,8 @@ final class DirectService extends AgentGrpc.AgentImplBase {
             responses.onError(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
             return;
         }
-        Principal caller = AuthInterceptor.caller();
-        Error refused = tickets.refusal(caller, request.getSessionId(), request.getSessionTicket());
-        if (refused == null) {
-            refused = outOfScope(caller, request.getUuid());
-        }
+        Error refused = refusal(AuthInterceptor.caller(), request.getUuid(), request.getSessionId(),
+                request.getSessionTicket());
         if (refused != null) {
             responses.onError(Errors.toStatusException(refused));
             return;
@@ -108,10 +106,7 @@ final class DirectService extends AgentGrpc.AgentImplBase {
                 ContainerRequest request = call.getRequest();
                 String problem = problemWith(request);
                 Error refused = problem != null ? Errors.error(Status.Code.INVALID_ARGUMENT, problem)
-                        : tickets.refusal(caller, request.getSessionId(), request.getSessionTicket());
-                if (refused == null) {
-                    refused = outOfScope(caller, request.getUuid());
-                }
+                        : refusal(caller, request.getUuid(), request.getSessionId(), request.getSessionTicket());
                 if (refused != null) {
                     if (!call.getOneWay()) {
                         out.send(failure(call.getCallId(), refused));
@@ -170,17 +165,14 @@ final class DirectService extends AgentGrpc.AgentImplBase {
                     pings.heard();
                     return;
                 }
-                Error refused = tickets.refusal(caller, frame.getOpen().getSessionId(),
-                        frame.getOpen().getSessionTicket());
-                if (refused == null) {
-                    refused = outOfScope(caller, frame.getOpen().getUuid());
-                }
+                ConnectOpen open = frame.getOpen();
+                Error refused = refusal(caller, open.getUuid(), open.getSessionId(), open.getSessionTicket());
                 if (refused != null) {
                     out.fail(Errors.toStatusException(refused).getStatus());
                     return;
                 }
-                opened = frame.getOpen();
-                uuid = opened.getUuid();
+                opened = open;
+                uuid = open.getUuid();
                 String clientId = ConnectFrames.clientId(opened, "direct");
                 pings = ConnectFrames.serverPings(opened, timers, CLIENT_ALIVE_TIMEOUT, out, this::disconnect);
                 DirectClient connecting = new DirectClient(clientId, caller.name(), out);
@@ -220,6 +212,15 @@ final class DirectService extends AgentGrpc.AgentImplBase {
                 }
             }
         };
+    }
+
+    /**
+     * Null when {@code caller} may call or connect to container {@code uuid} as session {@code sessionId} (or as
+     * nobody when it is empty); else why not: a session it does not prove is its own, or a container out of its scope.
+     */
+    private Error refusal(Principal caller, String uuid, String sessionId, ByteString ticket) {
+        Error unproven = tickets.refusal(caller, sessionId, ticket);
+        return unproven != null ? unproven : outOfScope(caller, uuid);
     }
 
     /**

@@ -32,17 +32,17 @@ public final class SessionTickets {
     private SessionTickets() {
     }
 
-    /** The key agent {@code agentId} checks tickets with: every instance of the id, under any leader, gets this one. */
+    /** The key agent {@code agentId} checks tickets with; the same for every instance and leader. */
     public static byte[] agentKey(byte[] networkKey, String agentId) {
         return mac(networkKey, AGENT_KEY_PURPOSE, agentId);
     }
 
-    /** The ticket that proves session {@code sessionId} belongs to {@code principal}, at the agent of {@code agentKey}. */
+    /** The ticket that proves session {@code sessionId} is {@code principal}'s at the agent of {@code agentKey}. */
     public static byte[] issue(byte[] agentKey, String sessionId, String principal) {
         return mac(agentKey, TICKET_PURPOSE, sessionId, principal);
     }
 
-    /** Whether {@code ticket} proves, at the agent of {@code agentKey}, that {@code sessionId} is {@code principal}'s. */
+    /** Whether {@code ticket} proves that {@code sessionId} is {@code principal}'s at the agent of {@code agentKey}. */
     public static boolean proves(byte[] agentKey, ByteString ticket, String sessionId, String principal) {
         if (ticket.size() != BYTES) {
             return false;
