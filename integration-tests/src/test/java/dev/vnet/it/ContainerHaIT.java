@@ -244,7 +244,7 @@ class ContainerHaIT {
 
     private static VnetClient client(VnetProcess network) {
         return VnetClient.builder().network(network.endpoint()).timeout(Duration.ofSeconds(10)).build()
-                .awaitConnected(Duration.ofSeconds(10));
+                .awaitConnected(READY);
     }
 
     private static String whoami(ContainerRef ref) {

@@ -55,7 +55,7 @@ class CoordinatorHaIT {
             processes.agent("agent-1", endpoints, Map.of()).awaitReady(READY);
             processes.agent("agent-2", endpoints, Map.of()).awaitReady(READY);
             client = VnetClient.builder().network(endpoints).timeout(Duration.ofSeconds(10)).build()
-                    .awaitConnected(Duration.ofSeconds(10));
+                    .awaitConnected(READY);
             kv = client.get(GetOptions.kind("kv").uuid("ledger"));
             kv.request("put", Map.of("key", "balance", "value", 42), Map.class);
         }

@@ -61,7 +61,7 @@ class CoreNetworkIT {
 
     private VnetClient newClient() {
         return VnetClient.builder().network(network.endpoint()).timeout(Duration.ofSeconds(10)).build()
-                .awaitConnected(Duration.ofSeconds(10));
+                .awaitConnected(READY);
     }
 
     @Test

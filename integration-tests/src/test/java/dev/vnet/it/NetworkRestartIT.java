@@ -39,7 +39,7 @@ class NetworkRestartIT {
             agent1.awaitReady(READY);
             agent2.awaitReady(READY);
             try (VnetClient client = VnetClient.builder().network(network.endpoint()).build()
-                    .awaitConnected(Duration.ofSeconds(10))) {
+                    .awaitConnected(READY)) {
                 ContainerRef kv = client.get(GetOptions.kind("kv").uuid("survivor"));
                 kv.request("put", Map.of("key", "state", "value", "kept in the container"), Map.class);
                 List<String> held = List.of(kv.uuid(), client.get(GetOptions.kind("echo")).uuid(),

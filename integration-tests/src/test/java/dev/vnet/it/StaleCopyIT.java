@@ -37,7 +37,7 @@ class StaleCopyIT {
             VnetProcess a1 = processes.agent("agent-1", network.endpoint(), Map.of()).awaitReady(READY);
             VnetProcess a2 = processes.agent("agent-2", network.endpoint(), Map.of()).awaitReady(READY);
             try (VnetClient client = VnetClient.builder().network(network.endpoint()).timeout(Duration.ofSeconds(10))
-                    .build().awaitConnected(Duration.ofSeconds(10))) {
+                    .build().awaitConnected(READY)) {
                 ContainerRef kv = client.get(GetOptions.kind("kv").uuid("fenced").type(ContainerType.CONTAINER_TYPE_HA)
                         .spec(Map.of("data", Map.of("seed", "planted"))));
                 ContainerInfo stale = kv.info();

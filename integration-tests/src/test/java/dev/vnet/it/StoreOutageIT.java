@@ -51,7 +51,7 @@ class StoreOutageIT {
 
             processes.agent("agent-1", network.endpoint(), Map.of()).awaitReady(READY);
             try (VnetClient client = VnetClient.builder().network(network.endpoint()).build()
-                    .awaitConnected(Duration.ofSeconds(10))) {
+                    .awaitConnected(READY)) {
                 ContainerRef echo = client.get(GetOptions.kind("echo"));
                 AtomicBoolean running = new AtomicBoolean(true);
                 AtomicInteger answered = new AtomicInteger();
