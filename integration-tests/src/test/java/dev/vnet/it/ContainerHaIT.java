@@ -32,6 +32,8 @@ class ContainerHaIT {
      * alive timeout (3 s) would notice; this leaves room for a loaded machine. docs/PERFORMANCE.md has the figures.
      */
     private static final Duration TAKEOVER = Duration.ofSeconds(3);
+    /** How often a test that watches for a stale copy calls the container: often, to catch a short window. */
+    private static final Duration CALLS = Duration.ofMillis(10);
     /** Answers to collect before the kill and from the survivor after it. */
     private static final int ANSWERS = 20;
 
@@ -110,7 +112,7 @@ class ContainerHaIT {
                 // From the moment the agent wakes until it has registered again and runs no copy any more, the
                 // client calls the container and must never reach the old copy.
                 List<String> seen = new CopyOnWriteArrayList<>();
-                await().atMost(Duration.ofSeconds(20)).until(() -> {
+                await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(CALLS).until(() -> {
                     seen.add(whoami(kv));
                     return frozen.logSince(wokenAt).contains("registered with the network")
                             && client.containers("kv", null, original).isEmpty();

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 class StaleCopyIT {
 
     private static final Duration READY = Duration.ofSeconds(30);
+    /** How often the old copy is called while the test watches it: often, to catch a short window. */
+    private static final Duration CALLS = Duration.ofMillis(10);
 
     @Test
     void theWokenAgentsStaleHaCopyRefusesDirectCalls() throws Exception {
@@ -56,7 +58,7 @@ class StaleCopyIT {
                 // has registered again and was told to end it.
                 List<String> answered = new CopyOnWriteArrayList<>();
                 List<Status.Code> refused = new CopyOnWriteArrayList<>();
-                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(CALLS).until(() -> {
                     try {
                         answered.add(direct(client, stale));
                     } catch (CompletionException | VnetException failure) {
