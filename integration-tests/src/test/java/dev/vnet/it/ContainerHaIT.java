@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /** Containers that outlive their agent, with real processes: killed, frozen, drained, replaced. */
 class ContainerHaIT {
 
-    private static final Duration READY = Duration.ofSeconds(30);
+    private static final Duration READY = Duration.ofSeconds(60);
     /**
      * Failure bound of a takeover after kill -9: the dead agent's stream closes, so it is at once, well before the
      * alive timeout (3 s) would notice; this leaves room for a loaded machine. docs/PERFORMANCE.md has the figures.

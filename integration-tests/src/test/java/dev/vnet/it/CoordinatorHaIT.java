@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class CoordinatorHaIT {
 
-    private static final Duration READY = Duration.ofSeconds(30);
+    private static final Duration READY = Duration.ofSeconds(60);
 
     /** Two replicas, two agents, a client holding a kv container with state, all on 127.0.0.1. */
     private static final class Pair implements AutoCloseable {

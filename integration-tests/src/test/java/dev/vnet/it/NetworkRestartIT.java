@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class NetworkRestartIT {
 
-    private static final Duration READY = Duration.ofSeconds(30);
+    private static final Duration READY = Duration.ofSeconds(60);
     /**
      * Failure bound of what takes well under a second on an idle machine (a store write, agents reconnecting and
      * clients taking their references again), with room for a loaded one; the printed figures are for reading.

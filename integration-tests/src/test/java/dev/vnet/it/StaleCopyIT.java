@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class StaleCopyIT {
 
-    private static final Duration READY = Duration.ofSeconds(30);
+    private static final Duration READY = Duration.ofSeconds(60);
     /** How often the old copy is called while the test watches it: often, to catch a short window. */
     private static final Duration CALLS = Duration.ofMillis(10);
 

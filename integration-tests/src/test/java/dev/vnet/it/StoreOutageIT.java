@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class StoreOutageIT {
 
-    private static final Duration READY = Duration.ofSeconds(30);
+    private static final Duration READY = Duration.ofSeconds(60);
     /** Routed requests that must be answered in a phase of the outage, to show that routing goes on. */
     private static final int ANSWERS = 50;
 
