@@ -47,18 +47,29 @@ class CoordinatorHaIT {
             this(new VnetProcesses());
         }
 
+        /** Starts everything; when that fails, stops what it started, so that nothing outlives the test. */
         Pair(VnetProcesses processes) {
             this.processes = processes;
-            first = processes.network("replica-1", Map.of("vnet.network.replica-id", "replica-1"));
-            second = processes.network("replica-2", Map.of("vnet.network.replica-id", "replica-2"));
-            endpoints = first.endpoint() + "," + second.endpoint();
-            await().atMost(READY).until(() -> leader() != null);
-            processes.agent("agent-1", endpoints, Map.of()).awaitReady(READY);
-            processes.agent("agent-2", endpoints, Map.of()).awaitReady(READY);
-            client = VnetClient.builder().network(endpoints).timeout(Duration.ofSeconds(10)).build()
-                    .awaitConnected(READY);
-            kv = client.get(GetOptions.kind("kv").uuid("ledger"));
-            kv.request("put", Map.of("key", "balance", "value", 42), Map.class);
+            try {
+                first = processes.network("replica-1", Map.of("vnet.network.replica-id", "replica-1"));
+                second = processes.network("replica-2", Map.of("vnet.network.replica-id", "replica-2"));
+                endpoints = first.endpoint() + "," + second.endpoint();
+                await().atMost(READY).until(() -> leader() != null);
+                processes.agent("agent-1", endpoints, Map.of()).awaitReady(READY);
+                processes.agent("agent-2", endpoints, Map.of()).awaitReady(READY);
+                client = VnetClient.builder().network(endpoints).timeout(Duration.ofSeconds(10)).build()
+                        .awaitConnected(READY);
+            } catch (RuntimeException e) {
+                processes.close();
+                throw e;
+            }
+            try {
+                kv = client.get(GetOptions.kind("kv").uuid("ledger"));
+                kv.request("put", Map.of("key", "balance", "value", 42), Map.class);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
         }
 
         /** The replica whose readiness is UP, or null while neither leads. */
