@@ -133,10 +133,6 @@ final class SessionChannel implements AutoCloseable {
         held.remove(uuid);
     }
 
-    int heldCount() {
-        return held.size();
-    }
-
     @Override
     public void close() {
         synchronized (lock) {

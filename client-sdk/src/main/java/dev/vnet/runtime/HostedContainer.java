@@ -214,10 +214,6 @@ final class HostedContainer {
         });
     }
 
-    boolean isTerminated() {
-        return terminated;
-    }
-
     private void submit(Consumer<Error> onRejected, Runnable task) {
         try {
             executor.execute(task);

@@ -154,12 +154,6 @@ final class NetworkLink implements AutoCloseable {
         return session != null && session.registered;
     }
 
-    /** The endpoint of the network this agent is registered with, or null. */
-    Endpoint networkEndpoint() {
-        Session session = current;
-        return session != null && session.registered ? session.endpoint : null;
-    }
-
     @Override
     public void close() {
         closed = true;

@@ -38,11 +38,6 @@ public record QueueBudget(int maxFrames, long maxBytes, String maxBytesSetting, 
         return new QueueBudget(maxFrames, maxBytes, "", null, false, null);
     }
 
-    /** The same budget for a stream whose writer decides what to do when a message does not fit. */
-    public QueueBudget refusing() {
-        return new QueueBudget(maxFrames, maxBytes, maxBytesSetting, total, false, onDrop);
-    }
-
     /** The same budget without the process-wide part. */
     public QueueBudget alone() {
         return new QueueBudget(maxFrames, maxBytes, maxBytesSetting, null, dropReader, onDrop);

@@ -52,23 +52,12 @@ final class Cluster implements AutoCloseable {
         return endpoint;
     }
 
-    boolean isSpawned() {
-        return processes != null;
-    }
-
     VnetProcess process(String name) {
         VnetProcess process = spawned.get(name);
         if (process == null) {
             throw new IllegalStateException("this scenario needs --spawn (it starts and kills processes itself)");
         }
         return process;
-    }
-
-    /** Starts one more agent on the spawned network. */
-    VnetProcess addAgent(String id, Map<String, String> settings) {
-        VnetProcess agent = processes.agent(id, endpoint, settings).awaitReady(READY);
-        spawned.put(id, agent);
-        return agent;
     }
 
     VnetProcesses processes() {

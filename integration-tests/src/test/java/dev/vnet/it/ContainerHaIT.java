@@ -26,7 +26,16 @@ import org.junit.jupiter.api.Test;
 /** Containers that outlive their agent, with real processes: killed, frozen, drained, replaced. */
 class ContainerHaIT {
 
-    private static final Duration READY = Duration.ofSeconds(30);
+    private static final Duration READY = Duration.ofSeconds(60);
+    /**
+     * Failure bound of a takeover after kill -9: the dead agent's stream closes, so it is at once, well before the
+     * alive timeout (3 s) would notice; this leaves room for a loaded machine. docs/PERFORMANCE.md has the figures.
+     */
+    private static final Duration TAKEOVER = Duration.ofSeconds(3);
+    /** How often a test that watches for a stale copy calls the container: often, to catch a short window. */
+    private static final Duration CALLS = Duration.ofMillis(10);
+    /** Answers to collect before the kill and from the survivor after it. */
+    private static final int ANSWERS = 20;
 
     /** One answer of a routed whoami: when it came and which agent's copy answered. */
     private record Answer(long atNanos, String agent) {}
@@ -49,12 +58,11 @@ class ContainerHaIT {
                 List<Answer> answers = new CopyOnWriteArrayList<>();
                 AtomicBoolean running = new AtomicBoolean(true);
                 Thread load = requestsInALoop(leader, answers, running);
-                Thread.sleep(500);
+                await().atMost(Duration.ofSeconds(10)).until(() -> answers.size() >= ANSWERS);
                 long killedAt = System.nanoTime();
                 doomed.kill();
-                await().atMost(Duration.ofSeconds(5)).until(() -> answers.stream()
-                        .anyMatch(a -> a.agent().equals(survivor)));
-                Thread.sleep(300);
+                await().atMost(TAKEOVER.plusSeconds(5)).until(() -> answers.stream()
+                        .filter(a -> a.agent().equals(survivor)).count() >= ANSWERS);
                 running.set(false);
                 load.join();
 
@@ -67,7 +75,7 @@ class ContainerHaIT {
                         (firstFromSurvivor - killedAt) / 1e6);
                 assertThat(answers.stream().filter(a -> a.atNanos() > firstFromSurvivor).map(Answer::agent))
                         .as("nothing is answered by the dead agent's copy afterwards").containsOnly(survivor);
-                assertThat(Duration.ofNanos(firstFromSurvivor - killedAt)).isLessThan(Duration.ofSeconds(2));
+                assertThat(Duration.ofNanos(firstFromSurvivor - killedAt)).isLessThan(TAKEOVER);
             }
         }
     }
@@ -87,6 +95,7 @@ class ContainerHaIT {
                 String other = original.equals("agent-1") ? "agent-2" : "agent-1";
 
                 long stoppedAt = System.nanoTime();
+                long wokenAt;
                 frozen.signal("STOP");
                 try {
                     await().atMost(Duration.ofSeconds(15)).until(() -> running(client, "precious", other));
@@ -96,19 +105,19 @@ class ContainerHaIT {
                     assertThat(keys.get("keys")).as("re-created from its spec").isEqualTo(List.of("seed"));
                     assertThat(whoami(kv)).isEqualTo(other);
                 } finally {
+                    wokenAt = frozen.logMark();
                     frozen.signal("CONT");
                 }
 
+                // From the moment the agent wakes until it has registered again and runs no copy any more, the
+                // client calls the container and must never reach the old copy.
                 List<String> seen = new CopyOnWriteArrayList<>();
-                long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
-                while (System.nanoTime() < until) {
+                await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(CALLS).until(() -> {
                     seen.add(whoami(kv));
-                }
+                    return frozen.logSince(wokenAt).contains("registered with the network")
+                            && client.containers("kv", null, original).isEmpty();
+                });
                 assertThat(seen).as("the client never reaches the old copy").containsOnly(other);
-                await().atMost(Duration.ofSeconds(10)).until(() -> frozen.logTail(200).contains("registered with the "
-                        + "network"));
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(client.containers("kv", null,
-                        original)).as("the woken agent runs no copy any more").isEmpty());
                 await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(client.history("precious", 10))
                         .first().satisfies(move -> {
                     assertThat(move.getTrigger()).isEqualTo("automatic");
@@ -207,7 +216,7 @@ class ContainerHaIT {
     }
 
     @Test
-    void aStandbyInstanceOfAnAgentTakesOverWithinASecondOfTheActiveOnesDeath() {
+    void aStandbyInstanceOfAnAgentTakesOverAtOnceWhenTheActiveOneDies() {
         try (VnetProcesses processes = new VnetProcesses()) {
             VnetProcess network = processes.network("network", Map.of()).awaitReady(READY);
             VnetProcess active = processes.agent("twin", network.endpoint(), Map.of("vnet.agent.stateless",
@@ -222,7 +231,7 @@ class ContainerHaIT {
 
                 long killedAt = System.nanoTime();
                 active.kill();
-                await().atMost(Duration.ofSeconds(1)).until(() -> client.agents().stream()
+                await().atMost(TAKEOVER).until(() -> client.agents().stream()
                         .anyMatch(a -> a.getAgentId().equals("twin") && !a.getInstanceId().equals(activeInstance)));
                 System.out.printf("standby instance active %.0f ms after kill -9%n",
                         (System.nanoTime() - killedAt) / 1e6);
@@ -237,7 +246,7 @@ class ContainerHaIT {
 
     private static VnetClient client(VnetProcess network) {
         return VnetClient.builder().network(network.endpoint()).timeout(Duration.ofSeconds(10)).build()
-                .awaitConnected(Duration.ofSeconds(10));
+                .awaitConnected(READY);
     }
 
     private static String whoami(ContainerRef ref) {

@@ -13,7 +13,6 @@ import dev.vnet.it.support.VnetProcesses;
 import dev.vnet.proto.v1.ContainerInfo;
 import dev.vnet.proto.v1.Event;
 import dev.vnet.proto.v1.EventKind;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class CoordinatorHaIT {
 
-    private static final Duration READY = Duration.ofSeconds(30);
+    /** Two coordinators boot at once here: on a loaded 2-core machine each took over 60 s to start. */
+    private static final Duration READY = Duration.ofSeconds(120);
 
     /** Two replicas, two agents, a client holding a kv container with state, all on 127.0.0.1. */
     private static final class Pair implements AutoCloseable {
@@ -46,18 +47,29 @@ class CoordinatorHaIT {
             this(new VnetProcesses());
         }
 
+        /** Starts everything; when that fails, stops what it started, so that nothing outlives the test. */
         Pair(VnetProcesses processes) {
             this.processes = processes;
-            first = processes.network("replica-1", Map.of("vnet.network.replica-id", "replica-1"));
-            second = processes.network("replica-2", Map.of("vnet.network.replica-id", "replica-2"));
-            endpoints = first.endpoint() + "," + second.endpoint();
-            await().atMost(READY).until(() -> leader() != null);
-            processes.agent("agent-1", endpoints, Map.of()).awaitReady(READY);
-            processes.agent("agent-2", endpoints, Map.of()).awaitReady(READY);
-            client = VnetClient.builder().network(endpoints).timeout(Duration.ofSeconds(10)).build()
-                    .awaitConnected(Duration.ofSeconds(10));
-            kv = client.get(GetOptions.kind("kv").uuid("ledger"));
-            kv.request("put", Map.of("key", "balance", "value", 42), Map.class);
+            try {
+                first = processes.network("replica-1", Map.of("vnet.network.replica-id", "replica-1"));
+                second = processes.network("replica-2", Map.of("vnet.network.replica-id", "replica-2"));
+                endpoints = first.endpoint() + "," + second.endpoint();
+                await().atMost(READY).until(() -> leader() != null);
+                processes.agent("agent-1", endpoints, Map.of()).awaitReady(READY);
+                processes.agent("agent-2", endpoints, Map.of()).awaitReady(READY);
+                client = VnetClient.builder().network(endpoints).timeout(Duration.ofSeconds(10)).build()
+                        .awaitConnected(READY);
+            } catch (RuntimeException e) {
+                processes.close();
+                throw e;
+            }
+            try {
+                kv = client.get(GetOptions.kind("kv").uuid("ledger"));
+                kv.request("put", Map.of("key", "balance", "value", 42), Map.class);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
         }
 
         /** The replica whose readiness is UP, or null while neither leads. */
@@ -80,17 +92,24 @@ class CoordinatorHaIT {
 
     /** The default leader lease: a frozen leader is replaced after it. */
     private static final Duration LEASE = Duration.ofSeconds(5);
+    /** Answers to collect before the leader goes and after the standby serves. */
+    private static final int ANSWERS = 20;
 
     @Test
     void killingTheLeaderMovesClientsAndAgentsToTheStandbyWithTheirContainers() throws Exception {
         takeOverFrom("killed", VnetProcess::kill, false, Duration.ofSeconds(10), (pair, leader) -> { });
     }
 
+    /**
+     * The stopping leader lets its lock go, so the standby takes over without waiting for the lease to run out:
+     * the longest time without an answer stays under the lease, a failure bound with room for a loaded machine
+     * (docs/PERFORMANCE.md has the figures).
+     */
     @Test
     void aLeaderThatIsToldToStopHandsOverAtOnce() throws Exception {
-        long recoveredMs = takeOverFrom("terminated (SIGTERM)", leader -> leader.stop(Duration.ofSeconds(20)), false,
+        long longestGapMs = takeOverFrom("terminated (SIGTERM)", leader -> leader.stop(Duration.ofSeconds(20)), false,
                 Duration.ofSeconds(10), (pair, leader) -> { });
-        assertThat(Duration.ofMillis(recoveredMs)).isLessThan(Duration.ofSeconds(3));
+        assertThat(Duration.ofMillis(longestGapMs)).isLessThan(LEASE);
     }
 
     /**
@@ -158,7 +177,7 @@ class CoordinatorHaIT {
                 }
             });
             load.start();
-            Thread.sleep(500);
+            await().atMost(Duration.ofSeconds(10)).until(() -> succeeded.get() >= ANSWERS);
 
             if (!countFromAfterStop) {
                 killedAt.set(System.nanoTime());
@@ -170,7 +189,8 @@ class CoordinatorHaIT {
             }
             await().atMost(servedWithin.plusSeconds(5)).until(() -> recoveredAt.get() != 0);
             long recoveredMs = (recoveredAt.get() - killedAt.get()) / 1_000_000;
-            Thread.sleep(500);
+            long atRecovery = succeeded.get();
+            await().atMost(Duration.ofSeconds(10)).until(() -> succeeded.get() >= atRecovery + ANSWERS);
             running.set(false);
             load.join();
             System.out.printf("leader %s: routed requests succeed again through the standby after %d ms; longest "
@@ -209,7 +229,7 @@ class CoordinatorHaIT {
             long oldEpoch = pair.epoch();
 
             long frozenAt = System.nanoTime();
-            long logBeforeWaking;
+            long wokenAt;
             leader.signal("STOP");
             Instant takeover;
             try {
@@ -218,36 +238,44 @@ class CoordinatorHaIT {
                 System.out.printf("leader frozen: the standby leads after %d ms%n",
                         (System.nanoTime() - frozenAt) / 1_000_000);
             } finally {
-                logBeforeWaking = Files.size(leader.log());
+                wokenAt = leader.logMark();
                 leader.signal("CONT");
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> leader.logTail(200).contains("stepping down"));
             assertThat(leader.healthStatus("ready")).isEqualTo(503);
-            String woken = Files.readString(leader.log()).substring((int) logBeforeWaking);
-            assertThat(woken).as("the woken leader declares no agent dead, moves nothing, registers nobody")
+            assertThat(leader.logSince(wokenAt)).as("the woken leader declares no agent dead, moves nothing, registers nobody")
                     .doesNotContain(": removed").doesNotContain("did not come back").doesNotContain(" move of ")
                     .doesNotContain(" registered from ").doesNotContain("cannot move yet");
             assertThat(pair.epoch()).isGreaterThan(oldEpoch);
             assertThat(pair.kv.request("get", Map.of("key", "balance"), Map.class).get("value")).isEqualTo(42);
-            Thread.sleep(2000);
-            for (String table : List.of("containers", "node_health", "agents")) {
-                assertThat(pair.processes.database().query("SELECT count(*) FROM " + table + " WHERE written_epoch = "
-                        + oldEpoch + " AND " + (table.equals("agents") ? "last_seen" : "updated_at") + " > '"
-                        + takeover + "'")).as("no write from the old leader in " + table).containsExactly("0");
-            }
+            // Nothing must happen: no event marks a write that did not come, so the tables are watched for a few
+            // of the old leader's flush intervals (vnet.store.flush-interval, 250 ms) after it stepped down.
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                for (String table : List.of("containers", "node_health", "agents")) {
+                    assertThat(pair.processes.database().query("SELECT count(*) FROM " + table
+                            + " WHERE written_epoch = " + oldEpoch + " AND "
+                            + (table.equals("agents") ? "last_seen" : "updated_at") + " > '" + takeover + "'"))
+                            .as("no write from the old leader in " + table).containsExactly("0");
+                }
+            });
         }
     }
 
     @Test
-    void afterPostgresRestartsExactlyOneReplicaLeadsWithAHigherEpoch() throws InterruptedException {
+    void afterPostgresRestartsExactlyOneReplicaLeadsWithAHigherEpoch() {
+        PrivatePostgres.missing().ifPresent(Assumptions::abort);
         try (PrivatePostgres postgres = PrivatePostgres.start(); Pair pair = new Pair(new VnetProcesses(postgres))) {
             long epochBefore = pair.epoch();
+            VnetProcess before = pair.leader();
+            long mark = before.logMark();
             postgres.stop();
-            Thread.sleep(2000);
+            // The outage has done its work once the leader has lost its lock connection and stepped down.
+            await().atMost(Duration.ofSeconds(20)).until(() -> before.logSince(mark).contains("stepping down"));
             postgres.startAgain();
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> pair.leader() != null
                     && pair.epoch() > epochBefore);
             VnetProcess leader = pair.leader();
+            // No flapping: the new leader must stay the only one for a while (three lock retry intervals).
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> pair.leader() == leader);
             assertThat(pair.kv.request("get", Map.of("key", "balance"), Map.class).get("value")).isEqualTo(42);
         }

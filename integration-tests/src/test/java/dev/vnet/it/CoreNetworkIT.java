@@ -33,7 +33,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CoreNetworkIT {
 
-    private static final Duration READY = Duration.ofSeconds(30);
+    private static final Duration READY = Duration.ofSeconds(60);
 
     private final VnetProcesses processes = new VnetProcesses();
     private VnetProcess network;
@@ -61,7 +61,7 @@ class CoreNetworkIT {
 
     private VnetClient newClient() {
         return VnetClient.builder().network(network.endpoint()).timeout(Duration.ofSeconds(10)).build()
-                .awaitConnected(Duration.ofSeconds(10));
+                .awaitConnected(READY);
     }
 
     @Test
@@ -132,7 +132,7 @@ class CoreNetworkIT {
     }
 
     @Test
-    void killingAnAgentRemovesItWithinASecondAndItsContainersAfterTheBlipGrace() throws InterruptedException {
+    void killingAnAgentRemovesItAtOnceAndItsContainersAfterTheBlipGrace() throws InterruptedException {
         VnetProcess doomed = processes.agent("agent-doomed", network.endpoint(), Map.of()).awaitReady(READY);
         List<String> onDoomed = new ArrayList<>();
         for (int i = 0; i < 9 && onDoomed.size() < 2; i++) {
@@ -159,11 +159,12 @@ class CoreNetworkIT {
 
             await().atMost(Duration.ofSeconds(15)).until(() -> removedAt.containsKey("agent:agent-doomed")
                     && removedAt.keySet().containsAll(onDoomed));
-            // Its stream dropped: the agent is gone at once; its standard containers wait the blip grace
-            // (vnet.network.blip-grace, 3 s) for it to come back.
+            // Its stream dropped: the agent is gone at once, before its silence alone (the alive timeout, 3 s)
+            // could have removed it; its standard containers wait the blip grace (vnet.network.blip-grace, 3 s) for
+            // it to come back. Failure bounds only, with room for a loaded machine: docs/PERFORMANCE.md has figures.
             for (Map.Entry<String, Long> removal : removedAt.entrySet()) {
                 assertThat(Duration.ofNanos(removal.getValue() - killedAt)).as(removal.getKey())
-                        .isLessThan(removal.getKey().startsWith("agent:") ? Duration.ofSeconds(1)
+                        .isLessThan(removal.getKey().startsWith("agent:") ? Duration.ofSeconds(3)
                                 : Duration.ofSeconds(3 + 5));
             }
         }
@@ -175,14 +176,15 @@ class CoreNetworkIT {
     }
 
     @Test
-    void aClientThatStaysConnectedKeepsItsContainersPastTheAliveTimeout() throws InterruptedException {
+    void aClientThatStaysConnectedKeepsItsContainersPastTheAliveTimeout() {
         ContainerRef kv = client.get(GetOptions.kind("kv"));
         kv.request("put", Map.of("key", "k", "value", 1), Map.class);
 
-        Thread.sleep(4500); // the alive timeout is 3 s
-
-        assertThat(client.containers("kv", null, null)).filteredOn(c -> c.getUuid().equals(kv.uuid()))
-                .singleElement().satisfies(c -> assertThat(c.getReferences()).isEqualTo(1));
+        // Time passing is what is tested: the reference must hold, checked all along, for the alive timeout (3 s)
+        // and one more second, the SDK's keep-alive interval.
+        await().during(Duration.ofSeconds(3 + 1)).atMost(Duration.ofSeconds(3 + 1 + 10)).untilAsserted(() ->
+                assertThat(client.containers("kv", null, null)).filteredOn(c -> c.getUuid().equals(kv.uuid()))
+                        .singleElement().satisfies(c -> assertThat(c.getReferences()).isEqualTo(1)));
         assertThat(kv.request("get", Map.of("key", "k"), Map.class).get("value")).isEqualTo(1);
     }
 

@@ -23,7 +23,12 @@ import org.junit.jupiter.api.Test;
  */
 class NetworkRestartIT {
 
-    private static final Duration READY = Duration.ofSeconds(30);
+    private static final Duration READY = Duration.ofSeconds(60);
+    /**
+     * Failure bound of what takes well under a second on an idle machine (a store write, agents reconnecting and
+     * clients taking their references again), with room for a loaded one; the printed figures are for reading.
+     */
+    private static final Duration SETTLED = Duration.ofSeconds(20);
 
     @Test
     void aRestartedCoordinatorServesTheSameContainersFromItsStoreAndItsAgents() {
@@ -34,12 +39,12 @@ class NetworkRestartIT {
             agent1.awaitReady(READY);
             agent2.awaitReady(READY);
             try (VnetClient client = VnetClient.builder().network(network.endpoint()).build()
-                    .awaitConnected(Duration.ofSeconds(10))) {
+                    .awaitConnected(READY)) {
                 ContainerRef kv = client.get(GetOptions.kind("kv").uuid("survivor"));
                 kv.request("put", Map.of("key", "state", "value", "kept in the container"), Map.class);
                 List<String> held = List.of(kv.uuid(), client.get(GetOptions.kind("echo")).uuid(),
                         client.get(GetOptions.kind("echo")).uuid(), client.get(GetOptions.kind("chat")).uuid());
-                await().atMost(Duration.ofSeconds(5)).until(() -> processes.database()
+                await().atMost(SETTLED).until(() -> processes.database()
                         .query("SELECT uuid FROM containers").size() == held.size());
 
                 network.kill();
@@ -50,7 +55,7 @@ class NetworkRestartIT {
                 long readyMs = (System.nanoTime() - spawned) / 1_000_000;
 
                 // Listed from the store at once, then running again as their agents come back; references retaken.
-                await().atMost(Duration.ofSeconds(5)).ignoreExceptions().untilAsserted(() -> {
+                await().atMost(SETTLED).ignoreExceptions().untilAsserted(() -> {
                     List<ContainerInfo> listed = client.containers(null, null, null);
                     assertThat(listed).extracting(ContainerInfo::getUuid).containsExactlyInAnyOrderElementsOf(held);
                     assertThat(listed).allSatisfy(c -> {
@@ -65,7 +70,7 @@ class NetworkRestartIT {
                 System.out.printf("restart to ready: %d ms; restart to serving every container again: %d ms%n",
                         readyMs, servingMs);
 
-                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(processes.database().query(
+                await().atMost(SETTLED).untilAsserted(() -> assertThat(processes.database().query(
                         "SELECT agent_id, status FROM node_health WHERE last_heartbeat > '" + restartedAt + "'"))
                         .containsExactlyInAnyOrder("agent-1|healthy", "agent-2|healthy"));
                 assertThat(processes.database().query("SELECT count(*), count(DISTINCT uuid) FROM containers"))

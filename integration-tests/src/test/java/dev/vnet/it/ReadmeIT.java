@@ -1,6 +1,7 @@
 package dev.vnet.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.vnet.client.GetOptions;
 import dev.vnet.client.VnetClient;
@@ -129,17 +130,10 @@ class ReadmeIT {
         try (VnetClient client = VnetClient.builder().network("127.0.0.1:" + networkPort).build()
                 .awaitConnected(COMMAND)) {
             client.get(GetOptions.kind("echo").uuid("readme-probe")).release();
-            long deadline = System.nanoTime() + COMMAND.toNanos();
-            while (client.containers(null, null, null).stream().map(ContainerInfo::getUuid)
-                    .anyMatch("readme-probe"::equals)) {
-                assertThat(System.nanoTime()).as("the probe stops within " + COMMAND.toSeconds() + " s")
-                        .isLessThan(deadline);
-                Thread.sleep(200);
-            }
+            await().alias("the probe stops").atMost(COMMAND).pollInterval(Duration.ofMillis(200))
+                    .until(() -> client.containers(null, null, null).stream().map(ContainerInfo::getUuid)
+                            .noneMatch("readme-probe"::equals));
             assertThat(client.containers(null, null, null)).extracting(ContainerInfo::getUuid).contains("store-1");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }

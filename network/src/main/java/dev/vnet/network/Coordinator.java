@@ -38,6 +38,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -53,7 +54,6 @@ import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.Flyway;
-import org.jboss.logging.Logger;
 
 /**
  * The coordinator, assembled: the registry and its thread, the route table, the event hub, the store writer, the
@@ -67,7 +67,7 @@ import org.jboss.logging.Logger;
 @Singleton
 public class Coordinator implements LeaderListener {
 
-    private static final Logger LOG = Logger.getLogger(Coordinator.class);
+    private static final System.Logger LOG = System.getLogger(Coordinator.class.getName());
 
     /**
      * When callers turned away while this replica restores its registry should ask again: a restore reads the store
@@ -157,8 +157,9 @@ public class Coordinator implements LeaderListener {
         server = new NetworkServer(config, security, settings, loop, routes, events, admin, gate,
                 RoutedCalls.all(routedCalls), metrics.rpcStatuses(), budgets, sessionOwners, tickets);
         metrics.watch(loop, events, writer, this::leaderEpoch, config.metricsRefresh());
-        LOG.infof("vnet network %s listening for gRPC on %s:%d; its store is %s", replicaId(), config.host(),
-                server.port(), databaseUrl);
+        LOG.log(Level.INFO, String.format(
+                "vnet network %s listening for gRPC on %s:%d; its store is %s", replicaId(), config.host(),
+                server.port(), databaseUrl));
         loop.start(config.tickInterval().toMillis());
         startup = new Thread(this::joinElection, "vnet-startup");
         startup.setDaemon(true);
@@ -185,8 +186,9 @@ public class Coordinator implements LeaderListener {
             } catch (Exception e) {
                 String problem = rootCause(e);
                 if (!problem.equals(lastProblem)) {
-                    LOG.warnf("PostgreSQL at %s is not usable (%s); retrying every %d ms, readiness stays DOWN until "
-                            + "it answers", databaseUrl, problem, storeConfig.retryInterval().toMillis());
+                    LOG.log(Level.WARNING, String.format(
+                            "PostgreSQL at %s is not usable (%s); retrying every %d ms, readiness stays DOWN until "
+                            + "it answers", databaseUrl, problem, storeConfig.retryInterval().toMillis()));
                     lastProblem = problem;
                 }
                 sleep(storeConfig.retryInterval().toMillis());
@@ -218,8 +220,9 @@ public class Coordinator implements LeaderListener {
                     registry.restore(state);
                     return null;
                 }).get(storeConfig.timeout().toMillis(), TimeUnit.MILLISECONDS);
-                LOG.infof("restored %d agents and %d containers from the store", state.agents().size(),
-                        state.containers().size());
+                LOG.log(Level.INFO, String.format(
+                        "restored %d agents and %d containers from the store", state.agents().size(),
+                        state.containers().size()));
             }
             writer.start(epoch, newer -> election.stepDown("the store's leader epoch is " + newer + ", not " + epoch));
             leaderEpoch = epoch;
@@ -230,14 +233,15 @@ public class Coordinator implements LeaderListener {
                     .setEndpoint(advertisedEndpoint()).setConsoleUrl(consoleUrl()).setSinceMs(System.currentTimeMillis())
                     .build();
             loop.run(registry -> registry.leaderChanged(leader));
-            LOG.infof("vnet network %s leads with epoch %d and serves, %d ms after the process started", replicaId(),
-                    epoch, System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime());
+            LOG.log(Level.INFO, String.format(
+                    "vnet network %s leads with epoch %d and serves, %d ms after the process started", replicaId(),
+                    epoch, System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()));
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         } catch (Exception e) {
-            LOG.warnf("cannot take up leadership with epoch %d: %s", epoch, rootCause(e));
+            LOG.log(Level.WARNING, String.format("cannot take up leadership with epoch %d: %s", epoch, rootCause(e)));
             deposed("it could not restore its registry");
             return false;
         }
@@ -260,7 +264,7 @@ public class Coordinator implements LeaderListener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            LOG.errorf("the registry thread did not take its fresh registry in time (%s)", e);
+            LOG.log(Level.ERROR, String.format("the registry thread did not take its fresh registry in time (%s)", e));
         }
         routes.clear();
         events.clear();
@@ -298,7 +302,8 @@ public class Coordinator implements LeaderListener {
             elected.close();
         }
         if (led) {
-            LOG.infof("vnet network %s stopped leading (epoch %d): it is shutting down", replicaId(), leaderEpoch);
+            LOG.log(Level.INFO, String.format(
+                    "vnet network %s stopped leading (epoch %d): it is shutting down", replicaId(), leaderEpoch));
         }
         if (grpc != null) {
             grpc.close();

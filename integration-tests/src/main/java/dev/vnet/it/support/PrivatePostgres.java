@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  */
 public final class PrivatePostgres implements AutoCloseable {
 
-    private static final long START_TIMEOUT_SECONDS = 60;
+    private static final long TIMEOUT_SECONDS = 60;
 
     private final Path bin;
     private final Path directory;
@@ -35,7 +35,7 @@ public final class PrivatePostgres implements AutoCloseable {
     }
 
     /** The server binaries of the newest PostgreSQL installed, if any. */
-    public static Optional<Path> installation() {
+    private static Optional<Path> installation() {
         try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
             return versions.filter(version -> version.getFileName().toString().matches("\\d+"))
                     .max(Comparator.comparingInt(version -> Integer.parseInt(version.getFileName().toString())))
@@ -46,22 +46,62 @@ public final class PrivatePostgres implements AutoCloseable {
         }
     }
 
-    /** Initialises a new server in a temporary directory and starts it. */
-    public static PrivatePostgres start() {
-        Path bin = installation().orElseThrow(() -> new IllegalStateException(
-                "no PostgreSQL server binaries under /usr/lib/postgresql (apt-get install postgresql)"));
+    /**
+     * What this machine lacks to run a private server, or empty when it has everything: a test that needs one
+     * skips itself with this as the reason.
+     */
+    public static Optional<String> missing() {
+        if (installation().isEmpty()) {
+            return Optional.of("a private PostgreSQL needs initdb and pg_ctl under /usr/lib/postgresql/<version>/bin "
+                    + "(apt-get install postgresql)");
+        }
+        if (!asRoot()) {
+            return Optional.empty();
+        }
+        if (!Files.isExecutable(Path.of("/usr/sbin/runuser")) && !Files.isExecutable(Path.of("/sbin/runuser"))) {
+            return Optional.of("a private PostgreSQL started as root runs as the postgres user through runuser "
+                    + "(apt-get install util-linux)");
+        }
         try {
-            Path directory = Files.createTempDirectory("vnet-pg-");
-            PrivatePostgres server = new PrivatePostgres(bin, directory, FreePorts.next());
+            if (Files.readAllLines(Path.of("/etc/passwd")).stream().noneMatch(line -> line.startsWith("postgres:"))) {
+                return Optional.of("a private PostgreSQL started as root runs as the postgres user, and there is none "
+                        + "(apt-get install postgresql makes it)");
+            }
+        } catch (IOException e) {
+            return Optional.of("a private PostgreSQL started as root needs the postgres user; /etc/passwd cannot be "
+                    + "read: " + e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Initialises a new server in a temporary directory and starts it; when that fails, whatever it made is removed
+     * again. Call {@link #missing()} first: without PostgreSQL's binaries this throws.
+     */
+    public static PrivatePostgres start() {
+        Path bin = installation().orElseThrow(() -> new IllegalStateException(missing().orElseThrow()));
+        Path directory;
+        try {
+            directory = Files.createTempDirectory("vnet-pg-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a directory for a private PostgreSQL", e);
+        }
+        PrivatePostgres server = new PrivatePostgres(bin, directory, FreePorts.next());
+        try {
             if (asRoot()) {
-                run(List.of("chown", "postgres:postgres", directory.toString()));
+                run(List.of("chown", "postgres:postgres", directory.toString()), server.commandLog());
             }
             server.runAsOwner(List.of(bin.resolve("initdb").toString(), "-D", server.data().toString(), "-U",
                     "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"));
             server.startAgain();
             return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot make a directory for a private PostgreSQL", e);
+        } catch (RuntimeException e) {
+            try {
+                server.close();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
     }
 
@@ -72,17 +112,18 @@ public final class PrivatePostgres implements AutoCloseable {
 
     /** Stops the server at once, as an outage would: its clients' connections break. */
     public void stop() {
-        runAsOwner(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-m", "immediate", "-w",
-                "stop"));
+        runAsOwner(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-m", "immediate", "-w", "-t",
+                Long.toString(TIMEOUT_SECONDS), "stop"));
     }
 
     /** Starts the server (again) and waits until it accepts connections. */
     public void startAgain() {
         runAsOwner(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-l",
-                directory.resolve("server.log").toString(), "-w", "-t", Long.toString(START_TIMEOUT_SECONDS), "-o",
+                directory.resolve("server.log").toString(), "-w", "-t", Long.toString(TIMEOUT_SECONDS), "-o",
                 "-p " + port + " -k " + directory + " -c listen_addresses=127.0.0.1 -c fsync=off", "start"));
         if (!accepting()) {
-            throw new IllegalStateException("the private PostgreSQL on " + hostAndPort() + " did not come up");
+            throw new IllegalStateException("the private PostgreSQL on " + hostAndPort() + " did not come up: "
+                    + tail(directory.resolve("server.log")));
         }
     }
 
@@ -95,15 +136,33 @@ public final class PrivatePostgres implements AutoCloseable {
         }
     }
 
-    /** Stops the server if it runs and deletes its files. */
+    /**
+     * Stops the server if it runs and deletes its files. A server that does not stop in time is killed, so that
+     * nothing of a failed test keeps running.
+     */
     @Override
     public void close() {
         try {
             if (Files.exists(data().resolve("postmaster.pid"))) {
-                stop();
+                try {
+                    stop();
+                } catch (RuntimeException e) {
+                    killPostmaster();
+                    throw e;
+                }
             }
         } finally {
             deleteTree(directory);
+        }
+    }
+
+    /** SIGKILL to the server's main process, as postmaster.pid names it; its children end with it. */
+    private void killPostmaster() {
+        try {
+            String pid = Files.readAllLines(data().resolve("postmaster.pid")).get(0).strip();
+            ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+        } catch (IOException | RuntimeException e) {
+            // Already gone, or never written: nothing runs that could be killed.
         }
     }
 
@@ -115,31 +174,48 @@ public final class PrivatePostgres implements AutoCloseable {
         return "root".equals(System.getProperty("user.name"));
     }
 
+    /** Where the output of initdb and pg_ctl goes, for the message when one of them fails. */
+    private Path commandLog() {
+        return directory.resolve("commands.log");
+    }
+
     private void runAsOwner(List<String> command) {
         List<String> full = new ArrayList<>();
         if (asRoot()) {
             full.addAll(List.of("runuser", "-u", "postgres", "--"));
         }
         full.addAll(command);
-        run(full);
+        run(full, commandLog());
     }
 
-    private static void run(List<String> command) {
+    /** Runs {@code command} to its end, with a deadline, its output appended to {@code log}. */
+    private static void run(List<String> command, Path log) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            if (!process.waitFor(START_TIMEOUT_SECONDS + 30, TimeUnit.SECONDS)) {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            if (!process.waitFor(TIMEOUT_SECONDS + 30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish");
+                throw new IllegalStateException(String.join(" ", command) + " did not finish within "
+                        + (TIMEOUT_SECONDS + 30) + " s: " + tail(log));
             }
-            String output = new String(process.getInputStream().readAllBytes());
             if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + tail(log));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + command.get(0), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + command.get(0), e);
+        }
+    }
+
+    /** The last lines of a log, for failure messages. */
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
         }
     }
 

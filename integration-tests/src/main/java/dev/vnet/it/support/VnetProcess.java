@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -168,6 +169,26 @@ public final class VnetProcess {
             return 0;
         }
         return 0;
+    }
+
+    /** Where its output ends now: give it to {@link #logSince} to read only what the process says afterwards. */
+    public long logMark() {
+        try {
+            return Files.size(log);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** What the process has written since {@code mark} (from {@link #logMark}). */
+    public String logSince(long mark) {
+        try {
+            byte[] all = Files.readAllBytes(log);
+            int from = (int) Math.min(mark, all.length);
+            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
     }
 
     /** The last lines of its output, for failure messages. */

@@ -2,6 +2,7 @@ package dev.vnet.network.leader;
 
 import dev.vnet.proto.v1.LeaderInfo;
 import dev.vnet.wire.DaemonThreads;
+import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -17,7 +18,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 
 /**
@@ -45,7 +45,7 @@ import org.postgresql.PGConnection;
  */
 public final class LeaderElection implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(LeaderElection.class);
+    private static final System.Logger LOG = System.getLogger(LeaderElection.class.getName());
     /** The advisory lock key: "vnetLead" in ASCII. */
     static final long LOCK_KEY = 0x766E65744C656164L;
     private static final String APPLICATION = "vnet-network:";
@@ -132,7 +132,7 @@ public final class LeaderElection implements AutoCloseable {
                 nextMs = 0;
             }
         } catch (RuntimeException e) {
-            LOG.error("leader election failed unexpectedly", e);
+            LOG.log(Level.ERROR, "leader election failed unexpectedly", e);
         }
         try {
             thread.schedule(this::tick, nextMs, TimeUnit.MILLISECONDS);
@@ -178,9 +178,10 @@ public final class LeaderElection implements AutoCloseable {
             }
             Integer pid = lockHolder(session);
             if (pid != null && endFrozenLeader(session, pid, row.info().getEpoch())) {
-                LOG.warnf("leader %s (epoch %d) had not renewed its lease for over %d ms: ended its database "
+                LOG.log(Level.WARNING, String.format(
+                        "leader %s (epoch %d) had not renewed its lease for over %d ms: ended its database "
                         + "session (backend %d) to take over", row.info().getHolder(), row.info().getEpoch(),
-                        lease.toMillis(), pid);
+                        lease.toMillis(), pid));
             }
             if (tryLock(session)) {
                 elect(session);
@@ -213,12 +214,14 @@ public final class LeaderElection implements AutoCloseable {
         leading = true;
         standbysAtLastRenewal = standbys(session);
         lastProblem = null;
-        LOG.infof("elected leader with epoch %d (%s at %s; %d standby replicas)%s", taken, holder, endpoint,
-                standbysAtLastRenewal, continuing ? "; it had kept serving" : "");
+        LOG.log(Level.INFO, String.format(
+                "elected leader with epoch %d (%s at %s; %d standby replicas)%s", taken, holder, endpoint,
+                standbysAtLastRenewal, continuing ? "; it had kept serving" : ""));
         if (listener.elected(taken, continuing)) {
             serving = true;
         } else {
-            LOG.warnf("could not take up leadership with epoch %d; releasing the lock", taken);
+            LOG.log(Level.WARNING, String.format(
+                    "could not take up leadership with epoch %d; releasing the lock", taken));
             leading = false;
             serving = false;
             leaderLease.released();
@@ -242,9 +245,10 @@ public final class LeaderElection implements AutoCloseable {
             }
         }
         List<Integer> ended = endStaleWriters(session);
-        LOG.warnf("the leader row was locked for over %d ms by a store write of a coordinator that no longer holds "
+        LOG.log(Level.WARNING, String.format(
+                "the leader row was locked for over %d ms by a store write of a coordinator that no longer holds "
                 + "the lock (a frozen process): ended its database sessions (backends %s)", writerWait().toMillis(),
-                ended);
+                ended));
         return nextEpoch(session);
     }
 
@@ -286,8 +290,9 @@ public final class LeaderElection implements AutoCloseable {
             }
             leaderLease.renewed(sentAt);
             if (overdueMs > 0) {
-                LOG.warnf("renewed the leader lease %d ms after it had run out by this coordinator's clock (it was "
-                        + "paused); nobody had taken over, so it goes on leading", overdueMs);
+                LOG.log(Level.WARNING, String.format(
+                        "renewed the leader lease %d ms after it had run out by this coordinator's clock (it was "
+                        + "paused); nobody had taken over, so it goes on leading", overdueMs));
             }
             standbysAtLastRenewal = standbys(connection);
             lastProblem = null;
@@ -297,7 +302,8 @@ public final class LeaderElection implements AutoCloseable {
             try {
                 Connection fresh = session();
                 if (tryLock(fresh)) {
-                    LOG.warnf("the lock session broke (%s); took the lock again on a new one", broken.getMessage());
+                    LOG.log(Level.WARNING, String.format(
+                            "the lock session broke (%s); took the lock again on a new one", broken.getMessage()));
                     elect(fresh);
                 } else {
                     deposed("its lock session broke (" + broken.getMessage() + ") and another coordinator holds the "
@@ -306,9 +312,10 @@ public final class LeaderElection implements AutoCloseable {
             } catch (SQLException unreachable) {
                 if (standbysAtLastRenewal == 0) {
                     leaderLease.unbounded();
-                    LOG.warnf("lost the lock session and cannot reach PostgreSQL (%s); no standby was known, so this "
+                    LOG.log(Level.WARNING, String.format(
+                            "lost the lock session and cannot reach PostgreSQL (%s); no standby was known, so this "
                             + "coordinator keeps serving and takes the lock again when PostgreSQL is back",
-                            unreachable.getMessage());
+                            unreachable.getMessage()));
                 } else {
                     deposed("its lock session broke and PostgreSQL does not answer (" + unreachable.getMessage()
                             + "); " + standbysAtLastRenewal + " standby replicas may take over");
@@ -334,7 +341,7 @@ public final class LeaderElection implements AutoCloseable {
         serving = false;
         dropSession();
         if (was) {
-            LOG.warnf("stepping down as leader (epoch %d): %s", epoch, reason);
+            LOG.log(Level.WARNING, String.format("stepping down as leader (epoch %d): %s", epoch, reason));
             listener.deposed(reason);
         }
         // After the listener has retired the registry: nothing held back while in doubt may run for this term.
@@ -467,7 +474,7 @@ public final class LeaderElection implements AutoCloseable {
 
     private void problem(String problem) {
         if (!problem.equals(lastProblem)) {
-            LOG.warn(problem);
+            LOG.log(Level.WARNING, problem);
             lastProblem = problem;
         }
     }
@@ -486,7 +493,7 @@ public final class LeaderElection implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
-            LOG.debugf("could not announce the release of the leader lock: %s", e);
+            LOG.log(Level.DEBUG, () -> String.format("could not announce the release of the leader lock: %s", e));
         }
         thread.shutdownNow();
         dropSession();
@@ -502,9 +509,9 @@ public final class LeaderElection implements AutoCloseable {
             statement.execute("NOTIFY " + RELEASED);
             leading = false;
             leaderLease.released();
-            LOG.infof("released the leader lock (epoch %d)", epoch);
+            LOG.log(Level.INFO, String.format("released the leader lock (epoch %d)", epoch));
         } catch (SQLException e) {
-            LOG.debugf("could not release the leader lock cleanly: %s", e.getMessage());
+            LOG.log(Level.DEBUG, () -> String.format("could not release the leader lock cleanly: %s", e.getMessage()));
         }
     }
 }

@@ -20,13 +20,13 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
-import org.jboss.logging.Logger;
 
 /**
  * The coordinator's metrics ({@code vnet_*} at {@code /q/metrics}; docs/OPERATIONS.md lists them). What the registry
@@ -36,7 +36,7 @@ import org.jboss.logging.Logger;
 @Singleton
 public class NetworkMetrics {
 
-    private static final Logger LOG = Logger.getLogger(NetworkMetrics.class);
+    private static final System.Logger LOG = System.getLogger(NetworkMetrics.class.getName());
 
     private final MeterRegistry registry;
     private final RoutedCalls routedCalls;
@@ -140,7 +140,7 @@ public class NetworkMetrics {
                     .map(agent -> MultiGauge.Row.of(Tags.of("agent", agent.getKey()), agent.getValue() / 1000.0))
                     .toList(), true);
         } catch (Exception e) {
-            LOG.debugf("metrics sample skipped: %s", e.toString());
+            LOG.log(Level.DEBUG, () -> String.format("metrics sample skipped: %s", e.toString()));
         }
     }
 

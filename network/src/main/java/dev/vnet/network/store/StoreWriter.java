@@ -12,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.lang.System.Logger.Level;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.jboss.logging.Logger;
 
 /**
  * Writes what the registry asks to the store, behind its back: changes are coalesced by key (the newest state of
@@ -42,7 +42,7 @@ import org.jboss.logging.Logger;
  */
 public final class StoreWriter implements StoreSink, AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(StoreWriter.class);
+    private static final System.Logger LOG = System.getLogger(StoreWriter.class.getName());
 
     private static final String FENCE = "SELECT epoch FROM coordinator_leader WHERE id = 1 FOR SHARE";
     private static final String UPSERT_AGENT = """
@@ -141,7 +141,8 @@ public final class StoreWriter implements StoreSink, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warnf("could not drop the pending store writes cleanly (%s); dropping them now", e);
+            LOG.log(Level.WARNING, String.format(
+                    "could not drop the pending store writes cleanly (%s); dropping them now", e));
             dropPending();
         }
     }
@@ -212,7 +213,7 @@ public final class StoreWriter implements StoreSink, AutoCloseable {
         try {
             flush();
         } catch (RuntimeException e) {
-            LOG.error("store flush failed unexpectedly", e);
+            LOG.log(Level.ERROR, "store flush failed unexpectedly", e);
         }
     }
 
@@ -234,8 +235,9 @@ public final class StoreWriter implements StoreSink, AutoCloseable {
                     containerBatch, migrationBatch)).await().atMost(config.timeout());
             if (current != epoch) {
                 deposed = true;
-                LOG.errorf("the store's leader epoch is %d, not this coordinator's %d: another coordinator has taken "
-                        + "over; this one writes nothing more", current, epoch);
+                LOG.log(Level.ERROR, String.format(
+                        "the store's leader epoch is %d, not this coordinator's %d: another coordinator has taken "
+                        + "over; this one writes nothing more", current, epoch));
                 onDeposed.accept(current);
                 return;
             }
@@ -248,8 +250,9 @@ public final class StoreWriter implements StoreSink, AutoCloseable {
                 }
             }
             if (failingSinceNanos != 0) {
-                LOG.infof("store writes caught up after %d ms without PostgreSQL (%d changes written)",
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - failingSinceNanos), rows);
+                LOG.log(Level.INFO, String.format(
+                        "store writes caught up after %d ms without PostgreSQL (%d changes written)",
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - failingSinceNanos), rows));
                 failingSinceNanos = 0;
             }
         } catch (RuntimeException failure) {
@@ -262,8 +265,9 @@ public final class StoreWriter implements StoreSink, AutoCloseable {
             migrations.addAll(unwritten);
             if (failingSinceNanos == 0) {
                 failingSinceNanos = System.nanoTime();
-                LOG.warnf("store writes are failing (%s); %d changes are kept in memory and retried every %d ms",
-                        rootCause(failure), pending(), config.flushInterval().toMillis());
+                LOG.log(Level.WARNING, String.format(
+                        "store writes are failing (%s); %d changes are kept in memory and retried every %d ms",
+                        rootCause(failure), pending(), config.flushInterval().toMillis()));
             }
         }
     }
