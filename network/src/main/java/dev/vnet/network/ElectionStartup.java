@@ -60,8 +60,9 @@ final class ElectionStartup {
                 // The first read through Hibernate Reactive builds its session factory: do it now, not during a
                 // takeover, where it would add hundreds of milliseconds.
                 store.leader();
-                leadership.joined(endpoint, election::stepDown);
-                election.start();
+                if (leadership.joined(endpoint, election::stepDown)) {
+                    election.start();
+                }
                 return;
             } catch (Exception e) {
                 String problem = rootCause(e);

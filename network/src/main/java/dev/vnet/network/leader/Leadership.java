@@ -66,15 +66,17 @@ public final class Leadership implements LeaderListener {
      *
      * @param endpoint where callers reach this replica (host:port), named to them while it leads
      * @param stepDown how to make the election give up the lock, from any thread
+     * @return false when it may not join any more (it was stopped meanwhile, or joined before)
      */
-    public synchronized void joined(String endpoint, Consumer<String> stepDown) {
+    public synchronized boolean joined(String endpoint, Consumer<String> stepDown) {
         if (state.phase() != Phase.STARTING) {
-            LOG.warnf("joining the election while %s: ignored", state.phase());
-            return;
+            LOG.debugf("joining the election while %s: ignored", state.phase());
+            return false;
         }
         this.self = endpoint;
         this.stepDown = stepDown;
         notifyQuietly(new LeaderState(Phase.STANDING_BY, 0, "", ""));
+        return true;
     }
 
     @Override

@@ -39,7 +39,8 @@ class LeadershipTest {
     void aReplicaStartsOutsideTheElectionAndStandsByOnceItJoins() {
         assertThat(leadership.state().phase()).isEqualTo(Phase.STARTING);
 
-        leadership.joined(SELF, stepDowns::add);
+        assertThat(leadership.joined(SELF, stepDowns::add)).isTrue();
+        assertThat(leadership.joined(SELF, stepDowns::add)).as("twice").isFalse();
 
         assertThat(leadership.state()).isEqualTo(new LeaderState(Phase.STANDING_BY, 0, "", ""));
         assertThat(seen).containsExactly("gate: STARTING -> STANDING_BY 0", "registry: STARTING -> STANDING_BY 0",
@@ -230,7 +231,7 @@ class LeadershipTest {
         assertThat(leadership.elected(4, false)).isFalse();
         leadership.deposed("late");
         leadership.leaderIs(LeaderInfo.newBuilder().setEndpoint("10.0.0.2:3737").build());
-        leadership.joined(SELF, stepDowns::add);
+        assertThat(leadership.joined(SELF, stepDowns::add)).as("a start-up that ends after shutdown").isFalse();
 
         assertThat(leadership.state().phase()).isEqualTo(Phase.STOPPED);
         assertThat(seen).isEmpty();
