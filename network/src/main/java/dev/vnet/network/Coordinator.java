@@ -7,9 +7,10 @@ import dev.vnet.network.events.EventHub;
 import dev.vnet.network.grpc.NetworkServer;
 import dev.vnet.network.grpc.RoutedCalls;
 import dev.vnet.network.grpc.ServingGate;
+import dev.vnet.network.grpc.SessionTicketIssuer;
 import dev.vnet.network.leader.LeaderElection;
 import dev.vnet.network.leader.LeaderLease;
-import dev.vnet.network.leader.LeaderListener;
+import dev.vnet.network.leader.Leadership;
 import dev.vnet.network.grpc.StreamBudgets;
 import dev.vnet.network.metrics.NetworkMetrics;
 import dev.vnet.network.tracing.NetworkTracing;
@@ -18,62 +19,43 @@ import dev.vnet.network.registry.RegistryLimits;
 import dev.vnet.network.registry.RegistryLoop;
 import dev.vnet.network.registry.RegistrySettings;
 import dev.vnet.network.registry.SessionOwners;
-import dev.vnet.network.grpc.SessionTicketIssuer;
-import dev.vnet.network.registry.StoredState;
 import dev.vnet.network.routing.RouteTable;
 import dev.vnet.network.store.StoreConfig;
 import dev.vnet.network.store.StoreReader;
 import dev.vnet.network.store.StoreWriter;
-import dev.vnet.proto.v1.LeaderInfo;
 import dev.vnet.server.SecurityConfig;
 import dev.vnet.server.PlaceholderSecrets;
 import dev.vnet.server.ServerSecurity;
 import dev.vnet.security.AuthInterceptor;
-import dev.vnet.wire.ColdStart;
 import dev.vnet.wire.Names;
-import io.grpc.Status;
-import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import java.lang.System.Logger.Level;
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.Flyway;
+import java.lang.System.Logger.Level;
 
 /**
- * The coordinator, assembled: the registry and its thread, the route table, the event hub, the store writer, the
- * gRPC server and the leader election, and the order they come up in.
+ * The coordinator, assembled: its parts, and the order they come up and go down in.
  *
- * <p>The gRPC port opens at once, with its gate closed: callers get UNAVAILABLE, with the leader's endpoint when it
- * is known. Once PostgreSQL answers, the schema is migrated and this replica joins the election. When it is
- * elected it restores its registry from the store and opens the gate. When it is deposed it ends every client and
- * agent stream (they go to the new leader), forgets its registry and stands by again.
+ * <p>Up: the registry and its thread, the store writer and the gRPC server start at once, with the serving gate
+ * closed (callers get UNAVAILABLE, with the leader's endpoint when it is known); {@link ElectionStartup} joins the
+ * election once PostgreSQL answers. From then on {@link Leadership} decides whether this replica leads, and tells,
+ * in this order, the gate, the gRPC health status, the registry ({@link RegistryTerm}) and the store writer.
+ * Down: {@link ShutdownSequence}.
  */
 @Singleton
-public class Coordinator implements LeaderListener {
+public class Coordinator {
 
     private static final System.Logger LOG = System.getLogger(Coordinator.class.getName());
-
-    /**
-     * When callers turned away while this replica restores its registry should ask again: a restore reads the store
-     * once (tens of milliseconds for thousands of containers), so a short wait, repeated, finds it serving soon after.
-     */
-    private static final long RESTORING_RETRY_MS = 100;
 
     private final NetworkConfig config;
     private final ConsoleConfig consoleConfig;
@@ -91,6 +73,7 @@ public class Coordinator implements LeaderListener {
     private final SessionOwners sessionOwners = new SessionOwners();
     private final SessionTicketIssuer tickets = new SessionTicketIssuer();
     private final EventHub events = new EventHub();
+    private final Leadership leadership = new Leadership();
     private final LeaderLease lease;
     private final ServingGate gate;
     private final StoreWriter writer;
@@ -100,8 +83,7 @@ public class Coordinator implements LeaderListener {
     private volatile AuthInterceptor auth;
     private volatile NetworkServer server;
     private volatile LeaderElection election;
-    private volatile Thread startup;
-    private volatile long leaderEpoch;
+    private volatile ShutdownSequence shutdown;
 
     public Coordinator(NetworkConfig config, ConsoleConfig consoleConfig, SecurityConfig securityConfig, StoreConfig storeConfig, Flyway flyway,
             StoreReader storeReader, Pool pool, NetworkMetrics metrics, NetworkTracing tracing,
@@ -119,9 +101,17 @@ public class Coordinator implements LeaderListener {
         this.databaseUrl = databaseUrl;
         this.databaseUser = databaseUser;
         this.databasePassword = databasePassword;
+        this.settings = registrySettings(config);
+        this.lease = new LeaderLease(config.leader().lease());
+        this.gate = new ServingGate("this coordinator is starting: waiting for its store (PostgreSQL)", lease);
+        this.writer = new StoreWriter(pool, storeConfig, lease, leadership::fenced);
+        this.loop = new RegistryLoop(newRegistry(), lease);
+    }
+
+    private static RegistrySettings registrySettings(NetworkConfig config) {
         Map<String, Long> idleByKind = config.idleTimeoutByKind().entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().toMillis()));
-        this.settings = RegistrySettings.builder()
+        return RegistrySettings.builder()
                 .heartbeatIntervalMs(config.heartbeatInterval().toMillis())
                 .aliveTimeoutMs(config.aliveTimeout().toMillis())
                 .idleTimeoutMs(config.idleTimeout().toMillis())
@@ -133,10 +123,6 @@ public class Coordinator implements LeaderListener {
                 .limits(new RegistryLimits(config.limits().maxContainersPerSession(), config.limits().maxAgents()))
                 .blipGraceMs(config.blipGrace().toMillis())
                 .build();
-        this.lease = new LeaderLease(config.leader().lease());
-        this.gate = new ServingGate("this coordinator is starting: waiting for its store (PostgreSQL)", lease);
-        this.writer = new StoreWriter(pool, storeConfig, lease);
-        this.loop = new RegistryLoop(newRegistry(), lease);
     }
 
     private Registry newRegistry() {
@@ -156,163 +142,32 @@ public class Coordinator implements LeaderListener {
         auth = security.auth();
         server = new NetworkServer(config, security, settings, loop, routes, events, admin, gate,
                 RoutedCalls.all(routedCalls), metrics.rpcStatuses(), budgets, sessionOwners, tickets);
-        metrics.watch(loop, events, writer, this::leaderEpoch, config.metricsRefresh());
+        ReplicaIdentity replica = new ReplicaIdentity(config, consoleConfig, server.port());
+        metrics.watch(loop, events, writer, leadership::servingEpoch, config.metricsRefresh());
         LOG.log(Level.INFO, String.format(
-                "vnet network %s listening for gRPC on %s:%d; its store is %s", replicaId(), config.host(),
+                "vnet network %s listening for gRPC on %s:%d; its store is %s", replica.id(), config.host(),
                 server.port(), databaseUrl));
         loop.start(config.tickInterval().toMillis());
-        startup = new Thread(this::joinElection, "vnet-startup");
-        startup.setDaemon(true);
+
+        leadership.listen(gate);
+        leadership.listen(server);
+        leadership.listen(new RegistryTerm(loop, this::newRegistry, storeReader, tickets, routes, events, server,
+                replica, storeConfig.timeout()));
+        leadership.listen(writer);
+        election = new LeaderElection("jdbc:" + databaseUrl, databaseUser, databasePassword.orElse(""),
+                replica.id(), replica.endpoint(), replica.consoleUrl(), config.leader().retryInterval(), lease,
+                config.leader().lease(), leadership);
+        ElectionStartup startup = new ElectionStartup(flyway, storeReader, databaseUrl, storeConfig.retryInterval(),
+                leadership, election, replica.endpoint());
+        shutdown = new ShutdownSequence(startup, leadership, election, server, admin, metrics, replica.id());
         startup.start();
     }
 
-    /** Migrates the schema (retrying until PostgreSQL answers), then stands for election. */
-    private void joinElection() {
-        // A standby that is elected routes at once: its first request must not build the contract's descriptors.
-        ColdStart.warmUp();
-        String lastProblem = null;
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                flyway.migrate();
-                // The first read through Hibernate Reactive builds its session factory: do it now, not during a
-                // takeover, where it would add hundreds of milliseconds.
-                storeReader.leader();
-                gate.close("this coordinator stands by: it does not lead");
-                election = new LeaderElection("jdbc:" + databaseUrl, databaseUser, databasePassword.orElse(""),
-                        replicaId(), advertisedEndpoint(), consoleUrl(), config.leader().retryInterval(), lease,
-                        config.leader().lease(), this);
-                election.start();
-                return;
-            } catch (Exception e) {
-                String problem = rootCause(e);
-                if (!problem.equals(lastProblem)) {
-                    LOG.log(Level.WARNING, String.format(
-                            "PostgreSQL at %s is not usable (%s); retrying every %d ms, readiness stays DOWN until "
-                            + "it answers", databaseUrl, problem, storeConfig.retryInterval().toMillis()));
-                    lastProblem = problem;
-                }
-                sleep(storeConfig.retryInterval().toMillis());
-            }
-        }
-    }
-
-    // ---- leadership ----
-
-    @Override
-    public boolean elected(long epoch, boolean continuing) {
-        try {
-            // Callers must not be sent to the replica that led before: this one leads now, and is ready shortly.
-            gate.pointAt(advertisedEndpoint());
-            if (!continuing) {
-                gate.close("this coordinator was elected leader (epoch " + epoch + ") and is restoring its registry "
-                        + "from the store; try it again in " + RESTORING_RETRY_MS + " ms");
-            }
-            // Before the gate opens: agents' acknowledgements and get answers carry what derives from it.
-            tickets.useNetworkKey(storeReader.sessionTicketKey());
-            if (continuing) {
-                loop.call(registry -> {
-                    registry.newTerm(epoch);
-                    return null;
-                }).get(storeConfig.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            } else {
-                StoredState state = storeReader.load(epoch);
-                loop.call(registry -> {
-                    registry.restore(state);
-                    return null;
-                }).get(storeConfig.timeout().toMillis(), TimeUnit.MILLISECONDS);
-                LOG.log(Level.INFO, String.format(
-                        "restored %d agents and %d containers from the store", state.agents().size(),
-                        state.containers().size()));
-            }
-            writer.start(epoch, newer -> election.stepDown("the store's leader epoch is " + newer + ", not " + epoch));
-            leaderEpoch = epoch;
-            gate.pointAt(advertisedEndpoint());
-            gate.open();
-            server.serving(true);
-            LeaderInfo leader = LeaderInfo.newBuilder().setEpoch(epoch).setHolder(replicaId())
-                    .setEndpoint(advertisedEndpoint()).setConsoleUrl(consoleUrl()).setSinceMs(System.currentTimeMillis())
-                    .build();
-            loop.run(registry -> registry.leaderChanged(leader));
-            LOG.log(Level.INFO, String.format(
-                    "vnet network %s leads with epoch %d and serves, %d ms after the process started", replicaId(),
-                    epoch, System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()));
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (Exception e) {
-            LOG.log(Level.WARNING, String.format("cannot take up leadership with epoch %d: %s", epoch, rootCause(e)));
-            deposed("it could not restore its registry");
-            return false;
-        }
-    }
-
-    @Override
-    public void deposed(String reason) {
-        // First of all: nothing queued for the old registry (or held back while the lease was in doubt) may act.
-        loop.retire();
-        leaderEpoch = 0;
-        // It pointed at itself; who leads now, the election finds out at its next look.
-        gate.pointAt(null);
-        gate.close("this coordinator no longer leads (" + reason + ")");
-        server.serving(false);
-        server.endStreams(Status.UNAVAILABLE.withDescription("this coordinator no longer leads: " + reason),
-                gate.leaderEndpoint());
-        try {
-            // Once the old registry is gone nothing can feed the writer or the route table any more.
-            loop.replace(newRegistry()).get(storeConfig.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.log(Level.ERROR, String.format("the registry thread did not take its fresh registry in time (%s)", e));
-        }
-        routes.clear();
-        events.clear();
-        writer.stop();
-    }
-
-    @Override
-    public void leaderIs(LeaderInfo leader) {
-        gate.pointAt(leader.getEndpoint());
-    }
-
-    /**
-     * SIGTERM: hands over at once. Clients and agents are told to go (and go to a standby, which takes the lock at
-     * its next try), what is pending is written under this replica's epoch while it still holds the lock, then the
-     * lock is released.
-     */
     void stop(@Observes ShutdownEvent event) {
-        Thread running = startup;
-        if (running != null) {
-            running.interrupt();
+        ShutdownSequence sequence = shutdown;
+        if (sequence != null) {
+            sequence.run();
         }
-        boolean led = leaderEpoch != 0;
-        gate.pointAt(null);
-        gate.close("this coordinator is shutting down");
-        NetworkServer grpc = server;
-        if (grpc != null) {
-            grpc.serving(false);
-            grpc.endStreams(Status.UNAVAILABLE.withDescription("this coordinator is shutting down"), "");
-        }
-        loop.close();
-        writer.close();
-        LeaderElection elected = election;
-        if (elected != null) {
-            // Closing the session releases the lock: a standby takes over at its next try.
-            elected.close();
-        }
-        if (led) {
-            LOG.log(Level.INFO, String.format(
-                    "vnet network %s stopped leading (epoch %d): it is shutting down", replicaId(), leaderEpoch));
-        }
-        if (grpc != null) {
-            grpc.close();
-        }
-        AdminOperations operations = admin;
-        if (operations != null) {
-            operations.close();
-        }
-        metrics.close();
     }
 
     // ---- state, for health checks and tests ----
@@ -357,58 +212,6 @@ public class Coordinator implements LeaderListener {
 
     /** The epoch this replica leads with; 0 while it does not lead. */
     public long leaderEpoch() {
-        return leaderEpoch;
-    }
-
-    private String replicaId() {
-        return config.replicaId().orElseGet(Coordinator::hostName);
-    }
-
-    /** Where operators reach this replica's console: vnet.console.url, else its advertised host and HTTP port. */
-    private String consoleUrl() {
-        return consoleConfig.url().orElseGet(() -> "http://" + advertisedHost() + ":"
-                + ConfigProvider.getConfig().getOptionalValue(LaunchMode.current() == LaunchMode.TEST
-                        ? "quarkus.http.test-port" : "quarkus.http.port", Integer.class).orElse(8080) + "/");
-    }
-
-    private String advertisedHost() {
-        return config.advertisedHost().orElseGet(() -> config.host().equals("0.0.0.0") ? localAddress()
-                : config.host());
-    }
-
-    private String advertisedEndpoint() {
-        return advertisedHost() + ":" + server.port();
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "network";
-        }
-    }
-
-    private static String localAddress() {
-        try {
-            return InetAddress.getLocalHost().getHostAddress();
-        } catch (UnknownHostException e) {
-            return "127.0.0.1";
-        }
-    }
-
-    private static String rootCause(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return leadership.servingEpoch();
     }
 }

@@ -3,6 +3,8 @@ package dev.vnet.network.grpc;
 import dev.vnet.network.admin.AdminOperations;
 import dev.vnet.network.config.NetworkConfig;
 import dev.vnet.network.events.EventHub;
+import dev.vnet.network.leader.LeaderState;
+import dev.vnet.network.leader.LeadershipListener;
 import dev.vnet.network.registry.RegistryLoop;
 import dev.vnet.network.registry.RegistrySettings;
 import dev.vnet.network.registry.SessionOwners;
@@ -29,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * and long-lived streams end to end, and the agent runtime (plain Java, in client-sdk) serves its own port with the
  * same code ({@link Grpc}). Quarkus serves HTTP (health, metrics) on its own port.
  */
-public final class NetworkServer implements AutoCloseable {
+public final class NetworkServer implements AutoCloseable, LeadershipListener {
 
     private final NetworkConfig config;
     private final AgentStreams agentStreams = new AgentStreams();
@@ -69,9 +71,11 @@ public final class NetworkServer implements AutoCloseable {
         health.setStatus("", ServingStatus.NOT_SERVING);
     }
 
-    /** What the standard gRPC health service answers: SERVING once clients and agents are let in. */
-    public void serving(boolean serving) {
-        health.setStatus("", serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+    /** What the standard gRPC health service answers: SERVING while this replica serves as the leader. */
+    @Override
+    public void leadershipChanged(LeaderState from, LeaderState to) {
+        health.setStatus("", to.phase() == LeaderState.Phase.SERVING ? ServingStatus.SERVING
+                : ServingStatus.NOT_SERVING);
     }
 
     /** Ends every client and agent stream, telling the peers why and where the leader is (when known). */

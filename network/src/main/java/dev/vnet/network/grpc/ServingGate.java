@@ -1,5 +1,7 @@
 package dev.vnet.network.grpc;
 
+import dev.vnet.network.leader.LeaderState;
+import dev.vnet.network.leader.LeadershipListener;
 import dev.vnet.network.registry.Mandate;
 import dev.vnet.wire.LeaderHints;
 import io.grpc.Metadata;
@@ -13,13 +15,20 @@ import io.grpc.Status;
  * state): every vnet call is answered UNAVAILABLE with the reason and, when known, the leader's endpoint in the
  * trailers, so that they go there. The standard health and reflection services stay open, and so does the question
  * of who leads.
+ *
+ * <p>It follows the leadership: open while this replica serves, closed with a reason that fits every other phase.
  */
-public final class ServingGate implements ServerInterceptor {
+public final class ServingGate implements ServerInterceptor, LeadershipListener {
 
     private static final String WHO_LEADS = "vnet.v1.Admin/GetLeader";
     /** Why a leader whose lease ran out by its own clock refuses calls; it names no leader: it may no longer be one. */
     static final String IN_DOUBT = "this coordinator was paused past its leader lease and is checking whether it "
             + "still leads; try another replica";
+    /**
+     * When callers turned away while this replica restores its registry should ask again: a restore reads the store
+     * once (tens of milliseconds for thousands of containers), so a short wait, repeated, finds it serving soon after.
+     */
+    private static final long RESTORING_RETRY_MS = 100;
 
     private final Mandate mandate;
     private volatile String closedBecause;
@@ -33,6 +42,20 @@ public final class ServingGate implements ServerInterceptor {
     public ServingGate(String closedBecause, Mandate mandate) {
         this.closedBecause = closedBecause;
         this.mandate = mandate;
+    }
+
+    /** Opens only while this replica serves; points callers at whoever leads (itself while it leads). */
+    @Override
+    public void leadershipChanged(LeaderState from, LeaderState to) {
+        pointAt(to.leader());
+        switch (to.phase()) {
+            case STANDING_BY -> close("this coordinator stands by: it does not lead");
+            case RESTORING -> close("this coordinator was elected leader (epoch " + to.epoch() + ") and is restoring "
+                    + "its registry from the store; try it again in " + RESTORING_RETRY_MS + " ms");
+            case SERVING -> open();
+            case DEPOSED -> close("this coordinator no longer leads (" + to.reason() + ")");
+            case STOPPED -> close("this coordinator is shutting down");
+        }
     }
 
     public void open() {

@@ -2,7 +2,7 @@ package dev.vnet.network.leader;
 
 import dev.vnet.proto.v1.LeaderInfo;
 
-/** What the coordinator does when its leadership changes. Called on the election thread. */
+/** What the election tells {@link Leadership}. Called on the election thread. */
 public interface LeaderListener {
 
     /**

@@ -1,5 +1,7 @@
 package dev.vnet.network.store;
 
+import dev.vnet.network.leader.LeaderState;
+import dev.vnet.network.leader.LeadershipListener;
 import dev.vnet.network.registry.Mandate;
 import dev.vnet.network.registry.StoreSink;
 import dev.vnet.network.registry.StoredAgent;
@@ -40,7 +42,7 @@ import java.util.function.Consumer;
  * is no longer this coordinator's. When the database is away, pending changes stay in memory (coalesced, so
  * bounded by the number of agents and containers) and the flush is retried until it succeeds: nothing is lost.
  */
-public final class StoreWriter implements StoreSink, AutoCloseable {
+public final class StoreWriter implements StoreSink, AutoCloseable, LeadershipListener {
 
     private static final System.Logger LOG = System.getLogger(StoreWriter.class.getName());
 
@@ -81,6 +83,8 @@ public final class StoreWriter implements StoreSink, AutoCloseable {
     private final Pool pool;
     private final StoreConfig config;
     private final Mandate mandate;
+    /** Told the newer leader epoch a flush found: how the leadership learns that another replica took over. */
+    private final Consumer<Long> fence;
     private final ScheduledExecutorService thread = DaemonThreads.scheduler("vnet-store-writer");
     private final Map<String, StoredAgent> agents = new ConcurrentHashMap<>();
     private final Map<String, StoredHealth> health = new ConcurrentHashMap<>();
@@ -99,14 +103,38 @@ public final class StoreWriter implements StoreSink, AutoCloseable {
     private long failingSinceNanos;
 
     public StoreWriter(Pool pool, StoreConfig config) {
-        this(pool, config, Mandate.UNCONDITIONAL);
+        this(pool, config, Mandate.UNCONDITIONAL, newer -> { });
     }
 
-    /** @param mandate while it is in doubt (the leader lease ran out by this replica's clock) nothing is flushed */
-    public StoreWriter(Pool pool, StoreConfig config, Mandate mandate) {
+    /**
+     * @param mandate while it is in doubt (the leader lease ran out by this replica's clock) nothing is flushed
+     * @param fence   told the newer leader epoch when a flush finds one, while following the leadership
+     */
+    public StoreWriter(Pool pool, StoreConfig config, Mandate mandate, Consumer<Long> fence) {
         this.pool = pool;
         this.config = config;
         this.mandate = mandate;
+        this.fence = fence;
+    }
+
+    /**
+     * Writes under the epoch this replica leads with, from the moment its registry is restored (or under the new
+     * epoch of a new term); drops what is pending once deposed; writes what is pending one last time on shutdown.
+     */
+    @Override
+    public void leadershipChanged(LeaderState from, LeaderState to) {
+        switch (to.phase()) {
+            case RESTORING, SERVING -> {
+                if (to.epoch() != epoch) {
+                    start(to.epoch(), fence);
+                }
+            }
+            case DEPOSED -> stop();
+            case STOPPED -> close();
+            default -> {
+                // standing by: nothing was started
+            }
+        }
     }
 
     /**
