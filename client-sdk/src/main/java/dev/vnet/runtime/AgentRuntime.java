@@ -1,5 +1,6 @@
 package dev.vnet.runtime;
 
+import dev.vnet.client.Json;
 import dev.vnet.proto.v1.AgentState;
 import dev.vnet.proto.v1.Capacity;
 import dev.vnet.security.AuthInterceptor;
@@ -9,6 +10,7 @@ import dev.vnet.wire.ColdStart;
 import dev.vnet.wire.DaemonThreads;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Grpc;
+import dev.vnet.wire.GrpcServers;
 import dev.vnet.wire.Names;
 import dev.vnet.wire.QueueBudget;
 import dev.vnet.wire.ServerGuard;
@@ -85,6 +87,7 @@ public final class AgentRuntime implements AutoCloseable {
             throw new IllegalStateException("agent runtime " + config.agentId + " is already started");
         }
         ColdStart.warmUp();
+        Json.warmUp();
         for (StatelessSpec offer : config.stateless) {
             try {
                 host.offer(offer.kind(), offer.uuid(), offer.labels());
@@ -105,7 +108,7 @@ public final class AgentRuntime implements AutoCloseable {
         ServerGuard guard = new ServerGuard(new ServerGuard.Limits(config.maxStreamsPerConnection,
                 "vnet.agent.max-streams-per-connection", config.firstMessageTimeout,
                 "vnet.agent.first-message-timeout"), scheduler);
-        server = Grpc.startServer(config.host, config.port, maxMessageBytes, List.<BindableService>of(direct),
+        server = GrpcServers.start(config.host, config.port, maxMessageBytes, List.<BindableService>of(direct),
                 List.of(config.auth), health, config.serverTls, guard);
         endpoint = config.advertisedHost() + ":" + server.getPort();
         AgentIdentity identity = new AgentIdentity(config.agentId, instanceId, endpoint, config.cluster,
@@ -223,7 +226,7 @@ public final class AgentRuntime implements AutoCloseable {
         health.enterTerminalState();
         link.close();
         host.terminateAll("agent " + config.agentId + " is shutting down");
-        Grpc.stop(server, grace.toMillis());
+        GrpcServers.stop(server, grace.toMillis());
         scheduler.shutdownNow();
         workers.shutdown();
         try {

@@ -19,8 +19,6 @@ import java.util.Set;
 public final class AuthInterceptor implements ServerInterceptor {
 
     private static final Context.Key<Principal> PRINCIPAL = Context.key("vnet-principal");
-    public static final Metadata.Key<String> AUTHORIZATION =
-            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final String BEARER = "Bearer ";
     private static final Principal NOBODY = new Principal("nobody", Set.of());
 
@@ -130,7 +128,7 @@ public final class AuthInterceptor implements ServerInterceptor {
         }
         Principal principal;
         try {
-            principal = authenticate(headers.get(AUTHORIZATION));
+            principal = authenticate(headers.get(ChannelSecurity.AUTHORIZATION));
         } catch (Refused refused) {
             return refuse(call, refused.who, Status.UNAUTHENTICATED, refused.why, refused.getMessage());
         }

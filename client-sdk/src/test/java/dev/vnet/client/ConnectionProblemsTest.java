@@ -10,6 +10,7 @@ import dev.vnet.security.TestCertificates;
 import dev.vnet.wire.DaemonThreads;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Grpc;
+import dev.vnet.wire.GrpcServers;
 import dev.vnet.wire.ServerGuard;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
@@ -90,7 +91,7 @@ class ConnectionProblemsTest {
 
     /** What a client with {@code clientTls} is told when it calls a server with {@code serverTls}. */
     private static String problem(ServerTls serverTls, ClientTls clientTls) {
-        Server server = Grpc.startServer("127.0.0.1", 0, 1 << 20, List.<BindableService>of(),
+        Server server = GrpcServers.start("127.0.0.1", 0, 1 << 20, List.<BindableService>of(),
                 List.of(AuthInterceptor.off()), new HealthStatusManager(), serverTls,
                 new ServerGuard(new ServerGuard.Limits(100, "max", Duration.ofSeconds(10), "first"), TIMERS));
         ManagedChannel channel = Grpc.channel(new Endpoint("127.0.0.1", server.getPort()), 1 << 20,

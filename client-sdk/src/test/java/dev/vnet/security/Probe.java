@@ -5,7 +5,7 @@ import dev.vnet.proto.v1.AgentChannelGrpc;
 import dev.vnet.proto.v1.AgentGrpc;
 import dev.vnet.proto.v1.NetworkGrpc;
 import dev.vnet.wire.DaemonThreads;
-import dev.vnet.wire.Grpc;
+import dev.vnet.wire.GrpcServers;
 import dev.vnet.wire.ServerGuard;
 import io.grpc.BindableService;
 import io.grpc.CallOptions;
@@ -39,7 +39,7 @@ final class Probe {
         List<BindableService> unimplemented = List.of(new NetworkGrpc.NetworkImplBase() { },
                 new AgentChannelGrpc.AgentChannelImplBase() { }, new AdminGrpc.AdminImplBase() { },
                 new AgentGrpc.AgentImplBase() { });
-        return Grpc.startServer("127.0.0.1", 0, 1 << 20, unimplemented, List.of(auth), new HealthStatusManager(), tls,
+        return GrpcServers.start("127.0.0.1", 0, 1 << 20, unimplemented, List.of(auth), new HealthStatusManager(), tls,
                 new ServerGuard(new ServerGuard.Limits(100, "test.max-streams", Duration.ofSeconds(10), "test.first"),
                         TIMERS));
     }

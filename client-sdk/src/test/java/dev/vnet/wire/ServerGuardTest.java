@@ -65,7 +65,7 @@ class ServerGuardTest {
     void start() {
         ServerGuard guard = new ServerGuard(new ServerGuard.Limits(MAX_CALLS, "test.max-streams",
                 Duration.ofMillis(300), "test.first-message-timeout"), timers);
-        server = Grpc.startServer("127.0.0.1", 0, 1 << 20, List.<BindableService>of(new Service()), List.of(),
+        server = GrpcServers.start("127.0.0.1", 0, 1 << 20, List.<BindableService>of(new Service()), List.of(),
                 new HealthStatusManager(), null, guard);
         channel = channel();
     }

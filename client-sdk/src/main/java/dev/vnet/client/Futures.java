@@ -1,6 +1,5 @@
-package dev.vnet.wire;
+package dev.vnet.client;
 
-import dev.vnet.client.VnetException;
 import io.grpc.Status;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -18,7 +17,7 @@ public final class Futures {
         try {
             return future.get();
         } catch (ExecutionException e) {
-            throw Errors.toException(e);
+            throw VnetException.from(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VnetException(Status.Code.CANCELLED, "interrupted while waiting for the answer");
