@@ -1,32 +1,35 @@
 package dev.vnet.apidoc;
 
+import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import dev.vnet.apidoc.ProtoFile.Comment;
 import dev.vnet.apidoc.ProtoFile.EnumType;
 import dev.vnet.apidoc.ProtoFile.Message;
 import dev.vnet.apidoc.ProtoFile.Service;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
- * Writes docs/API.md, the API reference, from the comments in the {@code .proto} files. It lives with the
- * integration tests because it is build tooling that reads the whole repository and ships in no artifact; it needs
- * nothing but the JDK, so it runs straight from the compiled classes:
+ * Writes docs/API.md, the API reference, from the comments in the {@code .proto} files, as protoc compiled them: the
+ * proto jar carries their descriptor set with source info ({@value #DESCRIPTOR_SET}), which {@link ProtoDescriptors}
+ * reads. It is build tooling and ships in no artifact; from the repository root, once the build has packaged it:
  *
- * <pre>java -cp integration-tests/target/classes dev.vnet.apidoc.ApiDoc [repository root]</pre>
+ * <pre>java -jar apidoc/target/vnet-apidoc.jar [repository root]</pre>
  *
  * {@code ApiDocTest} renders the same text in memory and fails while the committed file differs.
  */
 public final class ApiDoc {
 
     /** What a developer runs from the repository root to bring docs/API.md up to date. */
-    public static final String COMMAND = "java -cp integration-tests/target/classes dev.vnet.apidoc.ApiDoc";
-    /** Where the {@code .proto} files are, under the repository root; import paths are relative to it. */
+    public static final String COMMAND = "java -jar apidoc/target/vnet-apidoc.jar";
+    /** The descriptor set of the contract, a resource of the proto jar (proto/pom.xml writes it). */
+    public static final String DESCRIPTOR_SET = "vnet.protoset";
+    /** Where the {@code .proto} files are, under the repository root, for the link to them. */
     public static final Path PROTO_ROOT = Path.of("proto/src/main/proto");
     /** The reference, under the repository root. */
     public static final Path OUTPUT = Path.of("docs/API.md");
@@ -35,31 +38,31 @@ public final class ApiDoc {
 
     public static void main(String[] args) throws IOException {
         Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
-        List<ProtoFile> files = parse(root);
+        if (!Files.isDirectory(root.resolve(OUTPUT).getParent())) {
+            throw new IllegalArgumentException(root.resolve(OUTPUT).getParent() + " does not exist: give the "
+                    + "repository root as argument, or run from it");
+        }
+        List<ProtoFile> files = read();
         Path output = root.resolve(OUTPUT);
         Files.writeString(output, render(files), StandardCharsets.UTF_8);
         System.out.println("wrote " + output + " from " + files.size() + " .proto files");
         System.out.println(undocumented(files));
     }
 
-    /** Every {@code .proto} file under the proto root, parsed, in path order. */
-    public static List<ProtoFile> parse(Path root) {
-        Path protoRoot = root.resolve(PROTO_ROOT);
-        if (!Files.isDirectory(protoRoot)) {
-            throw new IllegalArgumentException(protoRoot + " does not exist: give the repository root as argument, "
-                    + "or run from it");
-        }
-        try (Stream<Path> paths = Files.walk(protoRoot)) {
-            return paths.filter(p -> p.toString().endsWith(".proto")).sorted().map(p -> {
-                String importPath = protoRoot.relativize(p).toString().replace('\\', '/');
-                try {
-                    return ProtoParser.parse(importPath, Files.readString(p, StandardCharsets.UTF_8));
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read " + p, e);
-                }
-            }).toList();
+    /** Every {@code .proto} file of the contract, in path order. */
+    public static List<ProtoFile> read() {
+        return read(DESCRIPTOR_SET);
+    }
+
+    /** Every file of a descriptor set on the class path, in path order. */
+    static List<ProtoFile> read(String resource) {
+        try (InputStream in = ApiDoc.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " is not on the class path: build the proto module");
+            }
+            return ProtoDescriptors.read(FileDescriptorSet.parseFrom(in));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + protoRoot, e);
+            throw new UncheckedIOException("cannot read " + resource, e);
         }
     }
 

@@ -68,7 +68,7 @@ final class ApiMarkdown {
         line("The gRPC contract of vnet, package " + packages + ". The `.proto` files in");
         line("[`" + protoLink.replace("../", "") + "`](" + protoLink + ") are the source: this file is generated "
                 + "from their");
-        line("comments. After changing a `.proto` file, run from the repository root (once the build has compiled the");
+        line("comments. After changing a `.proto` file, run from the repository root (once the build has packaged the");
         line("generator):");
         line();
         line("```bash");

@@ -14,7 +14,6 @@ import dev.vnet.apidoc.ProtoFile.EnumType;
 import dev.vnet.apidoc.ProtoFile.Field;
 import dev.vnet.apidoc.ProtoFile.Message;
 import dev.vnet.apidoc.ProtoFile.Service;
-import dev.vnet.it.support.VnetProcesses;
 import dev.vnet.proto.v1.AdminProto;
 import dev.vnet.proto.v1.AgentChannelProto;
 import dev.vnet.proto.v1.AgentProto;
@@ -31,9 +30,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/API.md is what the {@code .proto} files say, and the parser behind it reads those files as protoc does:
- * every service, RPC, message, field and enum value it finds is compared with the descriptors protoc compiled into
- * the proto jar. And every one of them has a comment: the contract documents itself.
+ * docs/API.md is what the {@code .proto} files say, as the descriptor set in the proto jar has them: every service,
+ * RPC, message, field and enum value read from it is compared with the descriptors compiled into the generated
+ * classes. And every one of them has a comment: the contract documents itself.
  */
 class ApiDocTest {
 
@@ -42,8 +41,8 @@ class ApiDocTest {
             AgentProto.getDescriptor(), AgentChannelProto.getDescriptor(), NetworkProto.getDescriptor(),
             TypesProto.getDescriptor());
 
-    private final Path root = VnetProcesses.root();
-    private final List<ProtoFile> parsed = ApiDoc.parse(root);
+    private final Path root = Path.of(System.getProperty("vnet.root", "..")).toAbsolutePath().normalize();
+    private final List<ProtoFile> parsed = ApiDoc.read();
 
     @Test
     void theCommittedReferenceIsWhatTheProtoFilesSay() throws IOException {
@@ -67,38 +66,7 @@ class ApiDocTest {
 
     @Test
     void bareNamesEveryPartWithoutAComment() {
-        ProtoFile file = ProtoParser.parse("vnet/v1/sample.proto", """
-                syntax = "proto3";
-                package vnet.v1;
-                service Quiet {
-                  rpc Ask(Question) returns (Answer);
-                  // Says why.
-                  rpc Tell(Question) returns (Answer);
-                }
-                // A question.
-                message Question {
-                  string text = 1;
-                  // How long to wait, in milliseconds.
-                  int64 wait_ms = 2;
-                  oneof about {
-                    string topic = 3;
-                  }
-                }
-                message Answer {
-                  // What was said.
-                  string text = 1;
-                }
-                // A mood.
-                enum Mood {
-                  MOOD_UNSPECIFIED = 0;
-                  // Happy.
-                  MOOD_HAPPY = 1;
-                }
-                enum Tone {
-                  // Flat.
-                  TONE_FLAT = 0;
-                }
-                """);
+        ProtoFile file = ApiMarkdownTest.sample("sample/v1/sample.proto");
 
         assertThat(ApiDoc.bare(List.of(file))).containsExactly("service Quiet", "rpc Quiet.Ask",
                 "field Question.text", "field Question.topic", "message Answer", "value Mood.MOOD_UNSPECIFIED",
@@ -108,7 +76,7 @@ class ApiDocTest {
     }
 
     @Test
-    void theParserFindsWhatProtocCompiled() {
+    void theReaderFindsWhatProtocCompiled() {
         Map<String, ProtoFile> byPath = parsed.stream().collect(Collectors.toMap(ProtoFile::path, Function.identity()));
         assertThat(byPath.keySet()).as("the .proto files, against the descriptors this test knows")
                 .containsExactlyInAnyOrderElementsOf(COMPILED.stream().map(FileDescriptor::getName).toList());

@@ -5,41 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** How comments and types come out in the reference: links, tables, lists and escaping. */
+/**
+ * How comments and types come out in the reference: links, tables, lists and escaping; and what protoc keeps of
+ * the comments (leading, trailing, section headings between declarations) gets there.
+ */
 class ApiMarkdownTest {
 
-    private static final ProtoFile FILE = ProtoParser.parse("demo/v1/demo.proto", """
-            // Demo file.
-            syntax = "proto3";
-            package demo.v1;
-
-            service Demo {
-              // Gets a thing.
-              // - fast
-              // - cheap
-              rpc Get(GetRequest) returns (stream Thing);
-            }
-
-            // ---- things ----
-
-            // A thing; `a|b` and x<y stay literal.
-            message Thing {
-              // First paragraph.
-              //
-              // Second one.
-              repeated Thing children = 1;
-              map<string, Colour> colours = 2;
-              oneof kind {
-                string name = 3;
-              }
-            }
-
-            message GetRequest {}
-
-            enum Colour {
-              COLOUR_UNSPECIFIED = 0;
-            }
-            """);
+    /** src/test/proto, as protoc compiled it. */
+    private static final List<ProtoFile> SAMPLES = ApiDoc.read("samples.protoset");
+    private static final ProtoFile FILE = sample("demo/v1/demo.proto");
 
     private final String markdown = ApiMarkdown.render(List.of(FILE), "../proto/demo/v1", "make docs");
 
@@ -54,7 +28,7 @@ class ApiMarkdownTest {
     void messagesAreTablesOfFieldsWithEveryComment() {
         assertThat(markdown).contains("### message Thing\n\nA thing; `a|b` and x&lt;y stay literal.\n")
                 .contains("| `children` | 1 | repeated [`Thing`](#message-thing) | First paragraph.<br><br>Second one. |")
-                .contains("| `colours` | 2 | map&lt;`string`, [`Colour`](#enum-colour)&gt; |  |")
+                .contains("| `colours` | 2 | map&lt;`string`, [`Colour`](#enum-colour)&gt; | By name. |")
                 .contains("| `name` | 3 | `string` | (oneof `kind`) |")
                 .contains("Oneof `kind`: at most one of `name` is set.")
                 .contains("### message GetRequest\n\nNo fields.\n")
@@ -71,15 +45,13 @@ class ApiMarkdownTest {
 
     @Test
     void aPipeInsideATableCellIsEscaped() {
-        ProtoFile piped = ProtoParser.parse("p/p.proto", """
-                syntax = "proto3";
-                message M {
-                  // One `a|b` or another.
-                  string s = 1;
-                }
-                """);
+        ProtoFile piped = sample("p/p.proto");
 
         assertThat(ApiMarkdown.render(List.of(piped), "../p", "x")).contains("| `s` | 1 | `string` | One `a\\|b` or another. |");
+    }
+
+    static ProtoFile sample(String path) {
+        return SAMPLES.stream().filter(file -> file.path().equals(path)).findFirst().orElseThrow();
     }
 
     @Test
