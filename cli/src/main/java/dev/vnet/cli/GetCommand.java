@@ -1,12 +1,12 @@
 package dev.vnet.cli;
 
 import dev.vnet.client.ContainerRef;
+import dev.vnet.client.Futures;
 import dev.vnet.client.GetOptions;
 import dev.vnet.client.Json;
 import dev.vnet.client.VnetClient;
 import dev.vnet.proto.v1.ContainerType;
 import dev.vnet.proto.v1.ReleaseResponse;
-import dev.vnet.wire.Futures;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;

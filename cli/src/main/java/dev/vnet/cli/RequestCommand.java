@@ -1,12 +1,12 @@
 package dev.vnet.cli;
 
 import dev.vnet.client.CallOptions;
+import dev.vnet.client.Futures;
 import dev.vnet.client.Json;
 import dev.vnet.client.VnetClient;
 import dev.vnet.client.VnetException;
 import dev.vnet.proto.v1.ContainerInfo;
 import dev.vnet.proto.v1.Payload;
-import dev.vnet.wire.Futures;
 import io.grpc.Status;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

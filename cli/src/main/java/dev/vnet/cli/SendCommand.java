@@ -1,8 +1,8 @@
 package dev.vnet.cli;
 
+import dev.vnet.client.Futures;
 import dev.vnet.client.Json;
 import dev.vnet.client.VnetClient;
-import dev.vnet.wire.Futures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

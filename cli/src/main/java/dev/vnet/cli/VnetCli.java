@@ -2,7 +2,6 @@ package dev.vnet.cli;
 
 import dev.vnet.client.ConnectionProblems;
 import dev.vnet.client.VnetException;
-import dev.vnet.wire.Errors;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
@@ -38,7 +37,7 @@ public final class VnetCli implements Runnable {
                 commandLine.getErr().println("error: " + badSetting.getMessage());
                 return 2;
             }
-            VnetException error = Errors.toException(failure);
+            VnetException error = VnetException.from(failure);
             String tls = ConnectionProblems.tlsFailure(failure);
             commandLine.getErr().println("error: " + (tls == null ? explain(error)
                     : error.getMessage() + " (TLS failed: " + tls + ")"));

@@ -1,7 +1,6 @@
 package dev.vnet.client;
 
 import dev.vnet.proto.v1.ContainerRequest;
-import dev.vnet.wire.Errors;
 import dev.vnet.wire.TraceContexts;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
@@ -48,7 +47,7 @@ final class ClientTracing {
         }
         return result.whenComplete((answer, failure) -> {
             if (failure != null) {
-                VnetException error = Errors.toException(failure);
+                VnetException error = VnetException.from(failure);
                 span.setAttribute("rpc.grpc.status_code", error.code().value());
                 span.setStatus(StatusCode.ERROR, error.getMessage());
             }

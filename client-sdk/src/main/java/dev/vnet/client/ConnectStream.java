@@ -132,7 +132,7 @@ final class ConnectStream implements Connection, ClientResponseObserver<ConnectF
     @Override
     public void onError(Throwable failure) {
         Status status = Status.fromThrowable(failure);
-        ready.completeExceptionally(dev.vnet.wire.Errors.toException(failure));
+        ready.completeExceptionally(VnetException.from(failure));
         reportClosed(status.getCode() == Status.Code.CANCELLED ? "closed" : "connection lost: " + status.getCode()
                 + " " + status.getDescription());
     }

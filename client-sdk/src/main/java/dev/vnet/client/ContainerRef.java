@@ -2,7 +2,6 @@ package dev.vnet.client;
 
 import dev.vnet.proto.v1.ContainerInfo;
 import dev.vnet.proto.v1.Payload;
-import dev.vnet.wire.Futures;
 import java.util.concurrent.CompletableFuture;
 
 /**

@@ -6,7 +6,6 @@ import dev.vnet.proto.v1.ContainerRequest;
 import dev.vnet.proto.v1.DirectCall;
 import dev.vnet.proto.v1.DirectResult;
 import dev.vnet.wire.Endpoint;
-import dev.vnet.wire.Errors;
 import dev.vnet.wire.OutboundStream;
 import dev.vnet.wire.QueueBudget;
 import dev.vnet.wire.PendingCalls;
@@ -102,7 +101,7 @@ final class DirectCalls implements AutoCloseable {
                 return;
             }
             if (result.hasError()) {
-                call.completeExceptionally(Errors.toException(result.getError()));
+                call.completeExceptionally(VnetException.from(result.getError()));
             } else {
                 call.complete(result.getReply());
             }

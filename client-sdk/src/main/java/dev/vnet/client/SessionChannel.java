@@ -10,7 +10,6 @@ import dev.vnet.proto.v1.ServerFrame;
 import dev.vnet.proto.v1.SessionHello;
 import dev.vnet.proto.v1.SessionWelcome;
 import dev.vnet.wire.Endpoint;
-import dev.vnet.wire.Errors;
 import dev.vnet.wire.OutboundStream;
 import dev.vnet.wire.QueueBudget;
 import dev.vnet.wire.PendingCalls;
@@ -201,7 +200,7 @@ final class SessionChannel implements AutoCloseable {
             if (failure == null && !answer.hasError()) {
                 return;
             }
-            VnetException why = failure != null ? Errors.toException(failure) : toException(answer);
+            VnetException why = failure != null ? VnetException.from(failure) : toException(answer);
             boolean mayPass = why.code() == Status.Code.UNAVAILABLE || why.code() == Status.Code.NOT_FOUND
                     || why.code() == Status.Code.DEADLINE_EXCEEDED || why.code() == Status.Code.RESOURCE_EXHAUSTED;
             if (mayPass && tries < MAX_REACQUIRE_TRIES && current == attempt && held.containsKey(request.getUuid())) {
@@ -417,6 +416,6 @@ final class SessionChannel implements AutoCloseable {
     }
 
     static VnetException toException(ServerFrame frame) {
-        return Errors.toException(frame.getError());
+        return VnetException.from(frame.getError());
     }
 }

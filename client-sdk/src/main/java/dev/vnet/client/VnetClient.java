@@ -34,8 +34,6 @@ import dev.vnet.security.ChannelSecurity;
 import dev.vnet.security.ClientTls;
 import dev.vnet.wire.DaemonThreads;
 import dev.vnet.wire.Endpoint;
-import dev.vnet.wire.Errors;
-import dev.vnet.wire.Futures;
 import dev.vnet.wire.Grpc;
 import io.grpc.Status;
 import io.opentelemetry.api.OpenTelemetry;
@@ -107,7 +105,7 @@ public final class VnetClient implements AutoCloseable {
             if (session.sessionId() != null) {
                 return this; // refused once (e.g. a token the network learned since), connected now
             }
-            throw Errors.toException(e);
+            throw VnetException.from(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VnetException(Status.Code.CANCELLED, "interrupted while connecting");
@@ -175,7 +173,7 @@ public final class VnetClient implements AutoCloseable {
                 return first;
             }
             return first.exceptionallyCompose(failure -> {
-                VnetException error = Errors.toException(failure);
+                VnetException error = VnetException.from(failure);
                 boolean undelivered = error.code() == Status.Code.UNAVAILABLE && !error.fromContainer();
                 return undelivered && System.nanoTime() - deadline < 0 ? routed(request, deadline)
                         : CompletableFuture.failedFuture(error);
@@ -360,7 +358,7 @@ public final class VnetClient implements AutoCloseable {
         try {
             return call.get();
         } catch (RuntimeException e) {
-            throw Errors.toException(e);
+            throw VnetException.from(e);
         }
     }
 

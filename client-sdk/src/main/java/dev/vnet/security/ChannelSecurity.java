@@ -15,6 +15,10 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
  */
 public record ChannelSecurity(ClientTls tls, String token) {
 
+    /** The header a channel's bearer token travels in, and the one a vnet server reads it from. */
+    public static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
     /** Plaintext, no token: a network with security off, on a trusted host. */
     public static final ChannelSecurity NONE = new ChannelSecurity(null, null);
 
@@ -54,7 +58,7 @@ public record ChannelSecurity(ClientTls tls, String token) {
             return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
                 @Override
                 public void start(Listener<R> listener, Metadata headers) {
-                    headers.put(AuthInterceptor.AUTHORIZATION, header);
+                    headers.put(AUTHORIZATION, header);
                     super.start(listener, headers);
                 }
             };

@@ -4,12 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Checks that files named in configuration can be read before anything is built from them. */
-final class ConfiguredFiles {
+public final class ConfiguredFiles {
 
     private ConfiguredFiles() {}
 
     /** @param setting what named the file, for the message */
-    static void requireReadable(Path file, String setting) {
+    public static void requireReadable(Path file, String setting) {
         if (file == null) {
             throw new IllegalArgumentException(setting + " is required for TLS");
         }

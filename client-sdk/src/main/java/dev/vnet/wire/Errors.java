@@ -1,6 +1,5 @@
 package dev.vnet.wire;
 
-import dev.vnet.client.VnetException;
 import dev.vnet.proto.v1.Error;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -11,8 +10,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Conversions between the three shapes a vnet failure takes: the {@code Error} message inside stream frames, a
- * gRPC status on unary calls, and the {@link VnetException} that SDK users catch.
+ * Conversions between the shapes a vnet failure takes: the {@code Error} message inside stream frames, a gRPC
+ * status on unary calls, and a {@link CodedFailure} such as the {@code VnetException} that SDK users catch (which
+ * makes itself from an {@code Error}).
  */
 public final class Errors {
 
@@ -75,7 +75,7 @@ public final class Errors {
     /** A container's code threw: the caller sees UNKNOWN with the exception's message. */
     public static Error containerError(Throwable failure) {
         Throwable cause = unwrap(failure);
-        if (cause instanceof VnetException v) {
+        if (cause instanceof CodedFailure v) {
             return Error.newBuilder().setCode(v.code().value()).setMessage(cut(v.reason())).setFromContainer(true)
                     .build();
         }
@@ -94,15 +94,10 @@ public final class Errors {
         return status.asRuntimeException(trailers);
     }
 
-    public static VnetException toException(Error error) {
-        return new VnetException(Status.fromCodeValue(error.getCode()).getCode(), error.getMessage(),
-                error.getFromContainer());
-    }
-
     /** Any failure as an {@code Error} frame: statuses keep their code, anything else is INTERNAL. */
     public static Error toError(Throwable failure) {
         Throwable cause = unwrap(failure);
-        if (cause instanceof VnetException v) {
+        if (cause instanceof CodedFailure v) {
             return Error.newBuilder().setCode(v.code().value()).setMessage(cut(v.reason()))
                     .setFromContainer(v.fromContainer()).build();
         }
@@ -118,17 +113,6 @@ public final class Errors {
             return error(Status.Code.CANCELLED, "the call was cancelled");
         }
         return error(Status.Code.INTERNAL, cause.getClass().getSimpleName() + ": " + cause.getMessage());
-    }
-
-    /** Any failure as the exception SDK users catch. */
-    public static VnetException toException(Throwable failure) {
-        Throwable cause = unwrap(failure);
-        if (cause instanceof VnetException v) {
-            return v;
-        }
-        VnetException converted = toException(toError(cause));
-        converted.initCause(cause);
-        return converted;
     }
 
     public static Throwable unwrap(Throwable failure) {

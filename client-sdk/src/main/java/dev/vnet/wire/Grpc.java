@@ -1,30 +1,13 @@
 package dev.vnet.wire;
 
 import dev.vnet.security.ChannelSecurity;
-import dev.vnet.security.ServerTls;
-import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.ServerInterceptor;
-import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How every vnet process builds its gRPC servers and channels: grpc-java on Netty (epoll where the platform has
- * it), with handlers run directly on the transport threads.
- *
- * <p>Running handlers on the transport threads ({@code directExecutor}) is what makes the routed path fast: a
- * frame is decoded, routed and re-encoded without a thread hand-off. It is safe because no vnet handler blocks:
- * handlers either forward a frame, enqueue a command for the registry thread, or hand container code to the
- * agent's worker threads. The same code on grpc-java's default executors ran 5 to 10 times slower here.
+ * How every vnet process builds its gRPC channels: grpc-java on Netty (epoll where the platform has it), with
+ * callbacks run directly on the transport threads. {@link GrpcServers} builds the servers the same way.
  */
 public final class Grpc {
 
@@ -34,40 +17,6 @@ public final class Grpc {
     }
 
     private Grpc() {}
-
-    /**
-     * Starts a server on {@code host:port} (port 0 picks a free one) with the given services, plus server
-     * reflection and the standard {@code grpc.health.v1} service, whose status the caller drives through
-     * {@code health}. Interceptors run last to first, as {@link ServerInterceptors#intercept} orders them; the
-     * guard runs before all of them, on every service.
-     *
-     * @param tls null for plaintext
-     */
-    public static Server startServer(String host, int port, int maxMessageBytes, List<BindableService> services,
-            List<ServerInterceptor> interceptors, HealthStatusManager health, ServerTls tls, ServerGuard guard) {
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                .directExecutor()
-                .maxInboundMessageSize(maxMessageBytes)
-                // Clients ping to find dead connections; let them, but not more often than this.
-                .permitKeepAliveTime(5, TimeUnit.SECONDS)
-                .permitKeepAliveWithoutCalls(true)
-                .keepAliveTime(20, TimeUnit.SECONDS)
-                .keepAliveTimeout(10, TimeUnit.SECONDS);
-        if (tls != null) {
-            builder.sslContext(tls.sslContext());
-        }
-        builder.addTransportFilter(guard.connectionCounter());
-        for (BindableService service : services) {
-            builder.addService(guard.guard(ServerInterceptors.intercept(service, interceptors)));
-        }
-        builder.addService(guard.guard(ProtoReflectionServiceV1.newInstance().bindService()));
-        builder.addService(guard.guard(health.getHealthService().bindService()));
-        try {
-            return builder.build().start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen for gRPC on " + host + ":" + port + ": " + e.getMessage(), e);
-        }
-    }
 
     /**
      * A channel to one endpoint. Callbacks run on the transport threads, so whatever completes on them must not
@@ -82,19 +31,6 @@ public final class Grpc {
                 .keepAliveTimeout(10, TimeUnit.SECONDS)
                 .keepAliveWithoutCalls(true)
                 .build();
-    }
-
-    /** Stops a server: no new calls, then up to {@code graceMillis} for running ones, then cancels the rest. */
-    public static void stop(Server server, long graceMillis) {
-        server.shutdown();
-        try {
-            if (!server.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
-                server.shutdownNow().awaitTermination(1, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            server.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Closes a channel the same way: calls in flight get {@code graceMillis}, then are cancelled. */

@@ -12,6 +12,7 @@ import dev.vnet.network.routing.RouteTable;
 import dev.vnet.server.ServerSecurity;
 import dev.vnet.wire.DaemonThreads;
 import dev.vnet.wire.Grpc;
+import dev.vnet.wire.GrpcServers;
 import dev.vnet.wire.LeaderHints;
 import dev.vnet.wire.ServerGuard;
 import io.grpc.BindableService;
@@ -28,8 +29,8 @@ import java.util.concurrent.TimeUnit;
  * The coordinator's gRPC server: the client API, the agent channel and the admin API, behind the serving gate.
  *
  * <p>It is grpc-java on Netty, not Quarkus' gRPC extension: the hot path needs handlers on the transport threads
- * and long-lived streams end to end, and the agent runtime (plain Java, in client-sdk) serves its own port with the
- * same code ({@link Grpc}). Quarkus serves HTTP (health, metrics) on its own port.
+ * and long-lived streams end to end, and the agent runtime (plain Java, in agent-runtime) serves its own port with
+ * the same code ({@link GrpcServers}). Quarkus serves HTTP (health, metrics) on its own port.
  */
 public final class NetworkServer implements AutoCloseable, LeadershipListener {
 
@@ -66,7 +67,7 @@ public final class NetworkServer implements AutoCloseable, LeadershipListener {
         ServerGuard guard = new ServerGuard(new ServerGuard.Limits(limits.maxStreamsPerConnection(),
                 "vnet.network.limits.max-streams-per-connection", limits.firstMessageTimeout(),
                 "vnet.network.limits.first-message-timeout"), timers);
-        this.server = Grpc.startServer(config.host(), config.port(), Grpc.maxMessageBytes(config.maxPayloadBytes()),
+        this.server = GrpcServers.start(config.host(), config.port(), Grpc.maxMessageBytes(config.maxPayloadBytes()),
                 services, List.of(gate, security.auth(), statuses), health, security.tls(), guard);
         health.setStatus("", ServingStatus.NOT_SERVING);
     }
@@ -94,7 +95,7 @@ public final class NetworkServer implements AutoCloseable, LeadershipListener {
     @Override
     public void close() {
         health.enterTerminalState();
-        Grpc.stop(server, config.shutdownGrace().toMillis());
+        GrpcServers.stop(server, config.shutdownGrace().toMillis());
         timers.shutdownNow();
     }
 }

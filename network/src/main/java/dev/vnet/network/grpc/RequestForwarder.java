@@ -1,5 +1,6 @@
 package dev.vnet.network.grpc;
 
+import dev.vnet.client.VnetException;
 import dev.vnet.network.registry.RegistryLoop;
 import dev.vnet.network.routing.AgentLink;
 import dev.vnet.network.routing.Forwarded;
@@ -84,7 +85,7 @@ final class RequestForwarder {
     CompletableFuture<Void> send(ContainerRequest request, String clientId, long deadlineNanos) {
         CompletableFuture<Void> sent = new CompletableFuture<>();
         if (loop.mandate().inDoubt()) {
-            sent.completeExceptionally(Errors.toException(inDoubt()));
+            sent.completeExceptionally(VnetException.from(inDoubt()));
             return sent;
         }
         route(request.getUuid(), deadlineNanos, route -> {
@@ -129,7 +130,7 @@ final class RequestForwarder {
         switch (forward.apply(route)) {
             case SENT -> { }
             case GONE -> route(uuid, deadlineNanos, forward, fail, route.agent());
-            case BEHIND -> fail.accept(Errors.toException(Errors.error(Status.Code.RESOURCE_EXHAUSTED, "agent "
+            case BEHIND -> fail.accept(VnetException.from(Errors.error(Status.Code.RESOURCE_EXHAUSTED, "agent "
                     + route.agent().agentId() + " is not keeping up with the calls routed to it; try again shortly")));
         }
     }
