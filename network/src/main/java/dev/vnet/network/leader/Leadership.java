@@ -116,13 +116,10 @@ public final class Leadership implements LeaderListener {
         LeaderState from = state;
         state = next;
         for (LeadershipListener listener : listeners) {
-            try {
-                listener.leadershipChanged(from, next);
-            } catch (Exception e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-                LOG.log(Level.WARNING, String.format("cannot take up leadership with epoch %d: %s", next.epoch(), e));
+            Exception failed = tell(listener, from, next);
+            if (failed != null) {
+                LOG.log(Level.WARNING, String.format(
+                        "cannot take up leadership with epoch %d: %s", next.epoch(), failed));
                 depose(COULD_NOT_RESTORE);
                 return false;
             }
@@ -186,15 +183,24 @@ public final class Leadership implements LeaderListener {
         LeaderState from = state;
         state = next;
         for (LeadershipListener listener : listeners) {
-            try {
-                listener.leadershipChanged(from, next);
-            } catch (Exception e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
+            Exception failed = tell(listener, from, next);
+            if (failed != null) {
                 LOG.log(Level.ERROR, String.format(
-                        "reacting to %s failed (%s); the other parts go on", next.phase(), e));
+                        "reacting to %s failed (%s); the other parts go on", next.phase(), failed));
             }
+        }
+    }
+
+    /** Calls one listener; what it threw, or null. */
+    private static Exception tell(LeadershipListener listener, LeaderState from, LeaderState next) {
+        try {
+            listener.leadershipChanged(from, next);
+            return null;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return e;
         }
     }
 }
