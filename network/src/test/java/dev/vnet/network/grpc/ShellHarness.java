@@ -55,16 +55,16 @@ import java.util.function.Predicate;
 final class ShellHarness implements AutoCloseable {
 
     static final long ALIVE_MS = 3000;
-    static final long REQUEST_TIMEOUT_MS = 5000;
+    private static final long REQUEST_TIMEOUT_MS = 5000;
     /** How long a test waits for what must happen: a failure bound, never a figure. */
     static final long WAIT_SECONDS = 5;
 
     private final ManualClock clock = new ManualClock();
-    final RouteTable routes = new RouteTable();
-    final EventHub events = new EventHub();
+    private final RouteTable routes = new RouteTable();
+    private final EventHub events = new EventHub();
     final RegistrySettings settings = RegistrySettings.builder().aliveTimeoutMs(ALIVE_MS).recoveryWindowMs(0)
             .build();
-    final RegistryLoop loop;
+    private final RegistryLoop loop;
     private final ScheduledExecutorService timers = DaemonThreads.scheduler("shell-test-timers");
     private final Server server;
     private final ManagedChannel channel;
