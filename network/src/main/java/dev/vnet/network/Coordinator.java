@@ -27,6 +27,7 @@ import dev.vnet.server.SecurityConfig;
 import dev.vnet.server.PlaceholderSecrets;
 import dev.vnet.server.ServerSecurity;
 import dev.vnet.security.AuthInterceptor;
+import dev.vnet.wire.GrpcServers;
 import dev.vnet.wire.Names;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -140,7 +141,8 @@ public class Coordinator {
         admin = new AdminOperations(storeReader, loop, events,
                 new Names(limits.maxIdLength(), limits.maxLabels(), limits.maxLabelLength()), gate);
         auth = security.auth();
-        server = new NetworkServer(config, security, settings, loop, routes, events, admin, gate,
+        server = new NetworkServer(GrpcServers.netty(config.host(), config.port(), security.tls()), config, security,
+                settings, loop, routes, events, admin, gate,
                 RoutedCalls.all(routedCalls), metrics.rpcStatuses(), budgets, sessionOwners, tickets);
         ReplicaIdentity replica = new ReplicaIdentity(config, consoleConfig, server.port());
         metrics.watch(loop, events, writer, leadership::servingEpoch, config.metricsRefresh());

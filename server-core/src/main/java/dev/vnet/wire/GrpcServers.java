@@ -3,6 +3,7 @@ package dev.vnet.wire;
 import dev.vnet.security.ServerTls;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -28,18 +29,24 @@ public final class GrpcServers {
     private GrpcServers() {}
 
     /**
-     * Starts a server on {@code host:port} (port 0 picks a free one) with the given services, plus server
-     * reflection and the standard {@code grpc.health.v1} service, whose status the caller drives through
-     * {@code health}. Interceptors run last to first, as {@link ServerInterceptors#intercept} orders them; the
-     * guard runs before all of them, on every service.
+     * Starts a server on {@code host:port} (port 0 picks a free one): {@link #start(ServerBuilder, String, int,
+     * List, List, HealthStatusManager, ServerGuard)} on {@link #netty}.
      *
      * @param tls null for plaintext
      */
     public static Server start(String host, int port, int maxMessageBytes, List<BindableService> services,
             List<ServerInterceptor> interceptors, HealthStatusManager health, ServerTls tls, ServerGuard guard) {
+        return start(netty(host, port, tls), host + ":" + port, maxMessageBytes, services, interceptors, health,
+                guard);
+    }
+
+    /**
+     * The transport of every vnet server: Netty on {@code host:port}, with the keep-alive policy clients rely on.
+     *
+     * @param tls null for plaintext
+     */
+    public static NettyServerBuilder netty(String host, int port, ServerTls tls) {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                .directExecutor()
-                .maxInboundMessageSize(maxMessageBytes)
                 // Clients ping to find dead connections; let them, but not more often than this.
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
@@ -48,16 +55,31 @@ public final class GrpcServers {
         if (tls != null) {
             builder.sslContext(tls.sslContext());
         }
-        builder.addTransportFilter(guard.connectionCounter());
+        return builder;
+    }
+
+    /**
+     * Starts a server on {@code transport} ({@link #netty} in production, an in-process one in tests) with the
+     * given services, plus server reflection and the standard {@code grpc.health.v1} service, whose status the
+     * caller drives through {@code health}. Interceptors run last to first, as {@link ServerInterceptors#intercept}
+     * orders them; the guard runs before all of them, on every service.
+     *
+     * @param address where the transport listens, for the error when it cannot
+     */
+    public static Server start(ServerBuilder<?> transport, String address, int maxMessageBytes,
+            List<BindableService> services, List<ServerInterceptor> interceptors, HealthStatusManager health,
+            ServerGuard guard) {
+        transport.directExecutor().maxInboundMessageSize(maxMessageBytes);
+        transport.addTransportFilter(guard.connectionCounter());
         for (BindableService service : services) {
-            builder.addService(guard.guard(ServerInterceptors.intercept(service, interceptors)));
+            transport.addService(guard.guard(ServerInterceptors.intercept(service, interceptors)));
         }
-        builder.addService(guard.guard(ProtoReflectionServiceV1.newInstance().bindService()));
-        builder.addService(guard.guard(health.getHealthService().bindService()));
+        transport.addService(guard.guard(ProtoReflectionServiceV1.newInstance().bindService()));
+        transport.addService(guard.guard(health.getHealthService().bindService()));
         try {
-            return builder.build().start();
+            return transport.build().start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen for gRPC on " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot listen for gRPC on " + address + ": " + e.getMessage(), e);
         }
     }
 

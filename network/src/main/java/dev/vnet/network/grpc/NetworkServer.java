@@ -17,6 +17,7 @@ import dev.vnet.wire.LeaderHints;
 import dev.vnet.wire.ServerGuard;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -41,7 +42,11 @@ public final class NetworkServer implements AutoCloseable, LeadershipListener {
     private final ScheduledExecutorService timers = DaemonThreads.scheduler("vnet-timers");
     private final Server server;
 
-    public NetworkServer(NetworkConfig config, ServerSecurity security, RegistrySettings settings, RegistryLoop loop,
+    /**
+     * @param transport where the server listens: {@link GrpcServers#netty} on the configured address in
+     *                  production, an in-process transport in tests
+     */
+    public NetworkServer(ServerBuilder<?> transport, NetworkConfig config, ServerSecurity security, RegistrySettings settings, RegistryLoop loop,
             RouteTable routes, EventHub events, AdminOperations admin, ServingGate gate, RoutedCalls routedCalls,
             ServerInterceptor statuses, StreamBudgets budgets,
             SessionOwners sessionOwners, SessionTicketIssuer tickets) {
@@ -67,8 +72,9 @@ public final class NetworkServer implements AutoCloseable, LeadershipListener {
         ServerGuard guard = new ServerGuard(new ServerGuard.Limits(limits.maxStreamsPerConnection(),
                 "vnet.network.limits.max-streams-per-connection", limits.firstMessageTimeout(),
                 "vnet.network.limits.first-message-timeout"), timers);
-        this.server = GrpcServers.start(config.host(), config.port(), Grpc.maxMessageBytes(config.maxPayloadBytes()),
-                services, List.of(gate, security.auth(), statuses), health, security.tls(), guard);
+        this.server = GrpcServers.start(transport, config.host() + ":" + config.port(),
+                Grpc.maxMessageBytes(config.maxPayloadBytes()), services, List.of(gate, security.auth(), statuses),
+                health, guard);
         health.setStatus("", ServingStatus.NOT_SERVING);
     }
 

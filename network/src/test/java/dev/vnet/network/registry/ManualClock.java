@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 
 /** A clock that moves only when a test says so. */
-final class ManualClock implements InstantSource {
+public final class ManualClock implements InstantSource {
 
     private long millis = 1_700_000_000_000L;
 
@@ -18,7 +18,7 @@ final class ManualClock implements InstantSource {
         return millis;
     }
 
-    void advance(long deltaMillis) {
+    public void advance(long deltaMillis) {
         millis += deltaMillis;
     }
 }

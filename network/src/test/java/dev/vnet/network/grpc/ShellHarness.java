@@ -1,0 +1,246 @@
+package dev.vnet.network.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vnet.network.events.EventHub;
+import dev.vnet.network.registry.ManualClock;
+import dev.vnet.network.registry.Registry;
+import dev.vnet.network.registry.RegistryLoop;
+import dev.vnet.network.registry.RegistrySettings;
+import dev.vnet.network.registry.SessionOwners;
+import dev.vnet.network.registry.StoreSink;
+import dev.vnet.network.routing.RouteTable;
+import dev.vnet.proto.v1.AgentChannelGrpc;
+import dev.vnet.proto.v1.AgentFrame;
+import dev.vnet.proto.v1.AgentRegister;
+import dev.vnet.proto.v1.ClientFrame;
+import dev.vnet.proto.v1.ContainerStarted;
+import dev.vnet.proto.v1.GetRequest;
+import dev.vnet.proto.v1.NetworkFrame;
+import dev.vnet.proto.v1.NetworkGrpc;
+import dev.vnet.proto.v1.ServerFrame;
+import dev.vnet.proto.v1.SessionHello;
+import dev.vnet.proto.v1.SessionWelcome;
+import dev.vnet.proto.v1.StartContainer;
+import dev.vnet.security.AuthInterceptor;
+import dev.vnet.wire.DaemonThreads;
+import dev.vnet.wire.Grpc;
+import dev.vnet.wire.GrpcServers;
+import dev.vnet.wire.Names;
+import dev.vnet.wire.QueueBudget;
+import dev.vnet.wire.ServerGuard;
+import io.grpc.BindableService;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The gRPC shell (client service and agent channel) assembled as {@link NetworkServer} assembles it, around a real
+ * registry whose clock moves (and which ticks) only when a test says so, served in-process: tests talk to it
+ * through the generated stubs, as clients and agents do. No Quarkus, no database (the store sink stores nothing).
+ */
+final class ShellHarness implements AutoCloseable {
+
+    static final long ALIVE_MS = 3000;
+    private static final long REQUEST_TIMEOUT_MS = 5000;
+    /** How long a test waits for what must happen: a failure bound, never a figure. */
+    static final long WAIT_SECONDS = 5;
+
+    private final ManualClock clock = new ManualClock();
+    private final RouteTable routes = new RouteTable();
+    private final EventHub events = new EventHub();
+    final RegistrySettings settings = RegistrySettings.builder().aliveTimeoutMs(ALIVE_MS).recoveryWindowMs(0)
+            .build();
+    private final RegistryLoop loop;
+    private final ScheduledExecutorService timers = DaemonThreads.scheduler("shell-test-timers");
+    private final Server server;
+    private final ManagedChannel channel;
+
+    ShellHarness() {
+        SessionOwners owners = new SessionOwners();
+        loop = new RegistryLoop(new Registry(settings, clock, events, routes, StoreSink.NONE, owners));
+        int maxPayloadBytes = 1 << 20;
+        Validation validation = new Validation(maxPayloadBytes, new Names(128, 16, 128));
+        OpenStreams open = new OpenStreams();
+        SessionTicketIssuer tickets = new SessionTicketIssuer();
+        QueueBudget budget = QueueBudget.writerDecides(1024, 1 << 24);
+        List<BindableService> services = List.of(
+                new ClientService(loop, events, new RequestForwarder(routes, loop, RoutedCalls.NONE), validation,
+                        new InFlightLimit(1000), settings, timers, REQUEST_TIMEOUT_MS, ALIVE_MS, budget, open,
+                        new SessionAccess(owners, 100), new ContainerGuard(loop), new ContainerQuota(100, events),
+                        new InFlightLimit(1000, "this principal", "max-in-flight-per-principal"), tickets),
+                new AgentChannelService(loop, routes, validation, new AgentStreams(), budget, open, tickets));
+        ServerGuard guard = new ServerGuard(new ServerGuard.Limits(100, "max-streams-per-connection",
+                Duration.ofSeconds(WAIT_SECONDS), "first-message-timeout"), timers);
+        String name = InProcessServerBuilder.generateName();
+        server = GrpcServers.start(InProcessServerBuilder.forName(name), name, Grpc.maxMessageBytes(maxPayloadBytes),
+                services, List.of(AuthInterceptor.off()), new HealthStatusManager(), guard);
+        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+        tickets.useNetworkKey(new byte[32]);
+    }
+
+    /**
+     * {@code millis} pass as they do in production: the registry ticks at least once per heartbeat interval (it
+     * forgives longer gaps as its own stall). The commands the streams queued before run first, at the time they
+     * came.
+     */
+    void pass(long millis) {
+        registry(registry -> null);
+        long step = settings.heartbeatIntervalMs();
+        for (long left = millis; left > 0; left -= step) {
+            clock.advance(Math.min(step, left));
+            tick();
+        }
+    }
+
+    private void tick() {
+        registry(registry -> {
+            registry.tick();
+            return null;
+        });
+    }
+
+    /** What {@code query} answers on the registry thread, after the commands the streams queued before. */
+    <T> T registry(Function<Registry, T> query) {
+        try {
+            return loop.call(query).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("the registry did not answer within " + WAIT_SECONDS + " s", e);
+        }
+    }
+
+    /** The registry's clock. */
+    long now() {
+        return clock.millis();
+    }
+
+    /** A client's {@code Session} stream, opened: its 'hello' was welcomed. */
+    Session session(String clientName) {
+        Received<ServerFrame> frames = new Received<>();
+        StreamObserver<ClientFrame> requests = NetworkGrpc.newStub(channel).session(frames);
+        requests.onNext(ClientFrame.newBuilder().setHello(SessionHello.newBuilder().setClientName(clientName))
+                .build());
+        ServerFrame welcome = frames.next();
+        assertThat(welcome.hasWelcome()).as("the first frame of a session: %s", welcome).isTrue();
+        return new Session(requests, frames, welcome.getWelcome());
+    }
+
+    /** An agent's {@code AgentChannel.Connect} stream, registered: its registration was acknowledged. */
+    Agent agent(String agentId, String... kinds) {
+        Received<NetworkFrame> frames = new Received<>();
+        StreamObserver<AgentFrame> out = agentChannel().connect(frames);
+        out.onNext(AgentFrame.newBuilder().setRegister(AgentRegister.newBuilder().setAgentId(agentId)
+                .setInstanceId(agentId + "-1").setEndpoint("127.0.0.1:1").addAllKinds(List.of(kinds))).build());
+        NetworkFrame ack = frames.next();
+        assertThat(ack.hasRegistered()).as("the first frame to an agent: %s", ack).isTrue();
+        return new Agent(out, frames, ack);
+    }
+
+    /**
+     * Gets a new container of {@code kind} for {@code session}, which {@code agent} (the only one with the kind)
+     * starts; answers its uuid.
+     */
+    String create(Session session, Agent agent, String kind, long callId) {
+        session.out().onNext(ClientFrame.newBuilder().setCallId(callId)
+                .setGet(GetRequest.newBuilder().setKind(kind)).build());
+        StartContainer start = agent.in().next(NetworkFrame::hasStart).getStart();
+        assertThat(start.getKind()).isEqualTo(kind);
+        agent.out().onNext(AgentFrame.newBuilder().setStarted(ContainerStarted.newBuilder().setUuid(start.getUuid())
+                .setEpoch(start.getEpoch())).build());
+        ServerFrame got = session.in().next(frame -> frame.getCallId() == callId);
+        assertThat(got.hasGet()).as("the answer to 'get': %s", got).isTrue();
+        assertThat(got.getGet().getCreated()).isTrue();
+        assertThat(got.getGet().getContainer().getUuid()).isEqualTo(start.getUuid());
+        return start.getUuid();
+    }
+
+    NetworkGrpc.NetworkStub client() {
+        return NetworkGrpc.newStub(channel);
+    }
+
+    AgentChannelGrpc.AgentChannelStub agentChannel() {
+        return AgentChannelGrpc.newStub(channel);
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        GrpcServers.stop(server, 0);
+        loop.close();
+        timers.shutdownNow();
+    }
+
+    record Session(StreamObserver<ClientFrame> out, Received<ServerFrame> in, SessionWelcome welcome) {}
+
+    record Agent(StreamObserver<AgentFrame> out, Received<NetworkFrame> in, NetworkFrame registered) {}
+
+    /** What one side of a stream received, in order, and how the stream ended. */
+    static final class Received<T> implements StreamObserver<T> {
+
+        private final BlockingQueue<T> messages = new LinkedBlockingQueue<>();
+        private final CompletableFuture<Status> end = new CompletableFuture<>();
+
+        @Override
+        public void onNext(T message) {
+            messages.add(message);
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            end.complete(Status.fromThrowable(failure));
+        }
+
+        @Override
+        public void onCompleted() {
+            end.complete(Status.OK);
+        }
+
+        /** The next message; fails the test if none comes in time. */
+        T next() {
+            return next(message -> true);
+        }
+
+        /** The next message that {@code wanted} accepts, skipping others (pings, say). */
+        T next(Predicate<T> wanted) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            try {
+                for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+                    T message = messages.poll(left, TimeUnit.NANOSECONDS);
+                    if (message != null && wanted.test(message)) {
+                        return message;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new AssertionError("no wanted message within " + WAIT_SECONDS + " s; stream ended: "
+                    + end.getNow(null));
+        }
+
+        boolean ended() {
+            return end.isDone();
+        }
+
+        /** How the stream ended; fails the test if it does not end in time. */
+        Status end() {
+            try {
+                return end.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new AssertionError("the stream did not end within " + WAIT_SECONDS + " s", e);
+            }
+        }
+    }
+}
