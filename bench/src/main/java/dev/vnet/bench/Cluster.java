@@ -1,8 +1,9 @@
 package dev.vnet.bench;
 
+import static dev.vnet.it.support.VnetProcesses.READY;
+
 import dev.vnet.it.support.VnetProcess;
 import dev.vnet.it.support.VnetProcesses;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,6 @@ import java.util.Map;
  */
 final class Cluster implements AutoCloseable {
 
-    private static final Duration READY = Duration.ofSeconds(60);
     /**
      * The spawned coordinator lifts the per-principal container quota (0: none). The benchmark is one principal, and
      * create makes containers far faster than their idle timeout (60 s) lets them go: at 25 in flight it passes the

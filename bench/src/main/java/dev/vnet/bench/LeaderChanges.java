@@ -1,5 +1,7 @@
 package dev.vnet.bench;
 
+import static dev.vnet.it.support.VnetProcesses.READY;
+
 import dev.vnet.client.CallOptions;
 import dev.vnet.client.GetOptions;
 import dev.vnet.client.VnetClient;
@@ -24,7 +26,6 @@ import java.util.function.Consumer;
  */
 final class LeaderChanges {
 
-    private static final Duration READY = Duration.ofSeconds(60);
     private static final Duration SERVED_WITHIN = Duration.ofSeconds(60);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
 

@@ -1,5 +1,6 @@
 package dev.vnet.it;
 
+import static dev.vnet.it.support.VnetProcesses.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -97,7 +98,7 @@ class BadInputIT {
             Endpoint endpoint = Endpoint.parse(network.endpoint());
             String knownUuid;
             try (VnetClient client = VnetClient.builder().network(network.endpoint()).build()
-                    .awaitConnected(Duration.ofSeconds(10))) {
+                    .awaitConnected(READY)) {
                 ContainerRef echo = client.get(GetOptions.kind("echo").uuid("fuzz-target"));
                 knownUuid = echo.uuid();
                 echo.request("warm", "up", String.class);

@@ -1,5 +1,6 @@
 package dev.vnet.it;
 
+import static dev.vnet.it.support.VnetProcesses.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,7 +33,6 @@ import org.junit.jupiter.api.Test;
  */
 class ConsoleIT {
 
-    private static final Duration READY = Duration.ofSeconds(60);
     private static final Duration PHASE = Duration.ofMinutes(4);
     private static final String OPERATOR = "console-operator-0123456789abcdef";
     private static final String VIEWER = "console-viewer-0123456789abcdef";

@@ -1,5 +1,6 @@
 package dev.vnet.it;
 
+import static dev.vnet.it.support.VnetProcesses.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -26,7 +27,6 @@ import org.junit.jupiter.api.Test;
 /** Containers that outlive their agent, with real processes: killed, frozen, drained, replaced. */
 class ContainerHaIT {
 
-    private static final Duration READY = Duration.ofSeconds(60);
     /**
      * Failure bound of a takeover after kill -9: the dead agent's stream closes, so it is at once, well before the
      * alive timeout (3 s) would notice; this leaves room for a loaded machine. docs/PERFORMANCE.md has the figures.

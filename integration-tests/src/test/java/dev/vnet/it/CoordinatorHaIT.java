@@ -1,5 +1,6 @@
 package dev.vnet.it;
 
+import static dev.vnet.it.support.VnetProcesses.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,7 +33,6 @@ import org.junit.jupiter.api.Test;
 class CoordinatorHaIT {
 
     /** Two coordinators boot at once here: on a loaded 2-core machine each took over 60 s to start. */
-    private static final Duration READY = Duration.ofSeconds(120);
 
     /** Two replicas, two agents, a client holding a kv container with state, all on 127.0.0.1. */
     private static final class Pair implements AutoCloseable {

@@ -1,5 +1,6 @@
 package dev.vnet.it;
 
+import static dev.vnet.it.support.VnetProcesses.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,7 +34,6 @@ import org.junit.jupiter.api.Test;
  */
 class FrozenLeaderStreamsIT {
 
-    private static final Duration READY = Duration.ofSeconds(90);
     /** Long enough that nobody takes over while the streams must notice the silence on their own. */
     private static final Duration LEASE = Duration.ofSeconds(25);
     /** The network's default, which the SDK learns from its session's welcome. */
@@ -72,7 +72,7 @@ class FrozenLeaderStreamsIT {
             processes.agent("agent-1", endpoints, Map.of()).awaitReady(READY);
 
             try (VnetClient client = VnetClient.builder().network(endpoints).timeout(Duration.ofSeconds(10)).build()
-                    .awaitConnected(Duration.ofSeconds(10))) {
+                    .awaitConnected(READY)) {
                 client.get(GetOptions.kind("chat").uuid("lobby"));
                 CompletableFuture<String> closed = new CompletableFuture<>();
                 Connection connection = client.connect("lobby", new BroadcastListener() {

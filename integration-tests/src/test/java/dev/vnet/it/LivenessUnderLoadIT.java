@@ -1,5 +1,6 @@
 package dev.vnet.it;
 
+import static dev.vnet.it.support.VnetProcesses.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vnet.client.CallOptions;
@@ -66,7 +67,7 @@ class LivenessUnderLoadIT {
             List<Event> removals = new CopyOnWriteArrayList<>();
             ManagedChannel raw = Grpc.channel(Endpoint.parse(network.endpoint()), 4 << 20, ChannelSecurity.NONE);
             try (VnetClient client = VnetClient.builder().network(network.endpoint()).maxPayloadBytes(4 << 20)
-                    .timeout(Duration.ofSeconds(60)).build().awaitConnected(Duration.ofSeconds(10));
+                    .timeout(Duration.ofSeconds(60)).build().awaitConnected(READY);
                     Subscription watch = client.watch(removals::add, false,
                             EventKind.EVENT_KIND_AGENT_REMOVED)) {
                 ContainerRef room = client.get(GetOptions.kind("chat").uuid("liveness-room"));

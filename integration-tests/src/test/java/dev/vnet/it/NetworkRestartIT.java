@@ -1,5 +1,6 @@
 package dev.vnet.it;
 
+import static dev.vnet.it.support.VnetProcesses.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.Test;
  */
 class NetworkRestartIT {
 
-    private static final Duration READY = Duration.ofSeconds(60);
     /**
      * Failure bound of what takes well under a second on an idle machine (a store write, agents reconnecting and
      * clients taking their references again), with room for a loaded one; the printed figures are for reading.

@@ -1,5 +1,6 @@
 package dev.vnet.it;
 
+import static dev.vnet.it.support.VnetProcesses.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,7 +36,6 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NodeClientIT {
 
-    private static final Duration READY = Duration.ofSeconds(30);
     private static final Duration NPM_CI = Duration.ofMinutes(3);
     private static final Duration CLIENT_RUN = Duration.ofSeconds(60);
     /**

@@ -1,5 +1,6 @@
 package dev.vnet.it;
 
+import static dev.vnet.it.support.VnetProcesses.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,7 +40,6 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QuotaIT {
 
-    private static final Duration READY = Duration.ofSeconds(30);
 
     private final VnetProcesses processes = new VnetProcesses();
     private VnetProcess network;

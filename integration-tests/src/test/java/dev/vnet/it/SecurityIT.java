@@ -1,5 +1,6 @@
 package dev.vnet.it;
 
+import static dev.vnet.it.support.VnetProcesses.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -83,7 +84,6 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecurityIT {
 
-    private static final Duration READY = Duration.ofSeconds(30);
     /** Token name -> permissions; each token's secret is {@link #secret}. */
     private static final Map<String, String> TOKENS = Map.ofEntries(
             Map.entry("agent", "agent:register"),
@@ -491,7 +491,7 @@ class SecurityIT {
                 ListKindsRequest.getDefaultInstance())))
                 .startsWith("UNAUTHENTICATED").contains("unknown token");
         assertThatThrownBy(() -> VnetClient.builder().network(network.endpoint()).tls(mutualTls).build()
-                .awaitConnected(Duration.ofSeconds(10)))
+                .awaitConnected(READY))
                 .isInstanceOfSatisfying(VnetException.class, e -> assertThat(e.code())
                         .isEqualTo(Status.Code.UNAUTHENTICATED));
 
@@ -542,7 +542,7 @@ class SecurityIT {
 
     private VnetClient client(String token) {
         return VnetClient.builder().network(network.endpoint()).token(secret(token)).tls(mutualTls)
-                .timeout(Duration.ofSeconds(10)).build().awaitConnected(Duration.ofSeconds(10));
+                .timeout(Duration.ofSeconds(10)).build().awaitConnected(READY);
     }
 
     private static String secret(String name) {

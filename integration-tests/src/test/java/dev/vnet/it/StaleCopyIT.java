@@ -1,5 +1,6 @@
 package dev.vnet.it;
 
+import static dev.vnet.it.support.VnetProcesses.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 class StaleCopyIT {
 
-    private static final Duration READY = Duration.ofSeconds(60);
     /** How often the old copy is called while the test watches it: often, to catch a short window. */
     private static final Duration CALLS = Duration.ofMillis(10);
 

@@ -1,5 +1,6 @@
 package dev.vnet.it;
 
+import static dev.vnet.it.support.VnetProcesses.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.Test;
 /** Two Java agents that offer the same stateless uuid at once: one copy active, the other standing by. */
 class StatelessOffersIT {
 
-    private static final Duration READY = Duration.ofSeconds(60);
 
     @Test
     void twoAgentsStartedAtOnceLeaveOneActiveAndOneStandbyThatTakesOver() {
@@ -27,7 +27,7 @@ class StatelessOffersIT {
             a.awaitReady(READY);
             b.awaitReady(READY);
             try (VnetClient client = VnetClient.builder().network(network.endpoint()).timeout(Duration.ofSeconds(10))
-                    .build().awaitConnected(Duration.ofSeconds(10))) {
+                    .build().awaitConnected(READY)) {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(together(client))
                         .satisfies(c -> {
                             assertThat(c.getState()).isEqualTo(ContainerState.CONTAINER_STATE_RUNNING);

@@ -1,5 +1,6 @@
 package dev.vnet.it;
 
+import static dev.vnet.it.support.VnetProcesses.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class StoreOutageIT {
 
-    private static final Duration READY = Duration.ofSeconds(60);
     /** Routed requests that must be answered in a phase of the outage, to show that routing goes on. */
     private static final int ANSWERS = 50;
 

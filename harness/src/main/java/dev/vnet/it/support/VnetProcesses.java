@@ -21,6 +21,13 @@ public final class VnetProcesses implements AutoCloseable {
     private static final Path LOGS = Path.of(System.getProperty("vnet.logs", "target/it-logs"));
     private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
     /** Small, quick-starting JVMs: for processes that carry test traffic, not benchmarks. */
+    /**
+     * How long a test gives a coordinator or an agent to be ready: a failure bound, never waited out by a passing
+     * test. A Quarkus boot takes 2–4 s on an idle machine and was seen taking 66–101 s on a two-core machine at load
+     * 22 (CI's machines are shared), so bounds of 30 s failed by chance.
+     */
+    public static final Duration READY = Duration.ofSeconds(120);
+
     public static final List<String> QUICK_JVMS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private final List<VnetProcess> started = new CopyOnWriteArrayList<>();

@@ -145,7 +145,7 @@ class ApiResourceTest {
         AgentRuntime agent = AgentRuntime.builder().agentId("api-agent").network(network).host("127.0.0.1").port(0)
                 .networkSecurity(new ChannelSecurity(null, AGENT)).kind(TestKinds.echo()).build().start();
         try (VnetClient client = VnetClient.builder().network(network).token(OPERATOR)
-                .timeout(Duration.ofSeconds(10)).build().awaitConnected(Duration.ofSeconds(10))) {
+                .timeout(Duration.ofSeconds(10)).build().awaitConnected(Duration.ofSeconds(60))) {
             agent.registered().get(30, TimeUnit.SECONDS);
             String ours = client.get(GetOptions.kind("echo").labels("tenant=acme")).uuid();
             String theirs = client.get(GetOptions.kind("echo").labels("tenant=other")).uuid();
