@@ -6,7 +6,7 @@ import dev.vnet.network.config.NetworkConfig;
 import dev.vnet.network.events.EventHub;
 import dev.vnet.network.grpc.NetworkServer;
 import dev.vnet.network.grpc.RoutedCalls;
-import dev.vnet.network.grpc.ServingGate;
+import dev.vnet.network.access.ServingGate;
 import dev.vnet.network.grpc.SessionTicketIssuer;
 import dev.vnet.network.leader.LeaderElection;
 import dev.vnet.network.leader.LeaderLease;

@@ -1,9 +1,9 @@
 package dev.vnet.network.admin;
 
 import dev.vnet.network.events.EventHub;
-import dev.vnet.network.grpc.ContainerGuard;
-import dev.vnet.network.grpc.Failures;
-import dev.vnet.network.grpc.ServingGate;
+import dev.vnet.network.access.ContainerGuard;
+import dev.vnet.network.access.Failures;
+import dev.vnet.network.access.ServingGate;
 import dev.vnet.network.registry.Registry;
 import dev.vnet.network.registry.RegistryLoop;
 import dev.vnet.network.registry.RegistryStats;

@@ -1,5 +1,6 @@
 package dev.vnet.network.grpc;
 
+import dev.vnet.network.access.Failures;
 import dev.vnet.network.admin.AdminOperations;
 import dev.vnet.proto.v1.AdminGrpc;
 import dev.vnet.security.AuthInterceptor;

@@ -1,5 +1,6 @@
 package dev.vnet.network.grpc;
 
+import dev.vnet.network.access.Failures;
 import dev.vnet.network.registry.RegistryLoop;
 import dev.vnet.network.routing.AgentLink;
 import dev.vnet.network.routing.ConnectionSink;

@@ -1,5 +1,7 @@
 package dev.vnet.network.grpc;
 
+import dev.vnet.network.access.ContainerGuard;
+import dev.vnet.network.access.Failures;
 import dev.vnet.network.registry.RegistryLoop;
 import dev.vnet.network.routing.ConnectionSink;
 import dev.vnet.proto.v1.ConnectClosed;

@@ -1,5 +1,7 @@
 package dev.vnet.network.grpc;
 
+import dev.vnet.network.access.ContainerGuard;
+import dev.vnet.network.access.ServingGate;
 import dev.vnet.network.admin.AdminOperations;
 import dev.vnet.network.config.NetworkConfig;
 import dev.vnet.network.events.EventHub;

@@ -1,5 +1,7 @@
 package dev.vnet.network.grpc;
 
+import dev.vnet.network.access.Failures;
+import dev.vnet.network.access.ServingGate;
 import dev.vnet.client.VnetException;
 import dev.vnet.network.registry.RegistryLoop;
 import dev.vnet.network.routing.AgentLink;

@@ -1,5 +1,6 @@
 package dev.vnet.network.grpc;
 
+import dev.vnet.network.access.Failures;
 import dev.vnet.network.registry.Failure;
 import dev.vnet.network.registry.Registry;
 import dev.vnet.network.registry.RegistryException;

@@ -1,6 +1,6 @@
 package dev.vnet.network.rest;
 
-import dev.vnet.network.grpc.Failures;
+import dev.vnet.network.access.Failures;
 import io.grpc.Status;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;

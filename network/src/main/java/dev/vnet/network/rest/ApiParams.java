@@ -2,7 +2,7 @@ package dev.vnet.network.rest;
 
 import com.google.protobuf.ProtocolMessageEnum;
 import dev.vnet.network.admin.ContainerQuery;
-import dev.vnet.network.grpc.Failures;
+import dev.vnet.network.access.Failures;
 import dev.vnet.proto.v1.ContainerState;
 import dev.vnet.proto.v1.ContainerType;
 import dev.vnet.proto.v1.MigrationStatus;

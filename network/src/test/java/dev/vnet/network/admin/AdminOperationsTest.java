@@ -3,8 +3,8 @@ package dev.vnet.network.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vnet.network.events.EventHub;
-import dev.vnet.network.grpc.Failures;
-import dev.vnet.network.grpc.ServingGate;
+import dev.vnet.network.access.Failures;
+import dev.vnet.network.access.ServingGate;
 import dev.vnet.proto.v1.NodeStatus;
 import dev.vnet.security.Principal;
 import dev.vnet.wire.Names;

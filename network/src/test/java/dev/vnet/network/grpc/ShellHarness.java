@@ -1,5 +1,6 @@
 package dev.vnet.network.grpc;
 
+import dev.vnet.network.access.ContainerGuard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vnet.network.events.EventHub;

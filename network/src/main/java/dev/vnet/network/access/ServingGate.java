@@ -1,4 +1,4 @@
-package dev.vnet.network.grpc;
+package dev.vnet.network.access;
 
 import dev.vnet.network.leader.LeaderState;
 import dev.vnet.network.leader.LeadershipListener;
@@ -22,7 +22,7 @@ public final class ServingGate implements ServerInterceptor, LeadershipListener 
 
     private static final String WHO_LEADS = "vnet.v1.Admin/GetLeader";
     /** Why a leader whose lease ran out by its own clock refuses calls; it names no leader: it may no longer be one. */
-    static final String IN_DOUBT = "this coordinator was paused past its leader lease and is checking whether it "
+    public static final String IN_DOUBT = "this coordinator was paused past its leader lease and is checking whether it "
             + "still leads; try another replica";
     /**
      * When callers turned away while this replica restores its registry should ask again: a restore reads the store

@@ -1,4 +1,4 @@
-package dev.vnet.network.grpc;
+package dev.vnet.network.access;
 
 import dev.vnet.network.registry.Failure;
 import dev.vnet.network.registry.Registry;
@@ -20,12 +20,12 @@ public final class ContainerGuard {
 
     private final RegistryLoop loop;
 
-    ContainerGuard(RegistryLoop loop) {
+    public ContainerGuard(RegistryLoop loop) {
         this.loop = loop;
     }
 
     /** Completes when {@code caller} may reach container {@code uuid}; fails NOT_FOUND when it may not. */
-    CompletableFuture<Void> reach(Principal caller, String uuid) {
+    public CompletableFuture<Void> reach(Principal caller, String uuid) {
         if (!Authorization.isScoped(caller)) {
             return ALLOWED;
         }
@@ -47,14 +47,14 @@ public final class ContainerGuard {
     }
 
     /** On the registry's thread: throws NOT_FOUND when the container exists but {@code caller} may not reach it. */
-    static void requireReachableIfExists(Registry registry, Principal caller, String uuid) {
+    public static void requireReachableIfExists(Registry registry, Principal caller, String uuid) {
         if (Authorization.isScoped(caller) && !uuid.isEmpty() && registry.containerInfo(uuid) != null) {
             requireReachable(registry, caller, uuid);
         }
     }
 
     /** What a call about an unknown container gets. */
-    static RegistryException notFound(String uuid) {
+    public static RegistryException notFound(String uuid) {
         return new RegistryException(Failure.NOT_FOUND, "container " + uuid + " does not exist; get it first");
     }
 }

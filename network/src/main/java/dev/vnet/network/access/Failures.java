@@ -1,4 +1,4 @@
-package dev.vnet.network.grpc;
+package dev.vnet.network.access;
 
 import dev.vnet.network.registry.RegistryException;
 import dev.vnet.proto.v1.Error;
@@ -14,7 +14,7 @@ public final class Failures {
 
     private Failures() {}
 
-    static Error toError(Throwable failure) {
+    public static Error toError(Throwable failure) {
         Throwable cause = Errors.unwrap(failure);
         if (cause instanceof RegistryException refused) {
             return Error.newBuilder().setCode(refused.failure().grpcCode()).setMessage(refused.getMessage()).build();

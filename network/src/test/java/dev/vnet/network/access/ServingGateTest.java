@@ -1,4 +1,4 @@
-package dev.vnet.network.grpc;
+package dev.vnet.network.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
