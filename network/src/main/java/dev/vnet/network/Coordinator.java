@@ -4,6 +4,7 @@ import dev.vnet.network.admin.AdminOperations;
 import dev.vnet.network.config.ConsoleConfig;
 import dev.vnet.network.config.NetworkConfig;
 import dev.vnet.network.events.EventHub;
+import dev.vnet.network.grpc.AdminService;
 import dev.vnet.network.grpc.NetworkServer;
 import dev.vnet.network.grpc.RoutedCalls;
 import dev.vnet.network.access.ServingGate;
@@ -141,9 +142,12 @@ public class Coordinator {
         admin = new AdminOperations(storeReader, loop, events,
                 new Names(limits.maxIdLength(), limits.maxLabels(), limits.maxLabelLength()), gate);
         auth = security.auth();
-        server = new NetworkServer(GrpcServers.netty(config.host(), config.port(), security.tls()), config, security,
-                settings, loop, routes, events, admin, gate,
-                RoutedCalls.all(routedCalls), metrics.rpcStatuses(), budgets, sessionOwners, tickets);
+        NetworkServer.Parts parts = new NetworkServer.Parts(settings, loop, routes, events, admin.names(),
+                RoutedCalls.all(routedCalls), budgets, sessionOwners, tickets);
+        // Interceptors run last to first: every refusal is counted; who calls is checked before whether this
+        // replica serves.
+        server = new NetworkServer(GrpcServers.netty(config.host(), config.port(), security.tls()), config, parts,
+                List.of(new AdminService(admin)), List.of(gate, auth, metrics.rpcStatuses()));
         ReplicaIdentity replica = new ReplicaIdentity(config, consoleConfig, server.port());
         metrics.watch(loop, events, writer, leadership::servingEpoch, config.metricsRefresh());
         LOG.log(Level.INFO, String.format(

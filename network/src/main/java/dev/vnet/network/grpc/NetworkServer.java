@@ -1,8 +1,6 @@
 package dev.vnet.network.grpc;
 
 import dev.vnet.network.access.ContainerGuard;
-import dev.vnet.network.access.ServingGate;
-import dev.vnet.network.admin.AdminOperations;
 import dev.vnet.network.config.NetworkConfig;
 import dev.vnet.network.events.EventHub;
 import dev.vnet.network.leader.LeaderState;
@@ -11,11 +9,11 @@ import dev.vnet.network.registry.RegistryLoop;
 import dev.vnet.network.registry.RegistrySettings;
 import dev.vnet.network.registry.SessionOwners;
 import dev.vnet.network.routing.RouteTable;
-import dev.vnet.server.ServerSecurity;
 import dev.vnet.wire.DaemonThreads;
 import dev.vnet.wire.Grpc;
 import dev.vnet.wire.GrpcServers;
 import dev.vnet.wire.LeaderHints;
+import dev.vnet.wire.Names;
 import dev.vnet.wire.ServerGuard;
 import io.grpc.BindableService;
 import io.grpc.Server;
@@ -24,6 +22,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +36,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NetworkServer implements AutoCloseable, LeadershipListener {
 
+    /**
+     * What the shell shares with the rest of the coordinator: the registry and its settings, the route table the
+     * hot path reads, the events, the session owners and tickets, the stream budgets and what watches routed calls.
+     */
+    public record Parts(RegistrySettings settings, RegistryLoop loop, RouteTable routes, EventHub events,
+            Names names, RoutedCalls routedCalls, StreamBudgets budgets, SessionOwners sessionOwners,
+            SessionTicketIssuer tickets) {}
+
     private final NetworkConfig config;
     private final AgentStreams agentStreams = new AgentStreams();
     private final OpenStreams openStreams = new OpenStreams();
@@ -45,38 +52,36 @@ public final class NetworkServer implements AutoCloseable, LeadershipListener {
     private final Server server;
 
     /**
-     * @param transport where the server listens: {@link GrpcServers#netty} on the configured address in
-     *                  production, an in-process transport in tests
+     * @param transport    where the server listens: {@link GrpcServers#netty} on the configured address in
+     *                     production, an in-process transport in tests
+     * @param more         services served beside the client API and the agent channel (the admin API)
+     * @param interceptors run first to last on every call, after the per-connection guard
      */
-    public NetworkServer(ServerBuilder<?> transport, NetworkConfig config, ServerSecurity security, RegistrySettings settings, RegistryLoop loop,
-            RouteTable routes, EventHub events, AdminOperations admin, ServingGate gate, RoutedCalls routedCalls,
-            ServerInterceptor statuses, StreamBudgets budgets,
-            SessionOwners sessionOwners, SessionTicketIssuer tickets) {
+    public NetworkServer(ServerBuilder<?> transport, NetworkConfig config, Parts parts, List<BindableService> more,
+            List<ServerInterceptor> interceptors) {
         this.config = config;
         NetworkConfig.Limits limits = config.limits();
-        Validation validation = new Validation(config.maxPayloadBytes(), admin.names());
-        RequestForwarder forwarder = new RequestForwarder(routes, loop, routedCalls);
-        InFlightLimit inFlight = new InFlightLimit(limits.maxInFlightPerClient());
-        List<BindableService> services = List.of(
-                new ClientService(loop, events, forwarder, validation, inFlight, settings, timers,
+        Validation validation = new Validation(config.maxPayloadBytes(), parts.names());
+        List<BindableService> services = new ArrayList<>(List.of(
+                new ClientService(parts.loop(), parts.events(),
+                        new RequestForwarder(parts.routes(), parts.loop(), parts.routedCalls()), validation,
+                        new InFlightLimit(limits.maxInFlightPerClient()), parts.settings(), timers,
                         config.defaultRequestTimeout().toMillis(), config.sessionLease().toMillis(),
-                        budgets.client(), openStreams,
-                        new SessionAccess(sessionOwners, limits.maxSessionsPerPrincipal()), new ContainerGuard(loop),
-                        new ContainerQuota(limits.maxContainersPerPrincipal(), events),
+                        parts.budgets().client(), openStreams,
+                        new SessionAccess(parts.sessionOwners(), limits.maxSessionsPerPrincipal()),
+                        new ContainerGuard(parts.loop()),
+                        new ContainerQuota(limits.maxContainersPerPrincipal(), parts.events()),
                         new InFlightLimit(limits.maxInFlightPerPrincipal(), "this principal",
-                                "vnet.network.limits.max-in-flight-per-principal"), tickets),
-                new AgentChannelService(loop, routes, validation, agentStreams, budgets.agent(), openStreams,
-                        tickets),
-                new AdminService(admin));
+                                "vnet.network.limits.max-in-flight-per-principal"), parts.tickets()),
+                new AgentChannelService(parts.loop(), parts.routes(), validation, agentStreams,
+                        parts.budgets().agent(), openStreams, parts.tickets())));
+        services.addAll(more);
         timers.scheduleWithFixedDelay(() -> agentStreams.sweep(System.nanoTime()), 10, 10, TimeUnit.MILLISECONDS);
-        // Interceptors run last to first: every refusal is counted; who calls is checked before whether this
-        // replica serves.
         ServerGuard guard = new ServerGuard(new ServerGuard.Limits(limits.maxStreamsPerConnection(),
                 "vnet.network.limits.max-streams-per-connection", limits.firstMessageTimeout(),
                 "vnet.network.limits.first-message-timeout"), timers);
         this.server = GrpcServers.start(transport, config.host() + ":" + config.port(),
-                Grpc.maxMessageBytes(config.maxPayloadBytes()), services, List.of(gate, security.auth(), statuses),
-                health, guard);
+                Grpc.maxMessageBytes(config.maxPayloadBytes()), services, interceptors, health, guard);
         health.setStatus("", ServingStatus.NOT_SERVING);
     }
 

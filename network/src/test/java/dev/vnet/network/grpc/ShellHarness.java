@@ -1,8 +1,8 @@
 package dev.vnet.network.grpc;
 
-import dev.vnet.network.access.ContainerGuard;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vnet.network.config.NetworkConfig;
 import dev.vnet.network.events.EventHub;
 import dev.vnet.network.registry.ManualClock;
 import dev.vnet.network.registry.Registry;
@@ -24,32 +24,27 @@ import dev.vnet.proto.v1.SessionHello;
 import dev.vnet.proto.v1.SessionWelcome;
 import dev.vnet.proto.v1.StartContainer;
 import dev.vnet.security.AuthInterceptor;
-import dev.vnet.wire.DaemonThreads;
-import dev.vnet.wire.Grpc;
-import dev.vnet.wire.GrpcServers;
 import dev.vnet.wire.Names;
-import dev.vnet.wire.QueueBudget;
-import dev.vnet.wire.ServerGuard;
-import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * The gRPC shell (client service and agent channel) assembled as {@link NetworkServer} assembles it, around a real
+ * The gRPC shell (client service and agent channel) as {@link NetworkServer} serves it, around a real
  * registry whose clock moves (and which ticks) only when a test says so, served in-process: tests talk to it
  * through the generated stubs, as clients and agents do. No Quarkus, no database (the store sink stores nothing).
  */
@@ -66,31 +61,39 @@ final class ShellHarness implements AutoCloseable {
     final RegistrySettings settings = RegistrySettings.builder().aliveTimeoutMs(ALIVE_MS).recoveryWindowMs(0)
             .build();
     private final RegistryLoop loop;
-    private final ScheduledExecutorService timers = DaemonThreads.scheduler("shell-test-timers");
-    private final Server server;
+    private final NetworkServer server;
     private final ManagedChannel channel;
 
     ShellHarness() {
         SessionOwners owners = new SessionOwners();
         loop = new RegistryLoop(new Registry(settings, clock, events, routes, StoreSink.NONE, owners));
-        int maxPayloadBytes = 1 << 20;
-        Validation validation = new Validation(maxPayloadBytes, new Names(128, 16, 128));
-        OpenStreams open = new OpenStreams();
+        NetworkConfig config = config(Map.of(
+                "vnet.network.alive-timeout", ALIVE_MS + "ms",
+                "vnet.network.session-lease", ALIVE_MS + "ms",
+                "vnet.network.default-request-timeout", REQUEST_TIMEOUT_MS + "ms",
+                "vnet.network.limits.first-message-timeout", WAIT_SECONDS + "s",
+                "vnet.network.shutdown-grace", "0s"));
         SessionTicketIssuer tickets = new SessionTicketIssuer();
-        QueueBudget budget = QueueBudget.writerDecides(1024, 1 << 24);
-        List<BindableService> services = List.of(
-                new ClientService(loop, events, new RequestForwarder(routes, loop, RoutedCalls.NONE), validation,
-                        new InFlightLimit(1000), settings, timers, REQUEST_TIMEOUT_MS, ALIVE_MS, budget, open,
-                        new SessionAccess(owners, 100), new ContainerGuard(loop), new ContainerQuota(100, events),
-                        new InFlightLimit(1000, "this principal", "max-in-flight-per-principal"), tickets),
-                new AgentChannelService(loop, routes, validation, new AgentStreams(), budget, open, tickets));
-        ServerGuard guard = new ServerGuard(new ServerGuard.Limits(100, "max-streams-per-connection",
-                Duration.ofSeconds(WAIT_SECONDS), "first-message-timeout"), timers);
+        NetworkServer.Parts parts = new NetworkServer.Parts(settings, loop, routes, events,
+                new Names(config.limits().maxIdLength(), config.limits().maxLabels(),
+                        config.limits().maxLabelLength()),
+                RoutedCalls.NONE, new StreamBudgets(config, budget -> { }), owners, tickets);
         String name = InProcessServerBuilder.generateName();
-        server = GrpcServers.start(InProcessServerBuilder.forName(name), name, Grpc.maxMessageBytes(maxPayloadBytes),
-                services, List.of(AuthInterceptor.off()), new HealthStatusManager(), guard);
+        server = new NetworkServer(InProcessServerBuilder.forName(name), config, parts, List.of(),
+                List.of(AuthInterceptor.off()));
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         tickets.useNetworkKey(new byte[32]);
+    }
+
+    /**
+     * The coordinator's configuration as it reads it: the documented defaults, with {@code overrides}, durations
+     * written as Quarkus reads them ("3s").
+     */
+    private static NetworkConfig config(Map<String, String> overrides) {
+        return new SmallRyeConfigBuilder().withMapping(NetworkConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new PropertiesConfigSource(overrides, "shell-harness", 500)).build()
+                .getConfigMapping(NetworkConfig.class);
     }
 
     /**
@@ -179,9 +182,8 @@ final class ShellHarness implements AutoCloseable {
     @Override
     public void close() {
         channel.shutdownNow();
-        GrpcServers.stop(server, 0);
+        server.close();
         loop.close();
-        timers.shutdownNow();
     }
 
     record Session(StreamObserver<ClientFrame> out, Received<ServerFrame> in, SessionWelcome welcome) {}
