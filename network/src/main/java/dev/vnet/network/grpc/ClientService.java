@@ -252,15 +252,11 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
 
     @Override
     public void request(ContainerRequest request, StreamObserver<ContainerReply> responses) {
-        if (refuse(validation.request(request), responses)
-                || refuse(sessions.refusal(AuthInterceptor.caller(), request.getSessionId()), responses)) {
+        Object client = admitUnary(request, responses);
+        if (client == null) {
             return;
         }
-        Object client = unaryClient(request);
         String principal = AuthInterceptor.caller().name();
-        if (!acquire(client, principal, responses)) {
-            return;
-        }
         long deadline = Deadlines.fromCall(request.getTimeoutMs(), defaultTimeoutMs);
         ReplySink sink = inFlight.releasingOnAnswer(client, principalInFlight.releasingOnAnswer(principal,
                 new ReplySink() {
@@ -282,6 +278,19 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
                 forwarder.request(request, request.getSessionId(), deadline, sink);
             }
         });
+    }
+
+    /**
+     * Checks a unary request and takes its slots; answers whose budget it counts against, or null when it was
+     * refused (the refusal is sent).
+     */
+    private Object admitUnary(ContainerRequest request, StreamObserver<?> responses) {
+        if (refuse(validation.request(request), responses)
+                || refuse(sessions.refusal(AuthInterceptor.caller(), request.getSessionId()), responses)) {
+            return null;
+        }
+        Object client = unaryClient(request);
+        return acquire(client, AuthInterceptor.caller().name(), responses) ? client : null;
     }
 
     /** Takes the call's slots, the client's and the principal's, or refuses it naming the limit it passed. */
@@ -306,15 +315,11 @@ public final class ClientService extends NetworkGrpc.NetworkImplBase {
 
     @Override
     public void send(ContainerRequest request, StreamObserver<SendResponse> responses) {
-        if (refuse(validation.request(request), responses)
-                || refuse(sessions.refusal(AuthInterceptor.caller(), request.getSessionId()), responses)) {
+        Object client = admitUnary(request, responses);
+        if (client == null) {
             return;
         }
-        Object client = unaryClient(request);
         String principal = AuthInterceptor.caller().name();
-        if (!acquire(client, principal, responses)) {
-            return;
-        }
         long deadline = Deadlines.fromCall(request.getTimeoutMs(), defaultTimeoutMs);
         respond(guard.reach(AuthInterceptor.caller(), request.getUuid())
                         .thenCompose(ok -> forwarder.send(request, request.getSessionId(), deadline))
