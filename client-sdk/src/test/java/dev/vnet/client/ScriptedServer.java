@@ -389,9 +389,11 @@ final class ScriptedServer implements AutoCloseable {
             ending.status.complete(Status.fromThrowable(failure));
         }
 
+        /** The client disconnected: the server ends the stream, as the network and agents do. */
         @Override
-        public void onCompleted() {
+        public synchronized void onCompleted() {
             ending.status.complete(Status.OK);
+            out.onCompleted();
         }
 
         ConnectOpen open() {
@@ -414,11 +416,9 @@ final class ScriptedServer implements AutoCloseable {
             send(ConnectEvent.newBuilder().setPing(Ping.getDefaultInstance()).build());
         }
 
-        void closed(String reason) {
+        /** The container went away: the server says why and ends the stream. */
+        synchronized void closed(String reason) {
             send(ConnectEvent.newBuilder().setClosed(ConnectClosed.newBuilder().setReason(reason)).build());
-        }
-
-        synchronized void complete() {
             out.onCompleted();
         }
 
@@ -430,10 +430,6 @@ final class ScriptedServer implements AutoCloseable {
             return ending.await();
         }
 
-        boolean endedYet() {
-            return ending.status.isDone();
-        }
-
         private synchronized void send(ConnectEvent event) {
             out.onNext(event);
         }
@@ -443,7 +439,6 @@ final class ScriptedServer implements AutoCloseable {
     static final class AgentCalls implements StreamObserver<DirectCall> {
         private final ServerCallStreamObserver<DirectResult> out;
         private final BlockingQueue<DirectCall> calls = new LinkedBlockingQueue<>();
-        private final Ending ending = new Ending();
 
         AgentCalls(ServerCallStreamObserver<DirectResult> out) {
             this.out = out;
@@ -454,18 +449,14 @@ final class ScriptedServer implements AutoCloseable {
             calls.add(call);
         }
 
+        /** The client cancelled the stream: nothing is left to answer on it. */
         @Override
-        public void onError(Throwable failure) {
-            ending.status.complete(Status.fromThrowable(failure));
-        }
+        public void onError(Throwable failure) {}
 
+        /** The client is done calling: the agent ends the stream (this one has nothing left to answer). */
         @Override
-        public void onCompleted() {
-            ending.status.complete(Status.OK);
-        }
-
-        Status endedByClient() {
-            return ending.await();
+        public synchronized void onCompleted() {
+            out.onCompleted();
         }
 
         DirectCall next() {
