@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConnectStreamTest {
 
-    private static final Duration TIMEOUT = Duration.ofMillis(500);
+    private static final Duration TIMEOUT = Duration.ofSeconds(ScriptedServer.WAIT_SECONDS);
 
     private final ScriptedServer network = new ScriptedServer("net-1:3737");
     private final ScriptedServer agent = new ScriptedServer("agent-1:3738");
@@ -110,12 +110,12 @@ class ConnectStreamTest {
 
     @Test
     void pingsGoBothWaysAndASilentServerEndsTheConnection() {
-        session(100, 300);
+        session(100, 600);
         Connected connected = connect();
         assertThat(connected.open.getPingIntervalMs()).isEqualTo(100);
         ScheduledFuture<?> pinging = pinger.scheduleAtFixedRate(connected.call::ping, 0, 100, TimeUnit.MILLISECONDS);
 
-        await("six pings from the client (600 ms, alive timeout 300 ms)", () -> connected.call.pings.get() >= 6);
+        await("eight pings from the client (800 ms, alive timeout 600 ms)", () -> connected.call.pings.get() >= 8);
         assertThat(connected.connection.isOpen()).as("a pinging server keeps it open").isTrue();
         assertThat(heard.closed).isEmpty();
 
@@ -142,17 +142,20 @@ class ConnectStreamTest {
 
     @Test
     void aConnectionTheContainerDoesNotAcceptFailsAtTheClientsTimeout() {
-        session(1000, 3000);
-        CompletableFuture<Connection> connecting = CompletableFuture.supplyAsync(() -> client.connect("u-1", heard));
-        ConnectCall call = network.nextConnect();
-        call.open();
+        try (VnetClient impatient = VnetClient.builder().network("net-1:3737").timeout(Duration.ofMillis(300))
+                .connector(ScriptedServer::channel).build()) {
+            CompletableFuture<Connection> connecting = CompletableFuture.supplyAsync(
+                    () -> impatient.connect("u-1", heard));
+            ConnectCall call = network.nextConnect();
+            call.open();
 
-        assertThatThrownBy(() -> Futures.await(connecting)).isInstanceOfSatisfying(VnetException.class, e -> {
-            assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-            assertThat(e.reason()).isEqualTo("the container did not accept the connection within 500 ms");
-        });
-        assertThat(call.endedByClient().getCode()).isEqualTo(Status.Code.CANCELLED);
-        assertThat(heard.closed).as("never ready: nothing to close").isEmpty();
+            assertThatThrownBy(() -> Futures.await(connecting)).isInstanceOfSatisfying(VnetException.class, e -> {
+                assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+                assertThat(e.reason()).isEqualTo("the container did not accept the connection within 300 ms");
+            });
+            assertThat(call.endedByClient().getCode()).isEqualTo(Status.Code.CANCELLED);
+            assertThat(heard.closed).as("never ready: nothing to close").isEmpty();
+        }
     }
 
     @Test

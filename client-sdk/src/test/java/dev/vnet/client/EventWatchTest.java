@@ -91,7 +91,7 @@ class EventWatchTest {
 
     @Test
     void aSilentWatchIsGivenUpAndSubscribedAgain() {
-        WatchCall first = watch(100, 300, false);
+        WatchCall first = watch(100, 600, false);
         assertThat(first.request.getPingIntervalMs()).isEqualTo(100);
         AtomicInteger pinged = new AtomicInteger();
         ScheduledFuture<?> pinging = pinger.scheduleAtFixedRate(() -> {
@@ -99,7 +99,7 @@ class EventWatchTest {
             pinged.incrementAndGet();
         }, 0, 100, TimeUnit.MILLISECONDS);
 
-        await("eight pings (over 700 ms, alive timeout 300 ms)", () -> pinged.get() >= 8);
+        await("ten pings (over 900 ms, alive timeout 600 ms)", () -> pinged.get() >= 10);
         assertThat(first.isCancelled()).as("a pinged watch is alive").isFalse();
         assertThat(network.noWatchWithin(Duration.ZERO)).isTrue();
 

@@ -134,10 +134,10 @@ class SessionChannelTest {
         VnetClient client = client("net-1:3737");
         SessionCall first = network.nextSession();
         first.hello();
-        first.welcome("s-1", 100, 300);
+        first.welcome("s-1", 100, 600);
 
         // Answered pings keep the session well past the alive timeout.
-        await("six pings (600 ms of session, alive timeout 300 ms)", () -> first.pings.get() >= 6);
+        await("eight pings (800 ms of session, alive timeout 600 ms)", () -> first.pings.get() >= 8);
         CompletableFuture<Payload> inFlight = client.requestAsync("u-1", "slow", null, CallOptions.DEFAULT);
         first.next();
         assertThat(network.noSessionWithin(Duration.ZERO)).isTrue();
@@ -194,11 +194,11 @@ class SessionChannelTest {
     void aNetworkThatIsNotThereIsNamedInTheFailure() {
         VnetClient client = client(VnetClient.builder().network("net-9:3737").timeout(Duration.ofMillis(300)));
 
-        assertThatThrownBy(() -> client.awaitConnected(Duration.ofMillis(300)))
+        assertThatThrownBy(() -> client.awaitConnected(Duration.ofMillis(500)))
                 .isInstanceOfSatisfying(VnetException.class, e -> {
                     assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
                     assertThat(e.reason()).startsWith("could not open a session with the network at [net-9:3737]"
-                            + " within 300 ms; last problem: UNAVAILABLE");
+                            + " within 500 ms; last problem: UNAVAILABLE");
                 });
     }
 
