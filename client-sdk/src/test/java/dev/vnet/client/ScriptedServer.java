@@ -120,7 +120,10 @@ final class ScriptedServer implements AutoCloseable {
         }
     }
 
-    /** The client's connector: a channel to the scripted server named after {@code endpoint}. */
+    /**
+     * The client's connector: a channel to the scripted server named after {@code endpoint}. Its callbacks run on
+     * gRPC's executor, as the client's run on Netty's threads in production: never in the test's thread.
+     */
     static ManagedChannel channel(Endpoint endpoint) {
         return InProcessChannelBuilder.forName(endpoint.toString()).build();
     }
