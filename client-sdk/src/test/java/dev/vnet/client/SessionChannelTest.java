@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vnet.client.ScriptedServer.SessionCall;
 import dev.vnet.proto.v1.ClientFrame;
+import dev.vnet.proto.v1.ContainerReply;
 import dev.vnet.proto.v1.Event;
 import dev.vnet.proto.v1.EventKind;
 import dev.vnet.proto.v1.GetRequest;
@@ -87,7 +88,7 @@ class SessionChannelTest {
         ScriptedServer network = server("net-1:3737");
         VnetClient client = client("net-1:3737");
         SessionCall first = network.openSession("s-1");
-        got(client, first, GetOptions.kind("kv").uuid("u-1").labels("blue"), "u-1");
+        got(client, first, GetOptions.kind("kv").labels("blue"), "u-1");
         got(client, first, GetOptions.kind("kv").uuid("u-2"), "u-2");
         CompletableFuture<Integer> release = client.releaseAsync("u-2");
         first.answer(first.next(), ServerFrame.newBuilder().setReleased(ReleaseResponse.getDefaultInstance()));
@@ -102,14 +103,20 @@ class SessionChannelTest {
             assertThat(e.reason()).isEqualTo("connection to the network at net-1:3737 was lost before the answer"
                     + " came (UNAVAILABLE coordinator shutting down); the call may or may not have run");
         });
-        SessionCall second = network.openSession("s-2");
+        SessionCall second = network.nextSession();
+        second.hello();
+        CompletableFuture<Payload> meanwhile = client.requestAsync("u-1", "meanwhile", null, CallOptions.DEFAULT);
+        second.welcome("s-2", 1000, 3000);
+
         GetRequest again = second.nextGet().getGet();
-        assertThat(again).as("the get that took u-1, for the new session")
+        assertThat(again).as("the get that found u-1 by its labels, for u-1 itself")
                 .isEqualTo(GetRequest.newBuilder().setKind("kv").setUuid("u-1").addLabels("blue").build());
-        await("the new session", () -> "s-2".equals(client.sessionId()));
-        client.requestAsync("u-1", "after", null, CallOptions.DEFAULT);
-        assertThat(second.next().getRequest().getOperation()).as("u-2 was released: not taken again")
-                .isEqualTo("after");
+        ClientFrame waited = second.next();
+        assertThat(waited.getRequest().getOperation()).as("the call made while away (u-2 was released: not taken"
+                + " again)").isEqualTo("meanwhile");
+        second.answer(waited, ServerFrame.newBuilder().setReply(ContainerReply.getDefaultInstance()));
+        meanwhile.join();
+        assertThat(client.sessionId()).isEqualTo("s-2");
     }
 
     @Test
