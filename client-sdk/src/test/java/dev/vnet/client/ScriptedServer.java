@@ -58,7 +58,7 @@ import java.util.function.BooleanSupplier;
 final class ScriptedServer implements AutoCloseable {
 
     /** How long a test waits for what must happen: a failure bound, never a figure. */
-    static final long WAIT_SECONDS = 5;
+    static final long WAIT_SECONDS = 10;
 
     final Endpoint endpoint;
     private final Server server;
