@@ -126,6 +126,16 @@ class EventWatchTest {
     }
 
     @Test
+    void closingTheClientEndsItsWatches() {
+        WatchCall watch = watch(1000, 3000, false);
+
+        client.close();
+
+        watch.awaitCancelled();
+        assertThat(network.noWatchWithin(Duration.ofMillis(500))).isTrue();
+    }
+
+    @Test
     void aWatchFollowsTheSessionToTheNewLeader() {
         SessionCall session = network.nextSession();
         session.hello();
