@@ -198,7 +198,7 @@ final class ScriptedServer implements AutoCloseable {
         }
     }
 
-    /** A container this network says runs on {@code agent} (an endpoint that a scripted server can serve). */
+    /** A container the network says runs on agent {@code agentId} at {@code agentEndpoint} (a scripted server may serve it). */
     static ContainerInfo container(String uuid, String kind, String agentId, String agentEndpoint) {
         return ContainerInfo.newBuilder().setUuid(uuid).setKind(kind).setAgentId(agentId).setEndpoint(agentEndpoint)
                 .build();
