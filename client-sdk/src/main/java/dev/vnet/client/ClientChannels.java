@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The client's gRPC channels, one per endpoint and shared by everything that talks to it, and which of the
@@ -20,8 +21,9 @@ import java.util.function.Consumer;
 final class ClientChannels implements AutoCloseable {
 
     private final NetworkEndpoints endpoints;
-    private final int maxMessageBytes;
     private final ChannelSecurity security;
+    /** Makes the channel to one endpoint: {@link Grpc#channel}, or an in-process one in tests. */
+    private final Function<Endpoint, ManagedChannel> connector;
     private final Map<Endpoint, ManagedChannel> channels = new ConcurrentHashMap<>();
     /** Told where each new session opened: streams elsewhere follow it (the leader moved there). */
     private final Set<Consumer<Endpoint>> sessionMoves = ConcurrentHashMap.newKeySet();
@@ -31,9 +33,13 @@ final class ClientChannels implements AutoCloseable {
     private volatile Duration aliveTimeout = Duration.ofSeconds(3);
 
     ClientChannels(List<Endpoint> network, int maxMessageBytes, ChannelSecurity security) {
+        this(network, security, endpoint -> Grpc.channel(endpoint, maxMessageBytes, security));
+    }
+
+    ClientChannels(List<Endpoint> network, ChannelSecurity security, Function<Endpoint, ManagedChannel> connector) {
         this.endpoints = new NetworkEndpoints(network, Duration.ofSeconds(2));
-        this.maxMessageBytes = maxMessageBytes;
         this.security = security;
+        this.connector = connector;
     }
 
     ChannelSecurity security() {
@@ -77,7 +83,7 @@ final class ClientChannels implements AutoCloseable {
     }
 
     ManagedChannel channel(Endpoint endpoint) {
-        return channels.computeIfAbsent(endpoint, e -> Grpc.channel(e, maxMessageBytes, security));
+        return channels.computeIfAbsent(endpoint, connector);
     }
 
     /**

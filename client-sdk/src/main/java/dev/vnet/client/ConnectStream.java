@@ -87,11 +87,12 @@ final class ConnectStream implements Connection, ClientResponseObserver<ConnectF
     /** Ends the connection from this side: the listener is told {@code reason} (once it was ready). */
     void abandon(String reason) {
         ready.completeExceptionally(new VnetException(Status.Code.UNAVAILABLE, reason));
+        // Before cancelling: the cancelled call reports itself as plainly "closed", and the first report wins.
+        reportClosed(reason);
         ClientCallStreamObserver<ConnectFrame> c = call;
         if (c != null) {
             c.cancel(reason, null);
         }
-        reportClosed(reason);
     }
 
     /** Completes once the container accepted the connection. */
@@ -145,13 +146,17 @@ final class ConnectStream implements Connection, ClientResponseObserver<ConnectF
 
     private void reportClosed(String reason) {
         open = false;
-        if (!closedReported) {
-            closedReported = true;
-            liveness.stop();
-            onEnd.run();
-            if (ready.isDone() && !ready.isCompletedExceptionally()) {
-                listener.onClosed(reason);
+        synchronized (this) {
+            // The stream's end, the liveness timer and the application may all get here at once: one report.
+            if (closedReported) {
+                return;
             }
+            closedReported = true;
+        }
+        liveness.stop();
+        onEnd.run();
+        if (ready.isDone() && !ready.isCompletedExceptionally()) {
+            listener.onClosed(reason);
         }
     }
 
@@ -167,9 +172,8 @@ final class ConnectStream implements Connection, ClientResponseObserver<ConnectF
 
     @Override
     public void close() {
-        open = false;
-        liveness.stop();
-        onEnd.run();
+        // Told now, as closed: the server's end of the stream that follows would read as the container's doing.
+        reportClosed("closed");
         ClientCallStreamObserver<ConnectFrame> c = call;
         if (c != null) {
             synchronized (this) {

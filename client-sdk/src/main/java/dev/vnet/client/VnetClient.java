@@ -35,6 +35,7 @@ import dev.vnet.security.ClientTls;
 import dev.vnet.wire.DaemonThreads;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Grpc;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
@@ -48,6 +49,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -77,8 +79,10 @@ public final class VnetClient implements AutoCloseable {
 
     private VnetClient(Builder config) {
         this.config = config;
-        this.channels = new ClientChannels(config.network, Grpc.maxMessageBytes(config.maxPayloadBytes),
-                new ChannelSecurity(config.tls, config.token));
+        ChannelSecurity security = new ChannelSecurity(config.tls, config.token);
+        this.channels = config.connector == null
+                ? new ClientChannels(config.network, Grpc.maxMessageBytes(config.maxPayloadBytes), security)
+                : new ClientChannels(config.network, security, config.connector);
         this.scheduler = DaemonThreads.scheduler("vnet-client");
         this.session = new SessionChannel(channels, config.name, config.connectTimeout, scheduler,
                 config.sessionEvents);
@@ -407,8 +411,19 @@ public final class VnetClient implements AutoCloseable {
         private String token;
         private ClientTls tls;
         private OpenTelemetry openTelemetry;
+        private Function<Endpoint, ManagedChannel> connector;
 
         private Builder() {}
+
+        /**
+         * Makes the channel to each endpoint (the network's and agents') instead of a Netty channel, so that the
+         * package's tests can serve the client in-process; {@code tls}, {@code token} and
+         * {@code maxPayloadBytes} are then the connector's business.
+         */
+        Builder connector(Function<Endpoint, ManagedChannel> connector) {
+            this.connector = connector;
+            return this;
+        }
 
         /**
          * The bearer token sent with every call, to the network and to agents (a static token or a JWT); none by
