@@ -16,7 +16,9 @@ import dev.vnet.wire.QueueBudget;
 import dev.vnet.wire.ServerGuard;
 import dev.vnet.wire.SharedBytes;
 import io.grpc.BindableService;
+import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerBuilder;
 import io.opentelemetry.api.OpenTelemetry;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -36,6 +38,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * An agent embedded in any Java process: hosts containers of the kinds it is given, serves direct requests on its
@@ -109,16 +112,19 @@ public final class AgentRuntime implements AutoCloseable {
         ServerGuard guard = new ServerGuard(new ServerGuard.Limits(config.maxStreamsPerConnection,
                 "vnet.agent.max-streams-per-connection", config.firstMessageTimeout,
                 "vnet.agent.first-message-timeout"), scheduler);
-        server = GrpcServers.start(config.host, config.port, maxMessageBytes, List.<BindableService>of(direct),
-                List.of(config.auth), health, config.serverTls, guard);
+        ServerBuilder<?> transport = config.directTransport != null ? config.directTransport
+                : GrpcServers.netty(config.host, config.port, config.serverTls);
+        server = GrpcServers.start(transport, config.directAddress(), maxMessageBytes,
+                List.<BindableService>of(direct), List.of(config.auth), health, guard);
         endpoint = config.advertisedHost() + ":" + server.getPort();
         AgentIdentity identity = new AgentIdentity(config.agentId, instanceId, endpoint, config.cluster,
                 List.copyOf(config.labels), config.capacity, config.version);
         // The stream to the network carries every container's replies and broadcasts: it has the whole budget.
         QueueBudget linkBudget = new QueueBudget(MAX_QUEUED_FRAMES, config.maxQueuedBytes,
                 "vnet.agent.max-queued-bytes", null, false, null);
-        link = new NetworkLink(identity, config.network, host, scheduler, maxMessageBytes, config.networkSecurity,
-                tracing, linkBudget, tickets);
+        Function<Endpoint, ManagedChannel> openChannel = config.networkChannels != null ? config.networkChannels
+                : address -> Grpc.channel(address, maxMessageBytes, config.networkSecurity);
+        link = new NetworkLink(identity, config.network, host, scheduler, openChannel, tracing, linkBudget, tickets);
         link.start();
         health.setStatus("", ServingStatus.SERVING);
         LOG.log(Level.INFO, () -> "agent " + config.agentId + " (instance " + instanceId + ") serves " + host.kinds()
@@ -154,7 +160,7 @@ public final class AgentRuntime implements AutoCloseable {
         return endpoint;
     }
 
-    /** The port the direct server listens on (known after {@link #start}). */
+    /** The port the direct server listens on (known after {@link #start}; -1 on a transport without one). */
     public int port() {
         return server.getPort();
     }
@@ -271,8 +277,32 @@ public final class AgentRuntime implements AutoCloseable {
         private ServerTls serverTls;
         private AuthInterceptor auth = AuthInterceptor.off();
         private OpenTelemetry openTelemetry;
+        private ServerBuilder<?> directTransport;
+        private String directTransportName;
+        private Function<Endpoint, ManagedChannel> networkChannels;
 
         private Builder() {}
+
+        /**
+         * Serves direct requests on {@code transport} (an in-process server, in tests) instead of Netty on
+         * {@link #host}:{@link #port} with {@link #serverTls}, which then do not apply; {@code name} says where it
+         * listens, in errors. Package-private: a seam for this package's tests, not part of the embedding API.
+         */
+        Builder directTransport(ServerBuilder<?> transport, String name) {
+            this.directTransport = transport;
+            this.directTransportName = name;
+            return this;
+        }
+
+        /**
+         * Opens the channel to each of the network's endpoints with {@code channels} (in-process ones, in tests)
+         * instead of Netty with {@link #networkSecurity}, which then does not apply. Package-private, as
+         * {@link #directTransport} is.
+         */
+        Builder networkChannels(Function<Endpoint, ManagedChannel> channels) {
+            this.networkChannels = channels;
+            return this;
+        }
 
         /**
          * Traces calls that arrive with a caller's trace context: a span for the agent's handling and one for the
@@ -451,6 +481,10 @@ public final class AgentRuntime implements AutoCloseable {
                 }
             }
             return new AgentRuntime(this);
+        }
+
+        String directAddress() {
+            return directTransport != null ? directTransportName : host + ":" + port;
         }
 
         String advertisedHost() {

@@ -21,7 +21,6 @@ import dev.vnet.proto.v1.RouteRequest;
 import dev.vnet.proto.v1.RouteSend;
 import dev.vnet.proto.v1.StartContainer;
 import dev.vnet.proto.v1.TerminateContainer;
-import dev.vnet.security.ChannelSecurity;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Grpc;
 import dev.vnet.wire.NetworkEndpoints;
@@ -41,6 +40,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The agent's one long-lived stream to the network: registers (with the containers it already runs), heartbeats,
@@ -58,8 +58,8 @@ final class NetworkLink implements AutoCloseable {
     private final NetworkEndpoints endpoints;
     private final ContainerHost host;
     private final ScheduledExecutorService scheduler;
-    private final int maxMessageBytes;
-    private final ChannelSecurity security;
+    /** Opens the channel to one of the network's endpoints. */
+    private final Function<Endpoint, ManagedChannel> openChannel;
     private final CallTracing tracing;
     private final QueueBudget budget;
     private final SessionTicketCheck tickets;
@@ -84,7 +84,7 @@ final class NetworkLink implements AutoCloseable {
     private volatile AgentState state = AgentState.AGENT_STATE_UNSPECIFIED;
 
     NetworkLink(AgentIdentity identity, List<Endpoint> endpoints, ContainerHost host,
-            ScheduledExecutorService scheduler, int maxMessageBytes, ChannelSecurity security, CallTracing tracing,
+            ScheduledExecutorService scheduler, Function<Endpoint, ManagedChannel> openChannel, CallTracing tracing,
             QueueBudget budget, SessionTicketCheck tickets) {
         this.identity = identity;
         this.tickets = tickets;
@@ -92,8 +92,7 @@ final class NetworkLink implements AutoCloseable {
         this.endpoints = new NetworkEndpoints(endpoints, Duration.ofSeconds(2));
         this.host = host;
         this.scheduler = scheduler;
-        this.maxMessageBytes = maxMessageBytes;
-        this.security = security;
+        this.openChannel = openChannel;
         this.tracing = tracing;
         host.onStopped(this::reportStopped);
         host.fenceWhen(contact::fenced);
@@ -171,7 +170,7 @@ final class NetworkLink implements AutoCloseable {
             return;
         }
         Endpoint endpoint = endpoints.current();
-        ManagedChannel channel = channels.computeIfAbsent(endpoint, e -> Grpc.channel(e, maxMessageBytes, security));
+        ManagedChannel channel = channels.computeIfAbsent(endpoint, openChannel);
         // Our backoff decided it is time to try: skip what is left of gRPC's own reconnect backoff.
         channel.resetConnectBackoff();
         Session session = new Session(endpoint);

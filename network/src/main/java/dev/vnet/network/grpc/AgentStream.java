@@ -60,7 +60,7 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
     private volatile String instanceId = "";
     private volatile boolean registering;
     private volatile boolean ended;
-    /** The registry's clock is the system clock (Coordinator), so this is comparable with its times. */
+    /** On the registry's clock: its silence check compares this with its own time. */
     private volatile long lastFrameAtMs = Long.MIN_VALUE;
 
     AgentStream(RegistryLoop loop, RouteTable routes, Validation validation, AgentStreams streams,
@@ -78,7 +78,8 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
 
     @Override
     public void onNext(AgentFrame frame) {
-        lastFrameAtMs = System.currentTimeMillis();
+        long now = loop.clock().millis();
+        lastFrameAtMs = now;
         if (!registering && frame.getFrameCase() != AgentFrame.FrameCase.REGISTER) {
             refuse(Status.INVALID_ARGUMENT.withDescription("the first frame on AgentChannel must be 'register'"));
             return;
@@ -93,7 +94,7 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
                     return;
                 }
                 out.sendUrgent(NetworkFrame.newBuilder().setHeartbeatAck(HeartbeatAck.newBuilder()
-                        .setReceivedAtMs(System.currentTimeMillis())).build());
+                        .setReceivedAtMs(now)).build());
                 loop.run(registry -> registry.heartbeat(this, frame.getHeartbeat().getLoad()));
             }
             case DRAIN -> loop.run(registry -> registry.drainRequested(this, frame.getDrain().getDeadlineMs()));

@@ -85,7 +85,8 @@ final class ConnectionStream implements ConnectionSink, StreamObserver<ConnectFr
             // From open on, also while the container is being waited for: that wait can be long.
             pings = ConnectFrames.serverPings(opened, timers, aliveTimeout, out, this::disconnect);
         }
-        long deadlineMs = System.currentTimeMillis() + readyTimeoutMs;
+        // The registry expires the wait by its own clock.
+        long deadlineMs = loop.clock().millis() + readyTimeoutMs;
         guard.reach(caller, uuid)
                 .thenCompose(reachable -> loop.compose(registry -> registry.awaitRoute(uuid, deadlineMs)))
                 .thenCompose(route -> loop.compose(registry -> registry.connect(uuid, clientId, this)))

@@ -117,7 +117,8 @@ final class RequestForwarder {
             deliver(uuid, route, deadlineNanos, forward, fail);
             return;
         }
-        long deadlineMs = System.currentTimeMillis() + Deadlines.remainingMillis(deadlineNanos);
+        // The registry expires the wait by its own clock.
+        long deadlineMs = loop.clock().millis() + Deadlines.remainingMillis(deadlineNanos);
         loop.compose(registry -> registry.awaitRoute(uuid, deadlineMs, gone)).whenComplete((found, failure) -> {
             if (failure != null) {
                 fail.accept(failure);

@@ -103,6 +103,14 @@ public final class Registry {
         return state.settings;
     }
 
+    /**
+     * The clock this registry's time comes from. It is fixed at construction, so any thread may read it: the
+     * shell stamps what it hears with it, so that its stamps compare with the registry's deadlines.
+     */
+    public InstantSource clock() {
+        return state.clock;
+    }
+
     /** Applies the passing of time, as a list of what expires. */
     public void tick() {
         long now = state.now();

@@ -2,6 +2,7 @@ package dev.vnet.network.registry;
 
 import dev.vnet.wire.DaemonThreads;
 import java.lang.System.Logger.Level;
+import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,14 @@ public final class RegistryLoop implements AutoCloseable {
 
     public Mandate mandate() {
         return mandate;
+    }
+
+    /**
+     * From any thread: the current registry's clock. Whatever the registry compares with its own time (when an
+     * agent was last heard, by when a waiting call must be answered) must be read on this clock, not the system's.
+     */
+    public InstantSource clock() {
+        return registry.clock();
     }
 
     /**
