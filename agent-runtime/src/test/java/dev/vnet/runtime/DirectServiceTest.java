@@ -29,6 +29,7 @@ import dev.vnet.security.ChannelSecurity;
 import dev.vnet.security.Permission;
 import dev.vnet.security.SessionTickets;
 import dev.vnet.security.StaticTokens;
+import dev.vnet.wire.Received;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -369,65 +370,6 @@ class DirectServiceTest {
         /** The next frame from the agent that {@code wanted} accepts, skipping others (heartbeats, say). */
         AgentFrame next(Predicate<AgentFrame> wanted) {
             return Received.poll(frames, wanted, WAIT_SECONDS);
-        }
-    }
-
-    /** What one side of a stream received, in order, and how the stream ended. */
-    private static final class Received<T> implements StreamObserver<T> {
-
-        private final BlockingQueue<T> messages = new LinkedBlockingQueue<>();
-        private final CompletableFuture<Status> end = new CompletableFuture<>();
-
-        @Override
-        public void onNext(T message) {
-            messages.add(message);
-        }
-
-        @Override
-        public void onError(Throwable failure) {
-            end.complete(Status.fromThrowable(failure));
-        }
-
-        @Override
-        public void onCompleted() {
-            end.complete(Status.OK);
-        }
-
-        T next() {
-            return next(message -> true);
-        }
-
-        /** The next message that {@code wanted} accepts, skipping others; fails the test if none comes in time. */
-        T next(Predicate<T> wanted) {
-            return poll(messages, wanted, WAIT_SECONDS);
-        }
-
-        Status end() {
-            return end(WAIT_SECONDS);
-        }
-
-        /** How the stream ended; fails the test if it does not end within {@code seconds}. */
-        Status end(long seconds) {
-            try {
-                return end.get(seconds, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new AssertionError("the stream did not end within " + seconds + " s", e);
-            }
-        }
-
-        static <T> T poll(BlockingQueue<T> queue, Predicate<T> wanted, long seconds) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            try {
-                for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
-                    T message = queue.poll(left, TimeUnit.NANOSECONDS);
-                    if (message != null && wanted.test(message)) {
-                        return message;
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            throw new AssertionError("no wanted message within " + seconds + " s");
         }
     }
 }

@@ -19,7 +19,6 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -81,28 +80,7 @@ class ServerGuardTest {
         timers.shutdownNow();
     }
 
-    /** A session stream that records how it ended. */
-    private static final class Stream implements StreamObserver<ServerFrame> {
-        final CompletableFuture<Status> ended = new CompletableFuture<>();
-        final CompletableFuture<ServerFrame> answered = new CompletableFuture<>();
-
-        @Override
-        public void onNext(ServerFrame frame) {
-            answered.complete(frame);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            ended.complete(Status.fromThrowable(t));
-        }
-
-        @Override
-        public void onCompleted() {
-            ended.complete(Status.OK);
-        }
-    }
-
-    private StreamObserver<ClientFrame> openSession(ManagedChannel on, Stream stream) {
+    private StreamObserver<ClientFrame> openSession(ManagedChannel on, Received<ServerFrame> stream) {
         StreamObserver<ClientFrame> frames = NetworkGrpc.newStub(on).session(stream);
         frames.onNext(ClientFrame.newBuilder().setCallId(1).build());
         return frames;
@@ -116,30 +94,30 @@ class ServerGuardTest {
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("vnet.v1.Network/Get").contains("not a valid request");
-        Stream stream = new Stream();
+        Received<ServerFrame> stream = new Received<>();
         openSession(channel, stream);
-        assertThat(stream.answered.get(10, TimeUnit.SECONDS).hasPong()).isTrue();
+        assertThat(stream.next().hasPong()).isTrue();
     }
 
     @Test
     void aConnectionPastItsCallLimitIsRefusedWhileOtherConnectionsAreServed() throws Exception {
         for (int i = 0; i < MAX_CALLS; i++) {
-            Stream open = new Stream();
+            Received<ServerFrame> open = new Received<>();
             openSession(channel, open);
-            open.answered.get(10, TimeUnit.SECONDS);
+            open.next();
         }
 
-        Stream refused = new Stream();
+        Received<ServerFrame> refused = new Received<>();
         openSession(channel, refused);
-        Status status = refused.ended.get(10, TimeUnit.SECONDS);
+        Status status = refused.end();
         assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         assertThat(status.getDescription()).contains("3 calls open").contains("test.max-streams");
 
         ManagedChannel other = channel();
         try {
-            Stream elsewhere = new Stream();
+            Received<ServerFrame> elsewhere = new Received<>();
             openSession(other, elsewhere);
-            assertThat(elsewhere.answered.get(10, TimeUnit.SECONDS).hasPong()).isTrue();
+            assertThat(elsewhere.next().hasPong()).isTrue();
         } finally {
             other.shutdownNow();
         }
@@ -148,28 +126,28 @@ class ServerGuardTest {
     @Test
     void aCallsEndGivesItsPlaceBack() throws Exception {
         for (int round = 0; round < 3 * MAX_CALLS; round++) {
-            Stream stream = new Stream();
+            Received<ServerFrame> stream = new Received<>();
             StreamObserver<ClientFrame> frames = openSession(channel, stream);
-            assertThat(stream.answered.get(10, TimeUnit.SECONDS).hasPong()).isTrue();
+            assertThat(stream.next().hasPong()).isTrue();
             frames.onCompleted();
-            assertThat(stream.ended.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+            assertThat(stream.end().getCode()).isEqualTo(Status.Code.OK);
         }
     }
 
     @Test
     void aStreamThatSendsNothingEndsAtTheFirstMessageDeadline() throws Exception {
-        Stream silent = new Stream();
+        Received<ServerFrame> silent = new Received<>();
         NetworkGrpc.newStub(channel).session(silent);
-        Stream talking = new Stream();
+        Received<ServerFrame> talking = new Received<>();
         openSession(channel, talking);
 
-        Status status = silent.ended.get(10, TimeUnit.SECONDS);
+        Status status = silent.end();
 
         assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         assertThat(status.getDescription()).contains("no message within 300 ms")
                 .contains("test.first-message-timeout");
-        assertThat(talking.answered.get(10, TimeUnit.SECONDS).hasPong()).isTrue();
-        assertThat(talking.ended).as("a stream that spoke is not ended").isNotDone();
+        assertThat(talking.next().hasPong()).isTrue();
+        assertThat(talking.ended()).as("a stream that spoke is not ended").isFalse();
     }
 
     @Test

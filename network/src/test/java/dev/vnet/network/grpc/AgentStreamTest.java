@@ -24,6 +24,7 @@ import dev.vnet.proto.v1.RouteReply;
 import dev.vnet.proto.v1.RouteRequest;
 import dev.vnet.proto.v1.ServerFrame;
 import dev.vnet.proto.v1.StartContainer;
+import dev.vnet.wire.Received;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.List;
@@ -51,7 +52,7 @@ class AgentStreamTest {
 
     @Test
     void aFirstFrameOtherThanRegisterIsRefused() {
-        ShellHarness.Received<NetworkFrame> frames = new ShellHarness.Received<>();
+        Received<NetworkFrame> frames = new Received<>();
         shell.agentChannel().connect(frames).onNext(AgentFrame.newBuilder()
                 .setHeartbeat(AgentHeartbeat.getDefaultInstance()).build());
 
@@ -93,7 +94,7 @@ class AgentStreamTest {
     void aRoutedRequestReachesTheAgentAndItsReplyTheClient() {
         ShellHarness.Agent agent = shell.agent("a1", "echo");
         String uuid = shell.create(shell.session("app"), agent, "echo", 1);
-        ShellHarness.Received<ContainerReply> replies = new ShellHarness.Received<>();
+        Received<ContainerReply> replies = new Received<>();
 
         shell.client().request(ContainerRequest.newBuilder().setUuid(uuid).setOperation("upper")
                 .setPayload(payload("hi")).build(), replies);

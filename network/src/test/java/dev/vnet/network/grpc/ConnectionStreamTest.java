@@ -11,6 +11,7 @@ import dev.vnet.proto.v1.ConnectEvent;
 import dev.vnet.proto.v1.ConnectFrame;
 import dev.vnet.proto.v1.ConnectOpen;
 import dev.vnet.proto.v1.NetworkFrame;
+import dev.vnet.wire.Received;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,7 @@ class ConnectionStreamTest {
         ShellHarness.Agent agent = shell.agent("a1", "chat");
         ShellHarness.Session session = shell.session("app");
         String uuid = shell.create(session, agent, "chat", 1);
-        ShellHarness.Received<ConnectEvent> events = new ShellHarness.Received<>();
+        Received<ConnectEvent> events = new Received<>();
 
         shell.client().connect(events).onNext(ConnectFrame.newBuilder().setOpen(ConnectOpen.newBuilder()
                 .setUuid(uuid).setSessionId(session.welcome().getSessionId())).build());

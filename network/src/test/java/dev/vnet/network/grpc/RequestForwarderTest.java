@@ -9,6 +9,7 @@ import dev.vnet.proto.v1.ContainerRequest;
 import dev.vnet.proto.v1.NetworkFrame;
 import dev.vnet.proto.v1.RouteReply;
 import dev.vnet.proto.v1.RouteRequest;
+import dev.vnet.wire.Received;
 import io.grpc.Status;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
@@ -35,8 +36,8 @@ class RequestForwarderTest {
 
     @Test
     void eachReplyIsRoutedBackToItsOwnCallInWhateverOrderTheyCome() {
-        ShellHarness.Received<ContainerReply> first = request("one");
-        ShellHarness.Received<ContainerReply> second = request("two");
+        Received<ContainerReply> first = request("one");
+        Received<ContainerReply> second = request("two");
         RouteRequest routedFirst = agent.in().next(NetworkFrame::hasRequest).getRequest();
         RouteRequest routedSecond = agent.in().next(NetworkFrame::hasRequest).getRequest();
         assertThat(routedFirst.getRouteId()).isNotEqualTo(routedSecond.getRouteId());
@@ -50,7 +51,7 @@ class RequestForwarderTest {
 
     @Test
     void theAgentsStreamEndingFailsTheCallInFlightAsUnavailable() {
-        ShellHarness.Received<ContainerReply> call = request("one");
+        Received<ContainerReply> call = request("one");
         agent.in().next(NetworkFrame::hasRequest);
 
         agent.out().onCompleted();
@@ -60,8 +61,8 @@ class RequestForwarderTest {
         assertThat(failed.getDescription()).contains("agent a1 went away before answering");
     }
 
-    private ShellHarness.Received<ContainerReply> request(String text) {
-        ShellHarness.Received<ContainerReply> replies = new ShellHarness.Received<>();
+    private Received<ContainerReply> request(String text) {
+        Received<ContainerReply> replies = new Received<>();
         shell.client().request(ContainerRequest.newBuilder().setUuid(uuid).setOperation("upper")
                 .setPayload(payload(text)).build(), replies);
         return replies;

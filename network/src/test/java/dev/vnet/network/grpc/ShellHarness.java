@@ -25,8 +25,8 @@ import dev.vnet.proto.v1.SessionWelcome;
 import dev.vnet.proto.v1.StartContainer;
 import dev.vnet.security.AuthInterceptor;
 import dev.vnet.wire.Names;
+import dev.vnet.wire.Received;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -36,12 +36,8 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * The gRPC shell (client service and agent channel) as {@link NetworkServer} serves it, around a real
@@ -53,7 +49,7 @@ final class ShellHarness implements AutoCloseable {
     static final long ALIVE_MS = 3000;
     private static final long REQUEST_TIMEOUT_MS = 5000;
     /** How long a test waits for what must happen: a failure bound, never a figure. */
-    static final long WAIT_SECONDS = 5;
+    static final long WAIT_SECONDS = Received.WAIT_SECONDS;
 
     private final ManualClock clock = new ManualClock();
     private final RouteTable routes = new RouteTable();
@@ -189,61 +185,4 @@ final class ShellHarness implements AutoCloseable {
     record Session(StreamObserver<ClientFrame> out, Received<ServerFrame> in, SessionWelcome welcome) {}
 
     record Agent(StreamObserver<AgentFrame> out, Received<NetworkFrame> in, NetworkFrame registered) {}
-
-    /** What one side of a stream received, in order, and how the stream ended. */
-    static final class Received<T> implements StreamObserver<T> {
-
-        private final BlockingQueue<T> messages = new LinkedBlockingQueue<>();
-        private final CompletableFuture<Status> end = new CompletableFuture<>();
-
-        @Override
-        public void onNext(T message) {
-            messages.add(message);
-        }
-
-        @Override
-        public void onError(Throwable failure) {
-            end.complete(Status.fromThrowable(failure));
-        }
-
-        @Override
-        public void onCompleted() {
-            end.complete(Status.OK);
-        }
-
-        /** The next message; fails the test if none comes in time. */
-        T next() {
-            return next(message -> true);
-        }
-
-        /** The next message that {@code wanted} accepts, skipping others (pings, say). */
-        T next(Predicate<T> wanted) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-            try {
-                for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
-                    T message = messages.poll(left, TimeUnit.NANOSECONDS);
-                    if (message != null && wanted.test(message)) {
-                        return message;
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            throw new AssertionError("no wanted message within " + WAIT_SECONDS + " s; stream ended: "
-                    + end.getNow(null));
-        }
-
-        boolean ended() {
-            return end.isDone();
-        }
-
-        /** How the stream ended; fails the test if it does not end in time. */
-        Status end() {
-            try {
-                return end.get(WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new AssertionError("the stream did not end within " + WAIT_SECONDS + " s", e);
-            }
-        }
-    }
 }
