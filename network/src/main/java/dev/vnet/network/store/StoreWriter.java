@@ -350,10 +350,11 @@ public final class StoreWriter implements StoreSink, AutoCloseable, LeadershipLi
     private void breakerChanged(CircuitBreakerState state) {
         breakerState = state;
         switch (state) {
+            // Said while the failed flush still holds its changes: how many wait is readiness's to say.
             case OPEN -> LOG.log(Level.WARNING, String.format(
                     "store circuit breaker OPEN: flushes to PostgreSQL failed (%s); none is tried for %d ms "
-                    + "(vnet.store.breaker.delay), %d changes wait in memory, readiness is DOWN", lastFailure,
-                    config.breaker().delay().toMillis(), pending()));
+                    + "(vnet.store.breaker.delay), changes wait in memory, readiness is DOWN", lastFailure,
+                    config.breaker().delay().toMillis()));
             case HALF_OPEN -> LOG.log(Level.INFO, "store circuit breaker HALF_OPEN: trying one flush");
             case CLOSED -> LOG.log(Level.INFO, "store circuit breaker CLOSED: flushes to PostgreSQL succeed again");
         }
