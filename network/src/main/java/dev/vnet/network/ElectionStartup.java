@@ -74,8 +74,9 @@ final class ElectionStartup {
     /** Why this replica has not joined the election yet, with the attempts so far; null when nothing failed. */
     String problem() {
         String last = problem;
-        return last == null ? null : String.format("PostgreSQL at %s is not usable (%s) after %d attempts; retrying "
-                + "every %d ms (vnet.store.retry-interval)", databaseUrl, last, failedAttempts,
+        // Worded unlike the log line: SmallRye Health logs a DOWN report, and the problem is logged once.
+        return last == null ? null : String.format("cannot use PostgreSQL at %s yet (%s): %d attempts failed; trying "
+                + "again every %d ms (vnet.store.retry-interval)", databaseUrl, last, failedAttempts,
                 config.retryInterval().toMillis());
     }
 

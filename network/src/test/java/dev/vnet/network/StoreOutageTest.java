@@ -91,7 +91,7 @@ class StoreOutageTest {
         await().atMost(NOTICED).until(() -> failedAttempts() >= 3);
         HttpResponse<String> notReady = get(readiness);
         assertThat(notReady.statusCode()).isEqualTo(503);
-        assertThat(notReady.body()).contains("is not usable").contains("vnet.store.retry-interval");
+        assertThat(notReady.body()).contains("cannot use PostgreSQL").contains("vnet.store.retry-interval");
         assertThat(coordinator.isReady()).isFalse();
 
         postgres.startAgain();
@@ -142,7 +142,7 @@ class StoreOutageTest {
     /** The failed attempts to join that readiness reports; 0 before the first. */
     private int failedAttempts() {
         String waiting = coordinator.waitingForStore();
-        Matcher attempts = waiting == null ? null : Pattern.compile("after (\\d+) attempts").matcher(waiting);
+        Matcher attempts = waiting == null ? null : Pattern.compile("(\\d+) attempts failed").matcher(waiting);
         return attempts != null && attempts.find() ? Integer.parseInt(attempts.group(1)) : 0;
     }
 
