@@ -1,6 +1,7 @@
 package dev.vnet.network;
 
 import dev.vnet.network.admin.AdminOperations;
+import dev.vnet.network.admin.StoreReadTimeout;
 import dev.vnet.network.config.ConsoleConfig;
 import dev.vnet.network.config.NetworkConfig;
 import dev.vnet.network.events.EventHub;
@@ -86,6 +87,7 @@ public class Coordinator {
     private volatile NetworkServer server;
     private volatile LeaderElection election;
     private volatile ShutdownSequence shutdown;
+    private volatile ElectionStartup startup;
 
     public Coordinator(NetworkConfig config, ConsoleConfig consoleConfig, SecurityConfig securityConfig, StoreConfig storeConfig, Flyway flyway,
             StoreReader storeReader, Pool pool, NetworkMetrics metrics, NetworkTracing tracing,
@@ -139,7 +141,7 @@ public class Coordinator {
         StreamBudgets budgets = new StreamBudgets(config, metrics::readerDropped);
         metrics.watchQueuedBytes(budgets);
         NetworkConfig.Limits limits = config.limits();
-        admin = new AdminOperations(storeReader, loop, events,
+        admin = new AdminOperations(storeReader, StoreReadTimeout.of(storeConfig.adminReadTimeout()), loop, events,
                 new Names(limits.maxIdLength(), limits.maxLabels(), limits.maxLabelLength()), gate);
         auth = security.auth();
         NetworkServer.Parts parts = new NetworkServer.Parts(settings, loop, routes, events, admin.names(),
@@ -163,8 +165,8 @@ public class Coordinator {
         election = new LeaderElection("jdbc:" + databaseUrl, databaseUser, databasePassword.orElse(""),
                 replica.id(), replica.endpoint(), replica.consoleUrl(), config.leader().retryInterval(), lease,
                 config.leader().lease(), leadership);
-        ElectionStartup startup = new ElectionStartup(flyway, storeReader, databaseUrl, storeConfig.retryInterval(),
-                leadership, election, replica.endpoint());
+        startup = new ElectionStartup(flyway, storeReader, databaseUrl, storeConfig, leadership, election,
+                replica.endpoint());
         shutdown = new ShutdownSequence(startup, leadership, election, server, admin, metrics, replica.id());
         startup.start();
     }
@@ -181,6 +183,15 @@ public class Coordinator {
     /** Whether clients and agents are let in: this replica leads and its registry is restored. */
     public boolean isReady() {
         return gate.isOpen();
+    }
+
+    /**
+     * Why this replica has not joined the election: its store is not usable yet (with the attempts so far); null
+     * once it joined, and before its first attempt failed.
+     */
+    public String waitingForStore() {
+        ElectionStartup joining = startup;
+        return joining == null ? null : joining.problem();
     }
 
     public boolean isListening() {

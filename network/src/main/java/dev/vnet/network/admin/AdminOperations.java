@@ -23,6 +23,7 @@ import io.grpc.Status;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -34,7 +35,7 @@ import java.util.function.Supplier;
  * What operators may ask of and do to the network, once for every door: the gRPC {@code vnet.v1.Admin} service
  * and the HTTP API ({@code /api/v1}) both call these methods and only translate. Each checks its arguments (a
  * failed future with INVALID_ARGUMENT naming the field), reads the store on the admin threads (reads block, and
- * transport threads must not) or sends a command to the registry thread.
+ * transport threads must not), bounded by {@link StoreReadTimeout}, or sends a command to the registry thread.
  *
  * <p>Failures are {@code StatusRuntimeException}s or registry refusals: {@link Failures#toStatus} names their
  * gRPC status either way.
@@ -47,6 +48,7 @@ public final class AdminOperations implements AutoCloseable {
     public static final int MAX_HISTORY = 1000;
 
     private final StoreReader store;
+    private final StoreReadTimeout readTimeout;
     private final RegistryLoop loop;
     private final Names names;
     private final ServingGate gate;
@@ -55,11 +57,14 @@ public final class AdminOperations implements AutoCloseable {
             new LinkedBlockingQueue<>(100), DaemonThreads.factory("vnet-admin"));
 
     /**
-     * @param gate open while this replica leads: questions the registry answers are refused (UNAVAILABLE, naming
-     *             the leader) while it is closed, since a standby's registry is empty
+     * @param readTimeout bounds every read from the store
+     * @param gate        open while this replica leads: questions the registry answers are refused (UNAVAILABLE,
+     *                    naming the leader) while it is closed, since a standby's registry is empty
      */
-    public AdminOperations(StoreReader store, RegistryLoop loop, EventHub events, Names names, ServingGate gate) {
+    public AdminOperations(StoreReader store, StoreReadTimeout readTimeout, RegistryLoop loop, EventHub events,
+            Names names, ServingGate gate) {
         this.store = store;
+        this.readTimeout = readTimeout;
         this.events = events;
         this.loop = loop;
         this.names = names;
@@ -220,24 +225,35 @@ public final class AdminOperations implements AutoCloseable {
         });
     }
 
+    /**
+     * Runs {@code read} on an admin thread within the read timeout; a read that outlives it is interrupted, so that
+     * a stuck database does not keep the admin threads.
+     */
     private <T> CompletableFuture<T> read(Supplier<T> read) {
-        CompletableFuture<T> answer = new CompletableFuture<>();
-        try {
-            readers.execute(() -> {
-                try {
-                    answer.complete(read.get());
-                } catch (StoreUnavailableException e) {
-                    answer.completeExceptionally(Status.UNAVAILABLE.withDescription(e.getMessage())
-                            .asRuntimeException());
-                } catch (RuntimeException e) {
-                    answer.completeExceptionally(e);
-                }
-            });
-        } catch (RejectedExecutionException busy) {
-            answer.completeExceptionally(Status.RESOURCE_EXHAUSTED
-                    .withDescription("too many admin reads at once; retry shortly").asRuntimeException());
-        }
-        return answer;
+        return readTimeout.bound(() -> {
+            CompletableFuture<T> answer = new CompletableFuture<>();
+            try {
+                Future<?> reading = readers.submit(() -> {
+                    try {
+                        answer.complete(read.get());
+                    } catch (StoreUnavailableException e) {
+                        answer.completeExceptionally(Status.UNAVAILABLE.withDescription(e.getMessage())
+                                .asRuntimeException());
+                    } catch (RuntimeException e) {
+                        answer.completeExceptionally(e);
+                    }
+                });
+                answer.whenComplete((value, failure) -> {
+                    if (answer.isCancelled()) {
+                        reading.cancel(true);
+                    }
+                });
+            } catch (RejectedExecutionException busy) {
+                answer.completeExceptionally(Status.RESOURCE_EXHAUSTED
+                        .withDescription("too many admin reads at once; retry shortly").asRuntimeException());
+            }
+            return answer;
+        });
     }
 
     private static <T> CompletableFuture<T> invalid(String problem) {

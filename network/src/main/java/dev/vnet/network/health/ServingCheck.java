@@ -4,11 +4,13 @@ import dev.vnet.network.Coordinator;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready once the coordinator lets clients and agents in: its gRPC port is open, its store answered and its registry
- * is restored. A store that goes away later does not make it unready: routing goes on, and writes are retried.
+ * is restored. While its store has not answered yet, it says why ({@code reason}). A store that goes away later is
+ * {@link StoreWriterCheck}'s to report.
  */
 @Readiness
 @ApplicationScoped
@@ -22,10 +24,14 @@ public class ServingCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("coordinator")
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("coordinator")
                 .status(coordinator.isListening() && coordinator.isReady())
                 .withData("leaderEpoch", coordinator.leaderEpoch())
-                .withData("pendingStoreWrites", coordinator.writer().pending())
-                .build();
+                .withData("pendingStoreWrites", coordinator.writer().pending());
+        String waiting = coordinator.waitingForStore();
+        if (waiting != null) {
+            response.withData("reason", waiting);
+        }
+        return response.build();
     }
 }

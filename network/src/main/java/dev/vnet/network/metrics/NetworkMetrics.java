@@ -13,6 +13,7 @@ import dev.vnet.proto.v1.EventKind;
 import dev.vnet.proto.v1.MigrationInfo;
 import dev.vnet.wire.DaemonThreads;
 import io.grpc.ServerInterceptor;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -114,6 +115,12 @@ public class NetworkMetrics {
                 .description("Rows written to PostgreSQL").register(registry);
         FunctionCounter.builder("vnet.store.flushes", writer, StoreWriter::flushes)
                 .description("Transactions that wrote to PostgreSQL").register(registry);
+        for (CircuitBreakerState state : CircuitBreakerState.values()) {
+            Gauge.builder("vnet.store.breaker.state", writer, w -> w.breakerState() == state ? 1 : 0)
+                    .tag("state", state.name().toLowerCase(Locale.ROOT))
+                    .description("1 for the state the circuit breaker around the store writer's flush is in "
+                            + "(closed, open, half_open), 0 for the others").register(registry);
+        }
         events.observe(this::countMigrations);
         long millis = refresh.toMillis();
         sampler.scheduleWithFixedDelay(() -> sample(loop, events, refresh), 0, millis, TimeUnit.MILLISECONDS);

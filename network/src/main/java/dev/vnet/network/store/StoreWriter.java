@@ -9,6 +9,8 @@ import dev.vnet.network.registry.StoredContainer;
 import dev.vnet.network.registry.StoredHealth;
 import dev.vnet.proto.v1.MigrationInfo;
 import dev.vnet.wire.DaemonThreads;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -16,6 +18,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.lang.System.Logger.Level;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
 /**
  * Writes what the registry asks to the store, behind its back: changes are coalesced by key (the newest state of
@@ -41,6 +45,12 @@ import java.util.function.Consumer;
  * <p>Every flush is fenced: it reads the leader epoch under a share lock first and writes nothing when the epoch
  * is no longer this coordinator's. When the database is away, pending changes stay in memory (coalesced, so
  * bounded by the number of agents and containers) and the flush is retried until it succeeds: nothing is lost.
+ *
+ * <p>Flushes go through a SmallRye Fault Tolerance circuit breaker ({@code vnet.store.breaker.*}): once enough of
+ * them failed, none is tried for the breaker's delay, so that an outage is not hammered four times a second;
+ * then one is let through, and its success closes the breaker. A flush the breaker refuses is a failed flush: what
+ * it would have written stays pending. The fence is inside the guarded transaction, so a refused flush writes
+ * nothing and a let-through one is fenced like any other.
  */
 public final class StoreWriter implements StoreSink, AutoCloseable, LeadershipListener {
 
@@ -101,6 +111,11 @@ public final class StoreWriter implements StoreSink, AutoCloseable, LeadershipLi
     private volatile boolean deposed;
     private ScheduledFuture<?> flushing;
     private long failingSinceNanos;
+    private final Guard breaker;
+    /** The breaker's state, as its transitions report it (on the writer's thread); read by health and metrics. */
+    private volatile CircuitBreakerState breakerState = CircuitBreakerState.CLOSED;
+    /** Why the last flush failed; read by the readiness check while the breaker is open. */
+    private volatile String lastFailure = "";
 
     public StoreWriter(Pool pool, StoreConfig config) {
         this(pool, config, Mandate.UNCONDITIONAL, newer -> { });
@@ -115,6 +130,17 @@ public final class StoreWriter implements StoreSink, AutoCloseable, LeadershipLi
         this.config = config;
         this.mandate = mandate;
         this.fence = fence;
+        StoreConfig.Breaker settings = config.breaker();
+        this.breaker = Guard.create()
+                .withDescription("store writer flush")
+                .withCircuitBreaker()
+                    .requestVolumeThreshold(settings.requestVolumeThreshold())
+                    .failureRatio(settings.failureRatio())
+                    .delay(settings.delay().toMillis(), ChronoUnit.MILLIS)
+                    .successThreshold(settings.successThreshold())
+                    .onStateChange(this::breakerChanged)
+                    .done()
+                .build();
     }
 
     /**
@@ -245,9 +271,14 @@ public final class StoreWriter implements StoreSink, AutoCloseable, LeadershipLi
         }
     }
 
-    /** Writes everything pending in one fenced transaction; on failure puts it back for the next attempt. */
+    /**
+     * Writes everything pending in one fenced transaction; on failure, or when the breaker refuses the attempt, puts
+     * it back for the next. While the breaker is not closed a flush is tried even with nothing pending: the fence's
+     * read alone then tells whether PostgreSQL is back, so that the breaker closes after a store outage in which
+     * nothing was left to write.
+     */
     void flush() {
-        if (deposed || pending() == 0 || mandate.inDoubt()) {
+        if (deposed || mandate.inDoubt() || pending() == 0 && breakerState == CircuitBreakerState.CLOSED) {
             return;
         }
         List<StoredAgent> agentBatch = take(agents).stream().map(Map.Entry::getValue).toList();
@@ -259,8 +290,8 @@ public final class StoreWriter implements StoreSink, AutoCloseable, LeadershipLi
         }
         int rows = agentBatch.size() + healthBatch.size() + containerBatch.size() + migrationBatch.size();
         try {
-            long current = pool.withTransaction(connection -> write(connection, agentBatch, healthBatch,
-                    containerBatch, migrationBatch)).await().atMost(config.timeout());
+            long current = breaker.call(() -> pool.withTransaction(connection -> write(connection, agentBatch,
+                    healthBatch, containerBatch, migrationBatch)).await().atMost(config.timeout()), Long.class);
             if (current != epoch) {
                 deposed = true;
                 LOG.log(Level.ERROR, String.format(
@@ -269,8 +300,10 @@ public final class StoreWriter implements StoreSink, AutoCloseable, LeadershipLi
                 onDeposed.accept(current);
                 return;
             }
-            rowsWritten.addAndGet(rows);
-            flushes.incrementAndGet();
+            if (rows > 0) {
+                rowsWritten.addAndGet(rows);
+                flushes.incrementAndGet();
+            }
             for (Map.Entry<String, Optional<StoredContainer>> written : containerBatch) {
                 List<CompletableFuture<Void>> waiters = durableWaiters.remove(written.getKey());
                 if (waiters != null) {
@@ -283,7 +316,10 @@ public final class StoreWriter implements StoreSink, AutoCloseable, LeadershipLi
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - failingSinceNanos), rows));
                 failingSinceNanos = 0;
             }
-        } catch (RuntimeException failure) {
+        } catch (Exception failure) {
+            if (!(failure instanceof CircuitBreakerOpenException)) {
+                lastFailure = rootCause(failure);
+            }
             agentBatch.forEach(a -> agents.putIfAbsent(a.agentId(), a));
             healthBatch.forEach(h -> health.putIfAbsent(h.agentId(), h));
             containerBatch.forEach(e -> containers.putIfAbsent(e.getKey(), e.getValue()));
@@ -294,9 +330,33 @@ public final class StoreWriter implements StoreSink, AutoCloseable, LeadershipLi
             if (failingSinceNanos == 0) {
                 failingSinceNanos = System.nanoTime();
                 LOG.log(Level.WARNING, String.format(
-                        "store writes are failing (%s); %d changes are kept in memory and retried every %d ms",
-                        rootCause(failure), pending(), config.flushInterval().toMillis()));
+                        "store writes are failing (%s); %d changes are kept in memory and retried every %d ms "
+                        + "until the store's circuit breaker opens", lastFailure, pending(),
+                        config.flushInterval().toMillis()));
             }
+        }
+    }
+
+    /** The state of the breaker around the flush: OPEN while no flush is tried, HALF_OPEN while one is. */
+    public CircuitBreakerState breakerState() {
+        return breakerState;
+    }
+
+    /** Why the last failed flush failed (its root cause); empty until one failed. */
+    public String lastFailure() {
+        return lastFailure;
+    }
+
+    private void breakerChanged(CircuitBreakerState state) {
+        breakerState = state;
+        switch (state) {
+            // Said while the failed flush still holds its changes: how many wait is readiness's to say.
+            case OPEN -> LOG.log(Level.WARNING, String.format(
+                    "store circuit breaker OPEN: flushes to PostgreSQL failed (%s); none is tried for %d ms "
+                    + "(vnet.store.breaker.delay), changes wait in memory, readiness is DOWN", lastFailure,
+                    config.breaker().delay().toMillis()));
+            case HALF_OPEN -> LOG.log(Level.INFO, "store circuit breaker HALF_OPEN: trying one flush");
+            case CLOSED -> LOG.log(Level.INFO, "store circuit breaker CLOSED: flushes to PostgreSQL succeed again");
         }
     }
 

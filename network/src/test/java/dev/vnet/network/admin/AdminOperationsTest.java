@@ -22,7 +22,7 @@ class AdminOperationsTest {
     private static final Principal ANYONE = Principal.UNAUTHENTICATED_DEVELOPER;
 
     private final ServingGate gate = new ServingGate("this coordinator stands by: it does not lead");
-    private final AdminOperations admin = new AdminOperations(null, null, new EventHub(), Names.DEFAULT, gate);
+    private final AdminOperations admin = new AdminOperations(null, null, null, new EventHub(), Names.DEFAULT, gate);
 
     @AfterEach
     void close() {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import dev.vnet.network.Coordinator;
+import dev.vnet.network.access.Failures;
 import dev.vnet.network.registry.StoredAgent;
 import dev.vnet.network.registry.StoredContainer;
 import dev.vnet.network.registry.StoredHealth;
@@ -17,16 +18,27 @@ import dev.vnet.proto.v1.NodeInfo;
 import dev.vnet.proto.v1.NodeStatus;
 import dev.vnet.proto.v1.Payload;
 import dev.vnet.proto.v1.Resources;
+import io.grpc.Status;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +60,12 @@ class StoreTest {
 
     @Inject
     Pool pool;
+
+    @ConfigProperty(name = "vnet.db.url")
+    String databaseUrl;
+
+    @TestHTTPResource("/api/v1/nodes")
+    URI nodesApi;
 
     @BeforeEach
     void coordinatorIsUp() {
@@ -157,6 +175,36 @@ class StoreTest {
         } finally {
             stale.close();
         }
+    }
+
+    @Test
+    void anAdminReadThatTheStoreKeepsWaitingFailsDeadlineExceededNamingItsSetting() throws Exception {
+        long bound = config.adminReadTimeout().toMillis();
+        // Another session holds node_health exclusively: the read of the nodes waits in PostgreSQL for real.
+        try (Connection locker = DriverManager.getConnection("jdbc:" + databaseUrl, "postgres", "")) {
+            locker.setAutoCommit(false);
+            try (Statement lock = locker.createStatement()) {
+                lock.execute("LOCK TABLE node_health IN ACCESS EXCLUSIVE MODE");
+            }
+            long startedAt = System.nanoTime();
+            Throwable failure = coordinator.admin().nodes(NodeStatus.NODE_STATUS_UNSPECIFIED)
+                    .handle((nodes, error) -> error).get(bound + 30_000, TimeUnit.MILLISECONDS);
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
+
+            Status status = Failures.toStatus(failure);
+            assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+            assertThat(status.getDescription()).contains(StoreConfig.ADMIN_READ_TIMEOUT).contains(bound + " ms");
+            assertThat(tookMs).as("answered at the bound, not when the lock went").isGreaterThanOrEqualTo(bound)
+                    .isLessThan(bound + 20_000);
+
+            HttpResponse<String> rest = HttpClient.newHttpClient().send(HttpRequest.newBuilder(nodesApi)
+                    .timeout(Duration.ofMillis(bound + 30_000)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(rest.statusCode()).isEqualTo(504);
+            assertThat(rest.body()).contains("DEADLINE_EXCEEDED").contains(StoreConfig.ADMIN_READ_TIMEOUT);
+            locker.rollback();
+        }
+        assertThat(coordinator.admin().nodes(NodeStatus.NODE_STATUS_UNSPECIFIED).get(30, TimeUnit.SECONDS))
+                .as("once the lock is gone the same read answers").isNotNull();
     }
 
     private List<String> column(String sql, Tuple arguments) {
