@@ -48,13 +48,17 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StoreOutageTest {
 
-    /** Short guard timings, so that the test sees several retries and a whole open-and-close of the breaker. */
+    /**
+     * Short guard timings, so that the test sees several retries and a whole open-and-close of the breaker; a long
+     * leader lease, so that the outage (seconds of stopping and starting PostgreSQL on a loaded machine) does not
+     * also depose the leader, which would rightly drop the writes of its term (LeaderElectionTest covers that).
+     */
     public static class QuickGuards implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("vnet.store.retry-interval", "100ms", "vnet.store.retry-jitter", "50ms",
                     "vnet.store.breaker.request-volume-threshold", "2", "vnet.store.breaker.delay", "1s",
-                    "vnet.store.timeout", "2s");
+                    "vnet.store.timeout", "2s", "vnet.network.leader.lease", "60s");
         }
     }
 
