@@ -48,8 +48,10 @@ final class LeaderChanges {
             VnetProcess second = processes.network("replica-2", Map.of("vnet.network.replica-id", "replica-2"));
             String endpoints = first.endpoint() + "," + second.endpoint();
             VnetProcess leader = awaitLeader(first, second);
-            processes.agent("agent-1", endpoints, Map.of()).awaitReady(READY);
-            processes.agent("agent-2", endpoints, Map.of()).awaitReady(READY);
+            VnetProcess agent1 = processes.agent("agent-1", endpoints, Map.of());
+            VnetProcess agent2 = processes.agent("agent-2", endpoints, Map.of());
+            agent1.awaitReady(READY);
+            agent2.awaitReady(READY);
             try (VnetClient client = VnetClient.builder().network(endpoints).name("vnet-bench")
                     .timeout(Duration.ofSeconds(10)).build().awaitConnected(Duration.ofSeconds(30))) {
                 client.get(GetOptions.kind("kv").uuid("bench-ledger")

@@ -67,8 +67,9 @@ class ConsoleIT {
         try (VnetProcesses processes = new VnetProcesses()) {
             VnetProcess network = processes.network("console-network", security).awaitReady(READY);
             Map<String, VnetProcess> agents = new LinkedHashMap<>();
-            agents.put("agent-1", processes.agent("agent-1", network.endpoint(), agent).awaitReady(READY));
-            agents.put("agent-2", processes.agent("agent-2", network.endpoint(), agent).awaitReady(READY));
+            agents.put("agent-1", processes.agent("agent-1", network.endpoint(), agent));
+            agents.put("agent-2", processes.agent("agent-2", network.endpoint(), agent));
+            agents.values().forEach(started -> started.awaitReady(READY));
             String console = "http://127.0.0.1:" + network.httpPort() + "/";
 
             try (VnetClient client = VnetClient.builder().network(network.endpoint()).token(OPERATOR).build()) {

@@ -45,9 +45,11 @@ class ContainerHaIT {
         try (VnetProcesses processes = new VnetProcesses()) {
             VnetProcess network = processes.network("network", Map.of()).awaitReady(READY);
             VnetProcess first = processes.agent("agent-a", network.endpoint(), Map.of("vnet.agent.stateless",
-                    "echo:leader")).awaitReady(READY);
+                    "echo:leader"));
             VnetProcess second = processes.agent("agent-b", network.endpoint(), Map.of("vnet.agent.stateless",
-                    "echo:leader")).awaitReady(READY);
+                    "echo:leader"));
+            first.awaitReady(READY);
+            second.awaitReady(READY);
             try (VnetClient client = client(network)) {
                 ContainerRef leader = client.get(GetOptions.kind("echo").uuid("leader"));
                 assertThat(leader.info().getType()).isEqualTo(ContainerType.CONTAINER_TYPE_STATELESS);
@@ -84,8 +86,10 @@ class ContainerHaIT {
     void aFrozenAgentsHaContainerIsRecreatedFromItsSpecAndItsOldCopyFencedWhenItWakes() throws Exception {
         try (VnetProcesses processes = new VnetProcesses()) {
             VnetProcess network = processes.network("network", Map.of()).awaitReady(READY);
-            VnetProcess a1 = processes.agent("agent-1", network.endpoint(), Map.of()).awaitReady(READY);
-            VnetProcess a2 = processes.agent("agent-2", network.endpoint(), Map.of()).awaitReady(READY);
+            VnetProcess a1 = processes.agent("agent-1", network.endpoint(), Map.of());
+            VnetProcess a2 = processes.agent("agent-2", network.endpoint(), Map.of());
+            a1.awaitReady(READY);
+            a2.awaitReady(READY);
             try (VnetClient client = client(network)) {
                 ContainerRef kv = client.get(GetOptions.kind("kv").uuid("precious").type(ContainerType.CONTAINER_TYPE_HA)
                         .spec(Map.of("data", Map.of("seed", "planted"))));

@@ -55,8 +55,10 @@ class CoordinatorHaIT {
                 second = processes.network("replica-2", Map.of("vnet.network.replica-id", "replica-2"));
                 endpoints = first.endpoint() + "," + second.endpoint();
                 await().atMost(READY).until(() -> leader() != null);
-                processes.agent("agent-1", endpoints, Map.of()).awaitReady(READY);
-                processes.agent("agent-2", endpoints, Map.of()).awaitReady(READY);
+                VnetProcess agent1 = processes.agent("agent-1", endpoints, Map.of());
+                VnetProcess agent2 = processes.agent("agent-2", endpoints, Map.of());
+                agent1.awaitReady(READY);
+                agent2.awaitReady(READY);
                 client = VnetClient.builder().network(endpoints).timeout(Duration.ofSeconds(10)).build()
                         .awaitConnected(READY);
             } catch (RuntimeException e) {

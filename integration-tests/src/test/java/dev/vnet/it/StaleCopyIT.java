@@ -36,8 +36,10 @@ class StaleCopyIT {
     void theWokenAgentsStaleHaCopyRefusesDirectCalls() throws Exception {
         try (VnetProcesses processes = new VnetProcesses()) {
             VnetProcess network = processes.network("network", Map.of()).awaitReady(READY);
-            VnetProcess a1 = processes.agent("agent-1", network.endpoint(), Map.of()).awaitReady(READY);
-            VnetProcess a2 = processes.agent("agent-2", network.endpoint(), Map.of()).awaitReady(READY);
+            VnetProcess a1 = processes.agent("agent-1", network.endpoint(), Map.of());
+            VnetProcess a2 = processes.agent("agent-2", network.endpoint(), Map.of());
+            a1.awaitReady(READY);
+            a2.awaitReady(READY);
             try (VnetClient client = VnetClient.builder().network(network.endpoint()).timeout(Duration.ofSeconds(10))
                     .build().awaitConnected(READY)) {
                 ContainerRef kv = client.get(GetOptions.kind("kv").uuid("fenced").type(ContainerType.CONTAINER_TYPE_HA)

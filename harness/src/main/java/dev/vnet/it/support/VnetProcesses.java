@@ -20,7 +20,6 @@ public final class VnetProcesses implements AutoCloseable {
     private static final Path ROOT = Path.of(System.getProperty("vnet.root", "..")).toAbsolutePath().normalize();
     private static final Path LOGS = Path.of(System.getProperty("vnet.logs", "target/it-logs"));
     private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
-    /** Small, quick-starting JVMs: for processes that carry test traffic, not benchmarks. */
     /**
      * How long a test gives a coordinator or an agent to be ready: a failure bound, never waited out by a passing
      * test. A Quarkus boot takes 2–4 s on an idle machine and was seen taking 66–101 s on a two-core machine at load
@@ -28,12 +27,15 @@ public final class VnetProcesses implements AutoCloseable {
      */
     public static final Duration READY = Duration.ofSeconds(120);
 
+    /** Small, quick-starting JVMs: for processes that carry test traffic, not benchmarks. */
     public static final List<String> QUICK_JVMS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private final List<VnetProcess> started = new CopyOnWriteArrayList<>();
     private final Thread cleanup = new Thread(this::stopAll, "vnet-it-cleanup");
     private final TestDatabase database;
     private final List<String> jvmOptions;
+    /** Test processes start from class-data archives; a benchmark's start as in production, without. */
+    private final boolean archived;
 
     /** Processes in small, quick-starting JVMs, as tests want them, on a database of the machine's PostgreSQL. */
     public VnetProcesses() {
@@ -52,6 +54,7 @@ public final class VnetProcesses implements AutoCloseable {
 
     private VnetProcesses(List<String> jvmOptions, String databaseServer) {
         this.jvmOptions = List.copyOf(jvmOptions);
+        this.archived = jvmOptions.equals(QUICK_JVMS);
         this.database = new TestDatabase(databaseServer);
         Runtime.getRuntime().addShutdownHook(cleanup);
     }
@@ -117,6 +120,9 @@ public final class VnetProcesses implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(JAVA);
         command.addAll(jvmOptions);
+        if (archived) {
+            command.addAll(StartupArchives.options(jar, JAVA));
+        }
         props.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar.toString());
