@@ -31,8 +31,10 @@ import java.util.concurrent.TimeUnit;
  * The coordinator's gRPC server: the client API, the agent channel and the admin API, behind the serving gate.
  *
  * <p>It is grpc-java on Netty, not Quarkus' gRPC extension: the hot path needs handlers on the transport threads
- * and long-lived streams end to end, and the agent runtime (plain Java, in agent-runtime) serves its own port with
- * the same code ({@link GrpcServers}). Quarkus serves HTTP (health, metrics) on its own port.
+ * ({@code directExecutor}, which Quarkus' server replaces with its own executor) and long-lived streams end to end,
+ * and the agent runtime (plain Java, in agent-runtime) serves its own port with the same code ({@link GrpcServers}).
+ * Quarkus gRPC was built and measured against it: 12 to 25 % slower on unary calls and gets (docs/PERFORMANCE.md,
+ * "The coordinator's gRPC server"). Quarkus serves HTTP (health, metrics) on its own port.
  */
 public final class NetworkServer implements AutoCloseable, LeadershipListener {
 
