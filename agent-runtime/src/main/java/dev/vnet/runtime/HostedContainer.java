@@ -82,6 +82,14 @@ final class HostedContainer {
 
     /** @param traced the call's spans, or null when it is not traced */
     void call(Call call, long deadlineNanos, ReplyTo reply, CallTracing.Traced traced) {
+        // Judged when the call arrives, not only when it runs: a call that came while the agent was out of touch
+        // would otherwise wait in the queue while the agent registers again, and run once the fence is lifted but
+        // before the termination of this (moved, stale) copy, queued behind it, marks it terminated.
+        Error refusedOnArrival = refusal();
+        if (refusedOnArrival != null) {
+            reply.fail(refusedOnArrival);
+            return;
+        }
         submit(reply::fail, () -> {
             Error refused = refusal();
             if (refused != null) {
