@@ -30,6 +30,12 @@ final class HostedContainer {
     private final int maxPayloadBytes;
     private final Map<String, ClientLink> clients = new ConcurrentHashMap<>();
     private volatile boolean terminated;
+    /**
+     * Set at once when termination is decided, on the deciding thread; {@link #terminated} follows when the
+     * termination runs, after the calls already queued. Calls that arrive in between are refused, whatever the
+     * container's threading: with CONCURRENT or INLINE nothing orders them behind the termination.
+     */
+    private volatile boolean retiring;
     /** The activation this copy serves; 0 while a stateless copy is a standby. */
     private volatile long epoch;
 
@@ -65,7 +71,7 @@ final class HostedContainer {
     /** Why this copy cannot serve now, or null when it can. */
     private Error refusal() {
         if (terminated) {
-            return Errors.error(Status.Code.UNAVAILABLE, "container " + context.uuid() + " was terminated");
+            return terminatedError();
         }
         if (epoch == 0) {
             return Errors.error(Status.Code.UNAVAILABLE, "agent " + context.agentId() + " holds a standby copy of "
@@ -80,12 +86,17 @@ final class HostedContainer {
         return null;
     }
 
+    private Error terminatedError() {
+        return Errors.error(Status.Code.UNAVAILABLE, "container " + context.uuid() + " was terminated");
+    }
+
     /** @param traced the call's spans, or null when it is not traced */
     void call(Call call, long deadlineNanos, ReplyTo reply, CallTracing.Traced traced) {
         // Judged when the call arrives, not only when it runs: a call that came while the agent was out of touch
         // would otherwise wait in the queue while the agent registers again, and run once the fence is lifted but
-        // before the termination of this (moved, stale) copy, queued behind it, marks it terminated.
-        Error refusedOnArrival = refusal();
+        // before the termination of this (moved, stale) copy, queued behind it, marks it terminated. The agent ends
+        // a moved copy before it lifts the fence, so a call arriving after that finds it retiring.
+        Error refusedOnArrival = retiring ? terminatedError() : refusal();
         if (refusedOnArrival != null) {
             reply.fail(refusedOnArrival);
             return;
@@ -205,6 +216,7 @@ final class HostedContainer {
 
     /** Terminates the container after the calls already queued for it; idempotent. */
     void terminate(String reason) {
+        retiring = true;
         submitQuietly(() -> {
             if (terminated) {
                 return;
