@@ -110,12 +110,12 @@ class ConnectStreamTest {
 
     @Test
     void pingsGoBothWaysAndASilentServerEndsTheConnection() {
-        session(100, 600);
+        session(100, 1500);
         Connected connected = connect();
         assertThat(connected.open.getPingIntervalMs()).isEqualTo(100);
         ScheduledFuture<?> pinging = pinger.scheduleAtFixedRate(connected.call::ping, 0, 100, TimeUnit.MILLISECONDS);
 
-        await("eight pings from the client (800 ms, alive timeout 600 ms)", () -> connected.call.pings.get() >= 8);
+        await("twenty pings from the client (2 s, alive timeout 1.5 s)", () -> connected.call.pings.get() >= 20);
         assertThat(connected.connection.isOpen()).as("a pinging server keeps it open").isTrue();
         assertThat(heard.closed).isEmpty();
 

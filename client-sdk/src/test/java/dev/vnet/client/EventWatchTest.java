@@ -91,7 +91,7 @@ class EventWatchTest {
 
     @Test
     void aSilentWatchIsGivenUpAndSubscribedAgain() {
-        WatchCall first = watch(100, 600, false);
+        WatchCall first = watch(100, 1500, false);
         assertThat(first.request.getPingIntervalMs()).isEqualTo(100);
         AtomicInteger pinged = new AtomicInteger();
         ScheduledFuture<?> pinging = pinger.scheduleAtFixedRate(() -> {
@@ -99,7 +99,7 @@ class EventWatchTest {
             pinged.incrementAndGet();
         }, 0, 100, TimeUnit.MILLISECONDS);
 
-        await("ten pings (over 900 ms, alive timeout 600 ms)", () -> pinged.get() >= 10);
+        await("twenty pings (over 1.9 s, alive timeout 1.5 s)", () -> pinged.get() >= 20);
         assertThat(first.isCancelled()).as("a pinged watch is alive").isFalse();
         assertThat(network.noWatchWithin(Duration.ZERO)).isTrue();
 

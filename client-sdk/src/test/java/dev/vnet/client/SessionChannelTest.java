@@ -141,10 +141,10 @@ class SessionChannelTest {
         VnetClient client = client("net-1:3737");
         SessionCall first = network.nextSession();
         first.hello();
-        first.welcome("s-1", 100, 600);
+        first.welcome("s-1", 100, 1500);
 
         // Answered pings keep the session well past the alive timeout.
-        await("eight pings (800 ms of session, alive timeout 600 ms)", () -> first.pings.get() >= 8);
+        await("twenty pings (2 s of session, alive timeout 1.5 s)", () -> first.pings.get() >= 20);
         CompletableFuture<Payload> inFlight = client.requestAsync("u-1", "slow", null, CallOptions.DEFAULT);
         first.next();
         assertThat(network.noSessionWithin(Duration.ZERO)).isTrue();
