@@ -121,7 +121,7 @@ final class Report {
         return m.latencies().getValueAtPercentile(percentile) / 1000.0;
     }
 
-    private static double median(List<Measurement> runs, ToDoubleFunction<Measurement> value) {
+    static double median(List<Measurement> runs, ToDoubleFunction<Measurement> value) {
         return median(runs.stream().mapToDouble(value).sorted().toArray());
     }
 

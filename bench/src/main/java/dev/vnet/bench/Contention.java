@@ -1,0 +1,101 @@
+package dev.vnet.bench;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * The contention scenario: vnet's loads (routed and direct) measured beside {@link CpuHogs} at each level of
+ * {@code --hogs}, 0 being the idle reference. Every round measures every level, and each round starts at a
+ * different level, so that a machine that gets busier or quieter meanwhile weighs on all levels alike. Each
+ * measurement carries vnet's fair share of the CPU, the share it measurably got, and the cores it used; after the
+ * rounds, a {@code contention-vs-idle} line per level compares it with the idle reference ({@link ContentionSummary}).
+ */
+final class Contention {
+
+    private final Bench options;
+    private final Cluster cluster;
+    private final Map<String, Supplier<CompletableFuture<?>>> loads;
+    /** Runs per load, calls in flight and level, in the order they are reported. */
+    private final Map<String, Map<Integer, List<Measurement>>> runs = new LinkedHashMap<>();
+
+    Contention(Bench options, Cluster cluster, Map<String, Supplier<CompletableFuture<?>>> loads) {
+        if (!options.hogs.contains(0)) {
+            throw new IllegalArgumentException("--hogs must include 0: the idle reference every level is compared with");
+        }
+        this.options = options;
+        this.cluster = cluster;
+        this.loads = loads;
+    }
+
+    List<List<Measurement>> measure() throws Exception {
+        List<Integer> levels = options.hogs;
+        for (int round = 0; round < options.runs; round++) {
+            for (int i = 0; i < levels.size(); i++) {
+                int hogs = levels.get((i + round) % levels.size());
+                try (CpuHogs started = CpuHogs.start(hogs)) {
+                    for (Map.Entry<String, Supplier<CompletableFuture<?>>> load : loads.entrySet()) {
+                        for (int inFlight : options.inFlight) {
+                            Measurement run = once(load.getKey(), load.getValue(), inFlight, started);
+                            runs.computeIfAbsent(load.getKey() + " " + inFlight, k -> new LinkedHashMap<>())
+                                    .computeIfAbsent(hogs, k -> new ArrayList<>()).add(run);
+                        }
+                    }
+                }
+            }
+        }
+        return report();
+    }
+
+    private Measurement once(String load, Supplier<CompletableFuture<?>> call, int inFlight, CpuHogs hogs)
+            throws InterruptedException {
+        double[] atStart = new double[3];
+        ClosedLoop.Outcome outcome = ClosedLoop.run(call, inFlight, options.warmup, options.duration, () -> {
+            cluster.startMeasuring();
+            atStart[0] = clientCpuSeconds();
+            atStart[1] = hogs.cpuSeconds();
+            atStart[2] = System.nanoTime();
+        });
+        double seconds = (System.nanoTime() - atStart[2]) / 1e9;
+        double hogCpu = hogs.cpuSeconds() - atStart[1];
+        if (hogs.alive() != hogs.count()) {
+            throw new IllegalStateException((hogs.count() - hogs.alive()) + " CPU hogs stopped during the measurement");
+        }
+        Map<String, Measurement.ProcessUse> use = new LinkedHashMap<>(cluster.use());
+        use.put("client", new Measurement.ProcessUse(clientCpuSeconds() - atStart[0], 0));
+        double vnetCpu = use.values().stream().mapToDouble(Measurement.ProcessUse::cpuSeconds).sum();
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("load", load);
+        params.put("inFlight", inFlight);
+        params.put("hogs", hogs.count());
+        Measurement measurement = Measurement.of("contention", params, outcome, use);
+        measurement.extra().put("fairShare", ContentionSummary.fairShare(use.size(), hogs.count()));
+        measurement.extra().put("vnetShare", ContentionSummary.measuredShare(vnetCpu, hogCpu));
+        measurement.extra().put("vnetCores", vnetCpu / seconds);
+        measurement.extra().put("load1", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        return measurement;
+    }
+
+    /** Each level's rounds, then each level against the idle reference. */
+    private List<List<Measurement>> report() {
+        List<List<Measurement>> reported = new ArrayList<>();
+        runs.values().forEach(levels -> reported.addAll(levels.values()));
+        runs.forEach((load, levels) -> levels.forEach((hogs, rounds) -> {
+            if (hogs != 0) {
+                Map<String, Object> params = new LinkedHashMap<>(rounds.get(0).params());
+                reported.add(List.of(Measurement.figures("contention-vs-idle", params,
+                        ContentionSummary.compare(levels.get(0), rounds), Map.of())));
+            }
+        }));
+        return reported;
+    }
+
+    /** The CPU time of this JVM, the client: one of vnet's processes under contention, like the servers. */
+    private static double clientCpuSeconds() {
+        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+    }
+}
