@@ -10,10 +10,11 @@ import java.util.function.Supplier;
 
 /**
  * The contention scenario: vnet's loads (routed and direct) measured beside {@link CpuHogs} at each level of
- * {@code --hogs}, 0 being the idle reference. Every round measures every level, and each round starts at a
- * different level, so that a machine that gets busier or quieter meanwhile weighs on all levels alike. Each
- * measurement carries vnet's fair share of the CPU, the share it measurably got, and the cores it used; after the
- * rounds, a {@code contention-vs-idle} line per level compares it with the idle reference ({@link ContentionSummary}).
+ * {@code --hogs}, 0 being the idle reference, after an unmeasured pass of each load. Every round measures every
+ * level, and each round starts at a different level, so that a machine that gets busier or quieter meanwhile weighs
+ * on all levels alike. Each measurement carries vnet's fair share of the CPU, the share it measurably got, and the
+ * cores it used; after the rounds, a {@code contention-vs-idle} line per level compares it with the idle reference
+ * ({@link ContentionSummary}).
  */
 final class Contention {
 
@@ -33,6 +34,13 @@ final class Contention {
     }
 
     List<List<Measurement>> measure() throws Exception {
+        // Fresh JVMs compile for longer than one warm-up on a loaded machine: without this pass the first level
+        // of the first round measured the compiler (routed at idle: 2 k/s against 45 k/s in the rounds after).
+        for (Supplier<CompletableFuture<?>> call : loads.values()) {
+            for (int inFlight : options.inFlight) {
+                ClosedLoop.run(call, inFlight, options.warmup, options.duration, () -> {});
+            }
+        }
         List<Integer> levels = options.hogs;
         for (int round = 0; round < options.runs; round++) {
             for (int i = 0; i < levels.size(); i++) {
