@@ -1,6 +1,7 @@
 package dev.vnet.bench;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,11 @@ import java.util.function.Supplier;
  */
 final class Contention {
 
+    /** The longest warm-up before the rounds; a fresh coordinator at load 30 still compiled after 2 minutes. */
+    private static final Duration MAX_WARMING = Duration.ofMinutes(5);
+    /** Compiler CPU, in cores, below which vnet's JVMs count as compiled. */
+    private static final double QUIET_JIT_CORES = 0.05;
+
     private final Bench options;
     private final Cluster cluster;
     private final Map<String, Supplier<CompletableFuture<?>>> loads;
@@ -34,13 +40,7 @@ final class Contention {
     }
 
     List<List<Measurement>> measure() throws Exception {
-        // Fresh JVMs compile for longer than one warm-up on a loaded machine: without this pass the first level
-        // of the first round measured the compiler (routed at idle: 2 k/s against 45 k/s in the rounds after).
-        for (Supplier<CompletableFuture<?>> call : loads.values()) {
-            for (int inFlight : options.inFlight) {
-                ClosedLoop.run(call, inFlight, options.warmup, options.duration, () -> {});
-            }
-        }
+        warmUntilCompiled();
         List<Integer> levels = options.hogs;
         for (int round = 0; round < options.runs; round++) {
             for (int i = 0; i < levels.size(); i++) {
@@ -59,14 +59,49 @@ final class Contention {
         return report();
     }
 
+    /**
+     * Runs the loads unmeasured until the JIT compilers of vnet's processes are nearly quiet, for at most
+     * {@link #MAX_WARMING}. Fresh JVMs compile for longer than one warm-up on a loaded machine: at load 17-30 the
+     * first level of the first round measured the compiler (routed at idle: 2 k/s against 45 k/s in the rounds
+     * after), and a fresh coordinator's C2 thread used several times the CPU of its gRPC threads for minutes.
+     */
+    private void warmUntilCompiled() throws InterruptedException {
+        long deadline = System.nanoTime() + MAX_WARMING.toNanos();
+        double jitCores;
+        do {
+            double before = compilerCpuSeconds();
+            long started = System.nanoTime();
+            for (Supplier<CompletableFuture<?>> call : loads.values()) {
+                for (int inFlight : options.inFlight) {
+                    ClosedLoop.run(call, inFlight, options.warmup, options.duration, () -> {});
+                }
+            }
+            jitCores = (compilerCpuSeconds() - before) / ((System.nanoTime() - started) / 1e9);
+        } while (jitCores > QUIET_JIT_CORES && System.nanoTime() < deadline);
+        if (jitCores > QUIET_JIT_CORES) {
+            System.err.printf("vnet bench: the JIT compilers still used %.2f cores after %s of warm-up; the first "
+                    + "round measures them too (see jitCores)%n", jitCores, MAX_WARMING);
+        }
+    }
+
+    /** CPU time of the JIT compiler threads of vnet's processes: the spawned ones and this client. */
+    private double compilerCpuSeconds() {
+        double seconds = JitActivity.compilerCpuSeconds(ProcessHandle.current().pid());
+        for (long pid : cluster.pids()) {
+            seconds += JitActivity.compilerCpuSeconds(pid);
+        }
+        return seconds;
+    }
+
     private Measurement once(String load, Supplier<CompletableFuture<?>> call, int inFlight, CpuHogs hogs)
             throws InterruptedException {
-        double[] atStart = new double[3];
+        double[] atStart = new double[4];
         ClosedLoop.Outcome outcome = ClosedLoop.run(call, inFlight, options.warmup, options.duration, () -> {
             cluster.startMeasuring();
             atStart[0] = clientCpuSeconds();
             atStart[1] = hogs.cpuSeconds();
             atStart[2] = System.nanoTime();
+            atStart[3] = compilerCpuSeconds();
         });
         double seconds = (System.nanoTime() - atStart[2]) / 1e9;
         double hogCpu = hogs.cpuSeconds() - atStart[1];
@@ -84,6 +119,7 @@ final class Contention {
         measurement.extra().put("fairShare", ContentionSummary.fairShare(use.size(), hogs.count()));
         measurement.extra().put("vnetShare", ContentionSummary.measuredShare(vnetCpu, hogCpu));
         measurement.extra().put("vnetCores", vnetCpu / seconds);
+        measurement.extra().put("jitCores", (compilerCpuSeconds() - atStart[3]) / seconds);
         measurement.extra().put("load1", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         return measurement;
     }
