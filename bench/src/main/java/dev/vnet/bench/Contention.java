@@ -1,5 +1,6 @@
 package dev.vnet.bench;
 
+import dev.vnet.it.support.VnetProcess;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -109,7 +110,8 @@ final class Contention {
             throw new IllegalStateException((hogs.count() - hogs.alive()) + " CPU hogs stopped during the measurement");
         }
         Map<String, Measurement.ProcessUse> use = new LinkedHashMap<>(cluster.use());
-        use.put("client", new Measurement.ProcessUse(clientCpuSeconds() - atStart[0], 0));
+        use.put("client", new Measurement.ProcessUse(clientCpuSeconds() - atStart[0],
+                VnetProcess.peakRssBytes(ProcessHandle.current().pid())));
         double vnetCpu = use.values().stream().mapToDouble(Measurement.ProcessUse::cpuSeconds).sum();
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("load", load);
