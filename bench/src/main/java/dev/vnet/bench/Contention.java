@@ -12,11 +12,11 @@ import java.util.function.Supplier;
 
 /**
  * The contention scenario: vnet's loads (routed and direct) measured beside {@link CpuHogs} at each level of
- * {@code --hogs}, 0 being the idle reference, after an unmeasured pass of each load. Every round measures every
- * level, and each round starts at a different level, so that a machine that gets busier or quieter meanwhile weighs
- * on all levels alike. Each measurement carries vnet's fair share of the CPU, the share it measurably got, and the
- * cores it used; after the rounds, a {@code contention-vs-idle} line per level compares it with the idle reference
- * ({@link ContentionSummary}).
+ * {@code --hogs}, 0 being the idle reference, once the loads have run unmeasured until the JIT is quiet. Every
+ * round measures every level, and each round starts at a different level, so that a machine that gets busier or
+ * quieter meanwhile weighs on all levels alike. Each measurement carries vnet's fair share of the CPU, the share it
+ * measurably got, the cores it and its JIT compilers used; after the rounds, a {@code contention-vs-idle} line per
+ * level compares it with the idle reference ({@link ContentionSummary}).
  */
 final class Contention {
 
