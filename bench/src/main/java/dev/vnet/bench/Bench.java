@@ -25,14 +25,19 @@ import picocli.CommandLine.Parameters;
                 + "id whose standby process takes over, under load), migration (SIGSTOP the agent of an ha "
                 + "container), frozen-leader (SIGSTOP the leading coordinator of two under SDK load: time until "
                 + "requests are served again), leader-kill (the same with kill -9), store-writes (--agents agents "
-                + "heartbeating), or all; and console (the console's containers view with --containers containers, "
-                + "in headless Chromium: needs /usr/bin/chromium and Node.js), which all leaves out."})
+                + "heartbeating), or all; and, left out of all, console (the console's containers view with "
+                + "--containers containers, in headless Chromium: needs /usr/bin/chromium and Node.js) and "
+                + "contention (routed and direct at each --in-flight beside --hogs busy processes, rounds "
+                + "interleaved: throughput, p99 and the CPU vnet got against the idle reference)."})
 public final class Bench implements Callable<Integer> {
 
     static final List<String> ALL = List.of("routed", "direct", "unary", "create", "get-existing", "events",
             "registry", "failover", "agent-replica", "migration", "frozen-leader", "leader-kill", "store-writes");
-    /** Scenarios that need more than a JVM (console: Chromium and Node.js), so not part of all. */
-    static final List<String> MORE = List.of("console");
+    /**
+     * Scenarios not part of all: console needs more than a JVM (Chromium and Node.js); contention loads the whole
+     * machine on purpose, for minutes.
+     */
+    static final List<String> MORE = List.of("console", "contention");
 
     @Parameters(arity = "1..*", paramLabel = "SCENARIO", description = "What to measure (see above), or all.")
     List<String> scenarios;
@@ -73,6 +78,11 @@ public final class Bench implements Callable<Integer> {
 
     @Option(names = "--agents", defaultValue = "100", description = "Agents for store-writes (default ${DEFAULT-VALUE}).")
     int agents;
+
+    @Option(names = "--hogs", split = ",", defaultValue = "0,2,4,8",
+            description = "Busy processes beside vnet for contention, one level each; 0, the idle reference, is "
+                    + "required (default ${DEFAULT-VALUE}).")
+    List<Integer> hogs;
 
     @Option(names = "--json", description = "One JSON object per measurement instead of a table.")
     boolean json;

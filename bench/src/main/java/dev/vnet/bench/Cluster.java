@@ -64,6 +64,11 @@ final class Cluster implements AutoCloseable {
         return processes;
     }
 
+    /** The process ids of the spawned processes that still run. */
+    List<Long> pids() {
+        return spawned.values().stream().filter(VnetProcess::isAlive).map(VnetProcess::pid).toList();
+    }
+
     /** Marks the start of the measured phase for CPU accounting. */
     void startMeasuring() {
         spawned.forEach((name, process) -> cpuAtStart.put(name, process.cpuSeconds()));

@@ -57,8 +57,10 @@ final class Report {
             out.append(" errors ").append(runs.stream().mapToLong(Measurement::errors).sum());
         }
         for (String key : extraKeys(runs)) {
-            out.append(String.format(" %s %.1f [%s]", key, median(runs, m -> m.extra().getOrDefault(key, 0.0)),
-                    spread(runs, m -> m.extra().getOrDefault(key, 0.0))));
+            ToDoubleFunction<Measurement> ofRun = m -> m.extra().getOrDefault(key, 0.0);
+            double[] values = runs.stream().mapToDouble(ofRun).sorted().toArray();
+            out.append(String.format(" %s %s [%s..%s]", key, figure(median(values)), figure(values[0]),
+                    figure(values[values.length - 1])));
         }
         for (String process : processNames(runs)) {
             List<Measurement> measured = runsWith(runs, process);
@@ -121,7 +123,7 @@ final class Report {
         return m.latencies().getValueAtPercentile(percentile) / 1000.0;
     }
 
-    private static double median(List<Measurement> runs, ToDoubleFunction<Measurement> value) {
+    static double median(List<Measurement> runs, ToDoubleFunction<Measurement> value) {
         return median(runs.stream().mapToDouble(value).sorted().toArray());
     }
 
@@ -130,6 +132,11 @@ final class Report {
         Arrays.sort(values);
         int middle = values.length / 2;
         return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    }
+
+    /** A scenario's own figure: two decimals for shares and ratios, one for milliseconds and counts. */
+    private static String figure(double value) {
+        return String.format(Math.abs(value) < 10 ? "%.2f" : "%.1f", value);
     }
 
     private static String spread(List<Measurement> runs, ToDoubleFunction<Measurement> value) {

@@ -66,6 +66,7 @@ final class Scenarios implements AutoCloseable {
     List<List<Measurement>> measure(String scenario) throws Exception {
         return switch (scenario) {
             case "routed", "direct", "unary", "create", "get-existing" -> requests(scenario);
+            case "contention" -> contention();
             case "events" -> List.of(repeat(() -> events()));
             case "registry" -> List.of(repeat(() -> registry()));
             case "failover" -> List.of(repeat(() -> failover()));
@@ -106,15 +107,13 @@ final class Scenarios implements AutoCloseable {
         Cluster cluster = shared();
         try (VnetClient client = client(cluster)) {
             ContainerRef echo = client.get(GetOptions.kind("echo").uuid("bench-echo"));
-            Payload payload = Payload.newBuilder().setData(ByteString.copyFrom(new byte[options.payload]))
-                    .setContentType("application/octet-stream").build();
+            Payload payload = payload();
             ManagedChannel unary = Grpc.channel(Endpoint.parse(cluster.endpoint()), Grpc.maxMessageBytes(8 << 20), ChannelSecurity.NONE);
             try {
                 UntimedReleases releases = new UntimedReleases(client);
                 Supplier<CompletableFuture<?>> call = switch (scenario) {
-                    case "routed" -> () -> client.requestAsync(echo.uuid(), "echo", payload,
-                            CallOptions.timeout(CALL_TIMEOUT));
-                    case "direct" -> () -> echo.requestDirectAsync("echo", payload, CallOptions.timeout(CALL_TIMEOUT));
+                    case "routed" -> routed(client, echo, payload);
+                    case "direct" -> direct(echo, payload);
                     case "unary" -> unaryRequest(unary, echo.uuid(), payload);
                     case "create" -> () -> releases.releaseAfter(client.getAsync(GetOptions.kind("echo")));
                     default -> () -> client.getAsync(GetOptions.kind("echo").uuid("bench-echo"));
@@ -138,6 +137,37 @@ final class Scenarios implements AutoCloseable {
             }
         }
         return variants;
+    }
+
+    /** The request and reply payload of the request scenarios: --payload bytes. */
+    private Payload payload() {
+        return Payload.newBuilder().setData(ByteString.copyFrom(new byte[options.payload]))
+                .setContentType("application/octet-stream").build();
+    }
+
+    /** A request through the network, on the client's session stream. */
+    private static Supplier<CompletableFuture<?>> routed(VnetClient client, ContainerRef echo, Payload payload) {
+        return () -> client.requestAsync(echo.uuid(), "echo", payload, CallOptions.timeout(CALL_TIMEOUT));
+    }
+
+    /** A request straight to the container's agent. */
+    private static Supplier<CompletableFuture<?>> direct(ContainerRef echo, Payload payload) {
+        return () -> echo.requestDirectAsync("echo", payload, CallOptions.timeout(CALL_TIMEOUT));
+    }
+
+    // ---- contention: routed and direct beside CPU hogs ----
+
+    private List<List<Measurement>> contention() throws Exception {
+        requireSpawn("contention");
+        Cluster cluster = shared();
+        try (VnetClient client = client(cluster)) {
+            ContainerRef echo = client.get(GetOptions.kind("echo").uuid("bench-echo"));
+            Payload payload = payload();
+            Map<String, Supplier<CompletableFuture<?>>> loads = new LinkedHashMap<>();
+            loads.put("routed", routed(client, echo, payload));
+            loads.put("direct", direct(echo, payload));
+            return new Contention(options, cluster, loads).measure();
+        }
     }
 
     /** A routed request through the plain unary RPC, as grpcurl and other languages make it. */

@@ -159,8 +159,13 @@ public final class VnetProcess {
 
     /** The most memory the process has had resident (VmHWM), in bytes; 0 when the platform does not say. */
     public long peakRssBytes() {
+        return peakRssBytes(process.pid());
+    }
+
+    /** The most memory process {@code pid} has had resident (VmHWM), in bytes; 0 when the platform does not say. */
+    public static long peakRssBytes(long pid) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith("VmHWM:")) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }
