@@ -1,0 +1,118 @@
+package dev.vnet.bench;
+
+import dev.vnet.client.VnetClient;
+import dev.vnet.it.support.VnetProcesses;
+import dev.vnet.proto.v1.Payload;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * {@code bin/vnet bench check}: a short run that catches a large regression of the request paths on any machine.
+ * It spawns one cluster and a bare gRPC echo, runs routed, direct and grpc-echo one after the other for a few
+ * rounds (the order turning each round, so that a drift of the machine's speed touches all three alike), and
+ * compares the medians of routed/echo and direct/echo with the committed baseline ({@link RatioCheck}). A check
+ * that fails is run again for as many rounds before it is reported, since a burst of load can spoil a few rounds
+ * but not a regression's every round.
+ */
+final class RegressionCheck {
+
+    static final int IN_FLIGHT = 25;
+    static final int PAYLOAD_BYTES = 64;
+    static final int ROUNDS = 3;
+    /** The first round warms each path's code up (a fresh JVM compiles for seconds); later rounds need little. */
+    static final Duration FIRST_WARMUP = Duration.ofSeconds(4);
+    static final Duration WARMUP = Duration.ofMillis(500);
+    static final Duration MEASURED = Duration.ofSeconds(2);
+    static final String COMMAND = "bin/vnet bench check --write-baseline";
+
+    private static final List<String> PATHS = List.of("routed", "direct", "grpc-echo");
+
+    private RegressionCheck() {}
+
+    /** Runs the check; writes the baseline instead of comparing when {@code writeBaseline}. Answers the exit code. */
+    static int run(SpawnSettings where, Path baselineFile, boolean writeBaseline) throws Exception {
+        CheckBaseline baseline = writeBaseline ? null : CheckBaseline.read(baselineFile);
+        long started = System.nanoTime();
+        Payload payload = RequestPayload.of(RequestPayload.Format.bytes, PAYLOAD_BYTES);
+        try (Cluster cluster = Cluster.spawn(Map.of("agent-1", Map.of()), where);
+                VnetClient client = Scenarios.client(cluster);
+                VnetCalls calls = new VnetCalls(client, cluster.endpoint(), payload);
+                BareEcho echo = BareEcho.start(VnetProcesses.logs())) {
+            Map<String, Supplier<CompletableFuture<?>>> loads = new LinkedHashMap<>();
+            loads.put("routed", calls.of("routed"));
+            loads.put("direct", calls.of("direct"));
+            loads.put("grpc-echo", SampledEchoCheck.of(() -> echo.echo(payload, VnetCalls.CALL_TIMEOUT), payload));
+            List<CheckRound> rounds = new ArrayList<>();
+            measure(loads, rounds);
+            if (writeBaseline) {
+                CheckBaseline made = made(rounds);
+                made.write(baselineFile);
+                System.out.printf("bench check: wrote %s: routed/echo %.3f, direct/echo %.3f%n", baselineFile,
+                        made.routedPerEcho(), made.directPerEcho());
+                return 0;
+            }
+            if (!RatioCheck.drops(baseline, rounds).isEmpty()) {
+                System.out.println("bench check: below the baseline; measuring " + ROUNDS + " more rounds to tell a "
+                        + "regression from a burst of load");
+                measure(loads, rounds);
+            }
+            List<String> drops = RatioCheck.drops(baseline, rounds);
+            String summary = String.format("routed/echo %.3f (baseline %.3f), direct/echo %.3f (baseline %.3f); "
+                    + "median of %d rounds, %.0f s, load %.1f; baseline of %s by '%s' at load %.1f",
+                    RatioCheck.medianRoutedPerEcho(rounds), baseline.routedPerEcho(),
+                    RatioCheck.medianDirectPerEcho(rounds), baseline.directPerEcho(), rounds.size(),
+                    (System.nanoTime() - started) / 1e9, Scenarios.loadAverage(), baseline.date(), baseline.command(),
+                    baseline.load1());
+            if (drops.isEmpty()) {
+                System.out.println("bench check: passed: " + summary);
+                return 0;
+            }
+            System.out.println("bench check: FAILED: " + String.join("; ", drops) + ". " + summary);
+            return 1;
+        }
+    }
+
+    /** {@link #ROUNDS} rounds added to {@code rounds}; a call that fails stops the check. */
+    private static void measure(Map<String, Supplier<CompletableFuture<?>>> loads, List<CheckRound> rounds)
+            throws InterruptedException {
+        for (int i = 0; i < ROUNDS; i++) {
+            int round = rounds.size();
+            Map<String, Double> perSecond = new LinkedHashMap<>();
+            for (int p = 0; p < PATHS.size(); p++) {
+                String path = PATHS.get((round + p) % PATHS.size());
+                ClosedLoop.Outcome outcome = ClosedLoop.run(loads.get(path), IN_FLIGHT,
+                        round == 0 ? FIRST_WARMUP : WARMUP, MEASURED, () -> {});
+                if (outcome.errors() > 0) {
+                    throw new IllegalStateException(path + ": " + outcome.errors() + " calls failed in round "
+                            + (round + 1) + ", the first with " + outcome.firstError());
+                }
+                perSecond.put(path, outcome.throughput());
+            }
+            CheckRound measured = new CheckRound(perSecond.get("routed"), perSecond.get("direct"),
+                    perSecond.get("grpc-echo"));
+            rounds.add(measured);
+            System.out.printf("round %d: routed %.0f/s, direct %.0f/s, grpc-echo %.0f/s: routed/echo %.3f, "
+                    + "direct/echo %.3f%n", round + 1, measured.routed(), measured.direct(), measured.echo(),
+                    measured.routedPerEcho(), measured.directPerEcho());
+            System.out.flush();
+        }
+    }
+
+    private static CheckBaseline made(List<CheckRound> rounds) {
+        Map<String, Double> medians = new LinkedHashMap<>();
+        medians.put("routed", Report.median(rounds.stream().mapToDouble(CheckRound::routed).toArray()));
+        medians.put("direct", Report.median(rounds.stream().mapToDouble(CheckRound::direct).toArray()));
+        medians.put("grpc-echo", Report.median(rounds.stream().mapToDouble(CheckRound::echo).toArray()));
+        return new CheckBaseline(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), COMMAND,
+                Scenarios.loadAverage(), IN_FLIGHT, PAYLOAD_BYTES, RatioCheck.medianRoutedPerEcho(rounds),
+                RatioCheck.medianDirectPerEcho(rounds), medians);
+    }
+}
