@@ -87,27 +87,37 @@ final class SpawnSettings {
         if (database == null) {
             return new TestDatabase();
         }
-        String server = TestDatabase.MACHINE_SERVER;
-        String name = database.trim();
-        String url = name.startsWith("jdbc:") ? name.substring("jdbc:".length()) : name;
-        if (url.startsWith("postgresql://")) {
-            String rest = url.substring("postgresql://".length());
-            int slash = rest.indexOf('/');
-            if (slash <= 0 || slash == rest.length() - 1) {
-                throw new UsageError("--database " + database + ": a URL needs a server and a database name, as in "
-                        + "postgresql://127.0.0.1:5432/vnet_bench");
-            }
-            server = rest.substring(0, slash).contains(":") ? rest.substring(0, slash)
-                    : rest.substring(0, slash) + ":5432";
-            name = rest.substring(slash + 1).split("\\?", 2)[0];
-        }
+        DatabaseAddress address = DatabaseAddress.parse(database);
         String user = env.getOrDefault("VNET_DB_USER", TestDatabase.MACHINE_USER);
         try {
-            return TestDatabase.named(server, name, user, env.getOrDefault("VNET_DB_PASSWORD", ""));
+            return TestDatabase.named(address.server(), address.name(), user, env.getOrDefault("VNET_DB_PASSWORD",
+                    ""));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new UsageError("--database " + database + ": " + e.getMessage() + " (start that server, or give "
                     + "--database the name or URL of a database on one that runs; VNET_DB_USER and "
                     + "VNET_DB_PASSWORD set the user and password)");
+        }
+    }
+
+    /** Where {@code --database} points: a server (host:port) and a database name on it. */
+    record DatabaseAddress(String server, String name) {
+
+        /** A plain name (on the machine's PostgreSQL), or a URL {@code [jdbc:]postgresql://host[:port]/name}. */
+        static DatabaseAddress parse(String option) {
+            String text = option.trim();
+            String url = text.startsWith("jdbc:") ? text.substring("jdbc:".length()) : text;
+            if (!url.startsWith("postgresql://")) {
+                return new DatabaseAddress(TestDatabase.MACHINE_SERVER, text);
+            }
+            String rest = url.substring("postgresql://".length());
+            int slash = rest.indexOf('/');
+            String name = slash < 0 ? "" : rest.substring(slash + 1).split("\\?", 2)[0];
+            if (slash <= 0 || name.isEmpty()) {
+                throw new UsageError("--database " + option + ": a URL needs a server and a database name, as in "
+                        + "postgresql://127.0.0.1:5432/vnet_bench");
+            }
+            String server = rest.substring(0, slash);
+            return new DatabaseAddress(server.contains(":") ? server : server + ":5432", name);
         }
     }
 
