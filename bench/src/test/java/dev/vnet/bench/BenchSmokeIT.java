@@ -22,9 +22,9 @@ import picocli.CommandLine;
 class BenchSmokeIT {
 
     /**
-     * Thirteen scenarios, nine clusters started: 176 s on an idle two-core machine, 266 s at load 8, and past the
-     * build's default bound for one integration test (5 minutes) at load 13 to 17, twice on 2026-12-02. A failure
-     * bound, never waited out by a passing run.
+     * Fourteen scenarios, nine clusters started (grpc-echo starts no cluster, only its small echo server): 176 s
+     * on an idle two-core machine, 266 s at load 8, and past the build's default bound for one integration test
+     * (5 minutes) at load 13 to 17, twice on 2026-12-02. A failure bound, never waited out by a passing run.
      */
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
