@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * The regression check's committed reference ({@code bench/check-baseline.json}): the ratios routed/echo and
- * direct/echo that a build measured, when, with which command and at which load, and the throughputs behind them
- * (for the reader: only the ratios are compared, since they do not depend on the machine's speed).
+ * direct/echo of the best rounds a build measured, when, with which command and at which load, and the median
+ * throughputs of its rounds (for the reader: only the ratios are compared, since they do not depend on the
+ * machine's speed).
  */
 record CheckBaseline(String date, String command, double load1, int inFlight, int payloadBytes,
         double routedPerEcho, double directPerEcho, Map<String, Double> medianCallsPerSecond) {

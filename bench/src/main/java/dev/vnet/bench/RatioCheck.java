@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The regression check's verdict: the medians over the rounds of routed/echo and direct/echo against the
- * baseline's. Only a large drop fails, a ratio below {@link #FLOOR} of the baseline's: a slower or busier machine
- * slows the bare echo as well as vnet, and the interleaved rounds and the median absorb what noise remains.
+ * The regression check's verdict on routed/echo and direct/echo. Each ratio is taken from the best of the rounds:
+ * load only ever spoils a round (and spoils vnet's three processes more than the echo's two: at load 25-30 on this
+ * two-core machine the routed/echo of single rounds ranged from 0.11 to 0.63 within one run), while a regression
+ * lowers every round. The median over the rounds is reported beside it. Only a large drop fails, a best ratio
+ * below {@link #FLOOR} of the baseline's: a slower or busier machine slows the bare echo as well as vnet.
  */
 final class RatioCheck {
 
@@ -16,30 +18,47 @@ final class RatioCheck {
 
     private RatioCheck() {}
 
+    static double bestRoutedPerEcho(List<CheckRound> rounds) {
+        return best(rounds, CheckRound::routedPerEcho);
+    }
+
+    static double bestDirectPerEcho(List<CheckRound> rounds) {
+        return best(rounds, CheckRound::directPerEcho);
+    }
+
     static double medianRoutedPerEcho(List<CheckRound> rounds) {
-        return median(rounds, CheckRound::routedPerEcho);
+        return Report.median(rounds.stream().mapToDouble(CheckRound::routedPerEcho).toArray());
     }
 
     static double medianDirectPerEcho(List<CheckRound> rounds) {
-        return median(rounds, CheckRound::directPerEcho);
+        return Report.median(rounds.stream().mapToDouble(CheckRound::directPerEcho).toArray());
     }
 
-    /** One line per ratio that fell below {@link #FLOOR} of the baseline's; none when the check passes. */
+    /** One line per ratio whose best round fell below {@link #FLOOR} of the baseline's; none when it passes. */
     static List<String> drops(CheckBaseline baseline, List<CheckRound> rounds) {
         List<String> drops = new ArrayList<>();
-        drop("routed/echo", medianRoutedPerEcho(rounds), baseline.routedPerEcho(), drops);
-        drop("direct/echo", medianDirectPerEcho(rounds), baseline.directPerEcho(), drops);
+        drop("routed/echo", bestRoutedPerEcho(rounds), baseline.routedPerEcho(), drops);
+        drop("direct/echo", bestDirectPerEcho(rounds), baseline.directPerEcho(), drops);
         return drops;
     }
 
     private static void drop(String name, double measured, double baseline, List<String> drops) {
         if (!(measured >= FLOOR * baseline)) { // NaN (an echo that did nothing) is a drop too
-            drops.add(String.format("%s is %.3f, below %.0f %% of the baseline's %.3f (%.3f)", name, measured,
-                    FLOOR * 100, baseline, FLOOR * baseline));
+            drops.add(String.format("%s is %.3f at best, below %.0f %% of the baseline's %.3f (%.3f)", name,
+                    measured, FLOOR * 100, baseline, FLOOR * baseline));
         }
     }
 
-    private static double median(List<CheckRound> rounds, ToDoubleFunction<CheckRound> ratio) {
-        return Report.median(rounds.stream().mapToDouble(ratio).toArray());
+    /** The highest ratio of the rounds; NaN when a round's is NaN (an echo that did nothing). */
+    private static double best(List<CheckRound> rounds, ToDoubleFunction<CheckRound> ratio) {
+        double best = Double.NEGATIVE_INFINITY;
+        for (CheckRound round : rounds) {
+            double value = ratio.applyAsDouble(round);
+            if (Double.isNaN(value)) {
+                return Double.NaN;
+            }
+            best = Math.max(best, value);
+        }
+        return best;
     }
 }
