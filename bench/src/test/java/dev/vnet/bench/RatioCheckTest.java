@@ -60,6 +60,15 @@ class RatioCheckTest {
         assertThat(RatioCheck.drops(BASELINE, List.of(round(50, 80, 100), round(0, 0, 0)))).hasSize(2);
     }
 
+    @Test
+    void aDropIsJudgedUpToTwoRunnableProcessesPerCore() {
+        assertThat(RatioCheck.tooLoaded(0.7, 2)).isFalse();
+        assertThat(RatioCheck.tooLoaded(4.0, 2)).isFalse();
+        assertThat(RatioCheck.tooLoaded(4.1, 2)).isTrue();
+        assertThat(RatioCheck.tooLoaded(27.8, 2)).isTrue();
+        assertThat(RatioCheck.tooLoaded(27.8, 16)).isFalse();
+    }
+
     private static CheckRound round(double routed, double direct, double echo) {
         return new CheckRound(routed, direct, echo);
     }
