@@ -34,8 +34,10 @@ import picocli.CommandLine.Parameters;
                 "check: the regression check (alone; implies --spawn): routed, direct and grpc-echo at "
                 + RegressionCheck.IN_FLIGHT + " in flight, " + RegressionCheck.PAYLOAD_BYTES + "-byte payloads, "
                 + RegressionCheck.ROUNDS + " interleaved rounds of 2 s (about a minute in all); fails (exit 1) only "
-                + "when the median of routed/echo or direct/echo falls below half of --baseline's, confirmed by "
-                + "as many rounds again. --write-baseline measures and writes the baseline instead.", "",
+                + "when the best round's routed/echo or direct/echo falls below half of --baseline's, confirmed by "
+                + "as many rounds again, and not on a machine loaded beyond 2 runnable processes per core (there "
+                + "it says NOT JUDGED). --write-baseline measures and writes the baseline instead (on a quiet "
+                + "machine).", "",
                 "Placing --spawn beside other systems: --network-port, --agent-port and --database apply to the "
                 + "cluster that routed, direct, unary, create, get-existing, events and check share (one "
                 + "coordinator, one agent); the scenarios that start clusters of their own (registry, failover, "
