@@ -1,5 +1,6 @@
 package dev.vnet.bench;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,11 +29,30 @@ import picocli.CommandLine.Parameters;
                 + "heartbeating), or all; and, left out of all, console (the console's containers view with "
                 + "--containers containers, in headless Chromium: needs /usr/bin/chromium and Node.js) and "
                 + "contention (routed and direct at each --in-flight beside --hogs busy processes, rounds "
-                + "interleaved: throughput, p99 and the CPU vnet got against the idle reference)."})
+                + "interleaved: throughput, p99 and the CPU vnet got against the idle reference).", "",
+                "grpc-echo: the same closed loop and payload on a bare grpc-java echo (one bidirectional stream, in "
+                + "a JVM of its own, on the transport vnet's servers use): the reference routed and direct are "
+                + "compared with. Routed, direct, unary and grpc-echo compare every 64th reply with what was sent.", "",
+                "check: the regression check (alone; implies --spawn): routed, direct and grpc-echo at "
+                + RegressionCheck.IN_FLIGHT + " in flight, " + RegressionCheck.PAYLOAD_BYTES + "-byte payloads, "
+                + RegressionCheck.ROUNDS + " interleaved rounds of 2 s (about a minute in all); fails (exit 1) only "
+                + "when the best round's routed/echo or direct/echo falls below half of --baseline's, confirmed by "
+                + "as many rounds again, and not on a machine loaded beyond 2 runnable processes per core (there "
+                + "it says NOT JUDGED). --write-baseline measures and writes the baseline instead (on a quiet "
+                + "machine).", "",
+                "Placing --spawn beside other systems: --network-port, --agent-port and --database apply to the "
+                + "cluster that routed, direct, unary, create, get-existing, events and check share (one "
+                + "coordinator, one agent); the scenarios that start clusters of their own (registry, failover, "
+                + "agent-replica, migration, frozen-leader, leader-kill, store-writes, console) always use random "
+                + "ports and fresh databases and are refused with these options. grpc-echo's server always takes "
+                + "a random port.", "",
+                "Exit codes: 0 measured without errors (check: passed), 1 some calls failed (check: a regression), "
+                + "2 a usage error (a taken port, an unreachable database, options that do not go together)."})
 public final class Bench implements Callable<Integer> {
 
-    static final List<String> ALL = List.of("routed", "direct", "unary", "create", "get-existing", "events",
-            "registry", "failover", "agent-replica", "migration", "frozen-leader", "leader-kill", "store-writes");
+    static final List<String> ALL = List.of("routed", "direct", "unary", "grpc-echo", "create", "get-existing",
+            "events", "registry", "failover", "agent-replica", "migration", "frozen-leader", "leader-kill",
+            "store-writes");
     /**
      * Scenarios not part of all: console needs more than a JVM (Chromium and Node.js); contention loads the whole
      * machine on purpose, for minutes.
@@ -57,6 +77,34 @@ public final class Bench implements Callable<Integer> {
 
     @Option(names = "--payload", defaultValue = "64", description = "Request payload bytes (default ${DEFAULT-VALUE}).")
     int payload;
+
+    @Option(names = "--payload-format", defaultValue = "bytes", description = "bytes (zeros, "
+            + "application/octet-stream) or json (an order document padded to exactly --payload bytes, "
+            + "application/json, encoded by the SDK's Json; a --payload below the unpadded document's size is refused "
+            + "with that size) (default ${DEFAULT-VALUE}).")
+    RequestPayload.Format payloadFormat;
+
+    @Option(names = "--network-port", description = "With --spawn: the coordinator's gRPC port (default: a free "
+            + "one; its HTTP port is always a free one). See 'Placing --spawn' above.")
+    Integer networkPort;
+
+    @Option(names = "--agent-port", description = "With --spawn: the agent's gRPC port for direct calls (a "
+            + "further agent would take the next ports; default: free ones).")
+    Integer agentPort;
+
+    @Option(names = "--database", description = "With --spawn: the coordinator's PostgreSQL database, created if "
+            + "missing and kept afterwards: a name on 127.0.0.1:5432, or a URL as in VNET_DB_URL "
+            + "(postgresql://host:port/name); VNET_DB_USER and VNET_DB_PASSWORD give the user (default postgres) "
+            + "and password. The coordinator restores what the database holds: give an empty one for figures "
+            + "that compare. Default: a fresh database, dropped at the end.")
+    String database;
+
+    @Option(names = "--baseline", defaultValue = "${sys:vnet.root:-.}/bench/check-baseline.json",
+            description = "check: the baseline to compare with (default ${DEFAULT-VALUE}).")
+    Path baseline;
+
+    @Option(names = "--write-baseline", description = "check: measure and write --baseline instead of comparing.")
+    boolean writeBaseline;
 
     @Option(names = "--warmup", defaultValue = "10s", converter = Durations.class,
             description = "Unmeasured warm-up (default ${DEFAULT-VALUE}): a fresh JVM compiles for seconds.")
@@ -97,14 +145,43 @@ public final class Bench implements Callable<Integer> {
         System.exit(new CommandLine(new Bench()).execute(args));
     }
 
+    /** Where --spawn puts the shared cluster; set from the options when the command runs. */
+    SpawnSettings spawnSettings = SpawnSettings.RANDOM;
+
     @Override
     public Integer call() throws Exception {
+        try {
+            return scenarios.contains("check") ? check() : measure();
+        } catch (UsageError e) {
+            System.err.println("vnet bench: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private int check() throws Exception {
+        if (scenarios.size() > 1) {
+            throw new UsageError("check runs alone: 'bin/vnet bench check', then measure other scenarios apart");
+        }
+        spawnSettings = SpawnSettings.of(networkPort, agentPort, database, true, scenarios, System.getenv());
+        try {
+            return RegressionCheck.run(spawnSettings, baseline, writeBaseline);
+        } catch (IllegalStateException e) {
+            System.out.println("bench check: FAILED: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private int measure() throws Exception {
         List<String> chosen = scenarios.contains("all") ? ALL : scenarios;
         for (String scenario : chosen) {
             if (!ALL.contains(scenario) && !MORE.contains(scenario)) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario '" + scenario
-                        + "'; choose from " + ALL + ", " + MORE + " or all");
+                        + "'; choose from " + ALL + ", " + MORE + ", all or check");
             }
+        }
+        spawnSettings = SpawnSettings.of(networkPort, agentPort, database, spawn, chosen, System.getenv());
+        if (payloadFormat == RequestPayload.Format.json) {
+            RequestPayload.of(payloadFormat, payload); // refuses a size below the document's before anything starts
         }
         Report report = new Report(json);
         try (Scenarios measure = new Scenarios(this)) {

@@ -2,6 +2,7 @@ package dev.vnet.bench;
 
 import static dev.vnet.it.support.VnetProcesses.READY;
 
+import dev.vnet.it.support.FreePorts;
 import dev.vnet.it.support.VnetProcess;
 import dev.vnet.it.support.VnetProcesses;
 import java.util.LinkedHashMap;
@@ -39,13 +40,28 @@ final class Cluster implements AutoCloseable {
 
     /** Starts a coordinator and the given agents (id to extra settings), and waits until all are ready. */
     static Cluster spawn(Map<String, Map<String, String>> agents) {
-        VnetProcesses processes = new VnetProcesses(List.of());
-        VnetProcess network = processes.network("network", COORDINATOR).awaitReady(READY);
-        Cluster cluster = new Cluster(network.endpoint(), processes);
-        cluster.spawned.put("network", network);
-        agents.forEach((id, settings) -> cluster.spawned.put(id, processes.agent(id, network.endpoint(), settings)));
-        cluster.spawned.values().forEach(process -> process.awaitReady(READY));
-        return cluster;
+        return spawn(agents, SpawnSettings.RANDOM);
+    }
+
+    /** {@link #spawn(Map)} on the ports and the database {@code where} says (in the agents' order). */
+    static Cluster spawn(Map<String, Map<String, String>> agents, SpawnSettings where) {
+        VnetProcesses processes = new VnetProcesses(List.of(), where.openDatabase());
+        try {
+            VnetProcess network = processes.network("network", COORDINATOR, where.networkPort(), FreePorts.next())
+                    .awaitReady(READY);
+            Cluster cluster = new Cluster(network.endpoint(), processes);
+            cluster.spawned.put("network", network);
+            int index = 0;
+            for (Map.Entry<String, Map<String, String>> agent : agents.entrySet()) {
+                cluster.spawned.put(agent.getKey(), processes.agent(agent.getKey(), network.endpoint(),
+                        agent.getValue(), where.agentPort(index++)));
+            }
+            cluster.spawned.values().forEach(process -> process.awaitReady(READY));
+            return cluster;
+        } catch (RuntimeException e) {
+            processes.close(); // a process that failed to start must not leave the others, or a database, behind
+            throw e;
+        }
     }
 
     String endpoint() {

@@ -127,11 +127,12 @@ final class Report {
         return median(runs.stream().mapToDouble(value).sorted().toArray());
     }
 
-    private static double median(double[] sorted) {
-        double[] values = Arrays.copyOf(sorted, sorted.length);
-        Arrays.sort(values);
-        int middle = values.length / 2;
-        return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    /** The median of {@code values} (in any order). */
+    static double median(double[] values) {
+        double[] sorted = Arrays.copyOf(values, values.length);
+        Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     /** A scenario's own figure: two decimals for shares and ratios, one for milliseconds and counts. */

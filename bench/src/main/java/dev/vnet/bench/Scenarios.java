@@ -1,6 +1,5 @@
 package dev.vnet.bench;
 
-import com.google.protobuf.ByteString;
 import dev.vnet.client.CallOptions;
 import dev.vnet.client.Connection;
 import dev.vnet.client.ContainerRef;
@@ -8,18 +7,11 @@ import dev.vnet.client.GetOptions;
 import dev.vnet.client.Json;
 import dev.vnet.client.VnetClient;
 import dev.vnet.it.support.VnetProcess;
+import dev.vnet.it.support.VnetProcesses;
 import dev.vnet.proto.v1.ContainerInfo;
-import dev.vnet.proto.v1.ContainerReply;
-import dev.vnet.proto.v1.ContainerRequest;
 import dev.vnet.proto.v1.ContainerState;
 import dev.vnet.proto.v1.ContainerType;
-import dev.vnet.proto.v1.NetworkGrpc;
 import dev.vnet.proto.v1.Payload;
-import dev.vnet.security.ChannelSecurity;
-import dev.vnet.wire.Endpoint;
-import dev.vnet.wire.Grpc;
-import io.grpc.ManagedChannel;
-import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -39,7 +32,7 @@ import org.HdrHistogram.Recorder;
  */
 final class Scenarios implements AutoCloseable {
 
-    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CALL_TIMEOUT = VnetCalls.CALL_TIMEOUT;
 
     private final Bench options;
     private Cluster shared;
@@ -51,7 +44,8 @@ final class Scenarios implements AutoCloseable {
     /** The network with one agent that the request and event scenarios measure. */
     private Cluster shared() {
         if (shared == null) {
-            shared = options.spawn ? Cluster.spawn(Map.of("agent-1", Map.of())) : Cluster.existing(options.network);
+            shared = options.spawn ? Cluster.spawn(Map.of("agent-1", Map.of()), options.spawnSettings)
+                    : Cluster.existing(options.network);
         }
         return shared;
     }
@@ -66,6 +60,7 @@ final class Scenarios implements AutoCloseable {
     List<List<Measurement>> measure(String scenario) throws Exception {
         return switch (scenario) {
             case "routed", "direct", "unary", "create", "get-existing" -> requests(scenario);
+            case "grpc-echo" -> grpcEcho();
             case "contention" -> contention();
             case "events" -> List.of(repeat(() -> events()));
             case "registry" -> List.of(repeat(() -> registry()));
@@ -95,7 +90,8 @@ final class Scenarios implements AutoCloseable {
         return runs;
     }
 
-    private VnetClient client(Cluster cluster) {
+    /** A client of {@code cluster}, connected. */
+    static VnetClient client(Cluster cluster) {
         return VnetClient.builder().network(cluster.endpoint()).name("vnet-bench").timeout(CALL_TIMEOUT).build()
                 .awaitConnected(Duration.ofSeconds(30));
     }
@@ -103,56 +99,12 @@ final class Scenarios implements AutoCloseable {
     // ---- request/response: one cluster, every in-flight variant and run on it ----
 
     private List<List<Measurement>> requests(String scenario) throws Exception {
-        List<List<Measurement>> variants = new ArrayList<>();
         Cluster cluster = shared();
-        try (VnetClient client = client(cluster)) {
-            ContainerRef echo = client.get(GetOptions.kind("echo").uuid("bench-echo"));
-            Payload payload = payload();
-            ManagedChannel unary = Grpc.channel(Endpoint.parse(cluster.endpoint()), Grpc.maxMessageBytes(8 << 20), ChannelSecurity.NONE);
-            try {
-                UntimedReleases releases = new UntimedReleases(client);
-                Supplier<CompletableFuture<?>> call = switch (scenario) {
-                    case "routed" -> routed(client, echo, payload);
-                    case "direct" -> direct(echo, payload);
-                    case "unary" -> unaryRequest(unary, echo.uuid(), payload);
-                    case "create" -> () -> releases.releaseAfter(client.getAsync(GetOptions.kind("echo")));
-                    default -> () -> client.getAsync(GetOptions.kind("echo").uuid("bench-echo"));
-                };
-                for (int inFlight : options.inFlight) {
-                    Map<String, Object> params = new LinkedHashMap<>();
-                    params.put("inFlight", inFlight);
-                    if (!scenario.equals("create") && !scenario.equals("get-existing")) {
-                        params.put("payloadBytes", options.payload);
-                    }
-                    List<Measurement> runs = new ArrayList<>();
-                    for (int run = 0; run < options.runs; run++) {
-                        ClosedLoop.Outcome outcome = ClosedLoop.run(call, inFlight, options.warmup, options.duration,
-                                cluster::startMeasuring);
-                        runs.add(Measurement.of(scenario, params, releases.addFailuresTo(outcome), cluster.use()));
-                    }
-                    variants.add(runs);
-                }
-            } finally {
-                unary.shutdownNow();
-            }
+        try (VnetClient client = client(cluster);
+                VnetCalls calls = new VnetCalls(client, cluster.endpoint(), payload())) {
+            return variants(calls.of(scenario), cluster::startMeasuring, (inFlight, outcome) -> Measurement.of(
+                    scenario, params(scenario, inFlight), calls.withReleaseFailures(outcome), cluster.use()));
         }
-        return variants;
-    }
-
-    /** The request and reply payload of the request scenarios: --payload bytes. */
-    private Payload payload() {
-        return Payload.newBuilder().setData(ByteString.copyFrom(new byte[options.payload]))
-                .setContentType("application/octet-stream").build();
-    }
-
-    /** A request through the network, on the client's session stream. */
-    private static Supplier<CompletableFuture<?>> routed(VnetClient client, ContainerRef echo, Payload payload) {
-        return () -> client.requestAsync(echo.uuid(), "echo", payload, CallOptions.timeout(CALL_TIMEOUT));
-    }
-
-    /** A request straight to the container's agent. */
-    private static Supplier<CompletableFuture<?>> direct(ContainerRef echo, Payload payload) {
-        return () -> echo.requestDirectAsync("echo", payload, CallOptions.timeout(CALL_TIMEOUT));
     }
 
     // ---- contention: routed and direct beside CPU hogs ----
@@ -160,39 +112,55 @@ final class Scenarios implements AutoCloseable {
     private List<List<Measurement>> contention() throws Exception {
         requireSpawn("contention");
         Cluster cluster = shared();
-        try (VnetClient client = client(cluster)) {
-            ContainerRef echo = client.get(GetOptions.kind("echo").uuid("bench-echo"));
-            Payload payload = payload();
+        try (VnetClient client = client(cluster);
+                VnetCalls calls = new VnetCalls(client, cluster.endpoint(), payload())) {
             Map<String, Supplier<CompletableFuture<?>>> loads = new LinkedHashMap<>();
-            loads.put("routed", routed(client, echo, payload));
-            loads.put("direct", direct(echo, payload));
+            loads.put("routed", calls.of("routed"));
+            loads.put("direct", calls.of("direct"));
             return new Contention(options, cluster, loads).measure();
         }
     }
 
-    /** A routed request through the plain unary RPC, as grpcurl and other languages make it. */
-    private static Supplier<CompletableFuture<?>> unaryRequest(ManagedChannel channel, String uuid, Payload payload) {
-        NetworkGrpc.NetworkStub stub = NetworkGrpc.newStub(channel);
-        ContainerRequest request = ContainerRequest.newBuilder().setUuid(uuid).setOperation("echo").setPayload(payload)
-                .setTimeoutMs(CALL_TIMEOUT.toMillis()).build();
-        return () -> {
-            CompletableFuture<ContainerReply> reply = new CompletableFuture<>();
-            stub.request(request, new StreamObserver<>() {
-                @Override
-                public void onNext(ContainerReply value) {
-                    reply.complete(value);
-                }
+    // ---- grpc-echo: the same load on a bare grpc-java echo, the reference for routed and direct ----
 
-                @Override
-                public void onError(Throwable t) {
-                    reply.completeExceptionally(t);
-                }
+    private List<List<Measurement>> grpcEcho() throws Exception {
+        Payload payload = payload();
+        try (BareEcho echo = BareEcho.start(VnetProcesses.logs())) {
+            return variants(SampledEchoCheck.of(() -> echo.echo(payload, CALL_TIMEOUT), payload), () -> {},
+                    (inFlight, outcome) -> Measurement.of("grpc-echo", params("grpc-echo", inFlight), outcome,
+                            Map.of()));
+        }
+    }
 
-                @Override
-                public void onCompleted() {}
-            });
-            return reply;
-        };
+    private Payload payload() {
+        return RequestPayload.of(options.payloadFormat, options.payload);
+    }
+
+    /** What a request scenario's report says it ran with. */
+    private Map<String, Object> params(String scenario, int inFlight) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("inFlight", inFlight);
+        if (!scenario.equals("create") && !scenario.equals("get-existing")) {
+            params.put("payloadBytes", options.payload);
+            params.put("payloadFormat", options.payloadFormat.name());
+        }
+        return params;
+    }
+
+    /** Every --in-flight variant of one closed-loop load, each run --runs times. */
+    private List<List<Measurement>> variants(Supplier<CompletableFuture<?>> call, Runnable beforeMeasuring,
+            BiFunction<Integer, ClosedLoop.Outcome, Measurement> measured) throws InterruptedException {
+        List<List<Measurement>> variants = new ArrayList<>();
+        for (int inFlight : options.inFlight) {
+            List<Measurement> runs = new ArrayList<>();
+            for (int run = 0; run < options.runs; run++) {
+                ClosedLoop.Outcome outcome = ClosedLoop.run(call, inFlight, options.warmup, options.duration,
+                        beforeMeasuring);
+                runs.add(measured.apply(inFlight, outcome));
+            }
+            variants.add(runs);
+        }
+        return variants;
     }
 
     // ---- events: one publisher, K connected clients ----
@@ -384,7 +352,7 @@ final class Scenarios implements AutoCloseable {
     }
 
     /** The one-minute load average of this machine, as the figures' context. */
-    private static double loadAverage() {
+    static double loadAverage() {
         return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 

@@ -20,9 +20,12 @@ import picocli.CommandLine;
  */
 final class BenchRuns {
 
-    /** Scenarios that measure load and kill nothing: the request and event scenarios share one cluster. */
-    static final List<String> LOAD = List.of("routed", "direct", "unary", "create", "get-existing", "events",
-            "registry", "store-writes");
+    /**
+     * Scenarios that measure load and kill nothing: the request and event scenarios share one cluster, grpc-echo
+     * starts only its echo server.
+     */
+    static final List<String> LOAD = List.of("routed", "direct", "unary", "grpc-echo", "create", "get-existing",
+            "events", "registry", "store-writes");
 
     /** Short measurements, small populations: what makes each scenario work, not what makes it precise. */
     private static final List<String> BRIEF = List.of("--spawn", "--json", "--warmup", "1s", "--duration", "2s",

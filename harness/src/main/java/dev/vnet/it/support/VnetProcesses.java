@@ -53,9 +53,14 @@ public final class VnetProcesses implements AutoCloseable {
     }
 
     private VnetProcesses(List<String> jvmOptions, String databaseServer) {
+        this(jvmOptions, new TestDatabase(databaseServer));
+    }
+
+    /** Processes with these JVM options whose coordinators use {@code database} (closed with them). */
+    public VnetProcesses(List<String> jvmOptions, TestDatabase database) {
         this.jvmOptions = List.copyOf(jvmOptions);
         this.archived = jvmOptions.equals(QUICK_JVMS);
-        this.database = new TestDatabase(databaseServer);
+        this.database = database;
         Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
@@ -86,6 +91,8 @@ public final class VnetProcesses implements AutoCloseable {
     public VnetProcess network(String name, Map<String, String> settings, int grpc, int http) {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("vnet.db.url", database.url());
+        // A password is never put on a command line: coordinators inherit it as VNET_DB_PASSWORD from this process.
+        props.put("vnet.db.user", database.user());
         props.put("vnet.security.enabled", "false");
         props.put("quarkus.log.console.json", "false");
         props.putAll(settings);
@@ -98,7 +105,11 @@ public final class VnetProcesses implements AutoCloseable {
 
     /** An agent with the given id, registering with {@code network} (host:port[,...]), not yet ready. */
     public VnetProcess agent(String id, String network, Map<String, String> settings) {
-        int grpc = FreePorts.next();
+        return agent(id, network, settings, FreePorts.next());
+    }
+
+    /** An agent as {@link #agent(String, String, Map)}, serving direct calls on a given gRPC port. */
+    public VnetProcess agent(String id, String network, Map<String, String> settings, int grpc) {
         int http = FreePorts.next();
         Map<String, String> props = new LinkedHashMap<>();
         props.put("vnet.security.enabled", "false");
