@@ -116,7 +116,7 @@ final class LeaderChanges {
     }
 
     /** The replica whose readiness is UP, once one is. */
-    private static VnetProcess awaitLeader(VnetProcess first, VnetProcess second) throws InterruptedException {
+    static VnetProcess awaitLeader(VnetProcess first, VnetProcess second) throws InterruptedException {
         long deadline = System.nanoTime() + READY.toNanos();
         while (System.nanoTime() < deadline) {
             if (first.healthStatus("ready") == 200) {
@@ -131,7 +131,7 @@ final class LeaderChanges {
     }
 
     /** The machine's load average over the last minute, as the report's context. */
-    private static double loadAverage() {
+    static double loadAverage() {
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         return os.getSystemLoadAverage();
     }
