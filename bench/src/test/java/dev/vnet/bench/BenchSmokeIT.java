@@ -30,7 +30,8 @@ class BenchSmokeIT {
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void everyScenarioRunsAndReportsSaneFigures() throws Exception {
         List<JsonNode> reports = run("all", "--spawn", "--json", "--warmup", "1s", "--duration", "2s",
-                "--in-flight", "4", "--containers", "20000", "--agents", "10", "--clients", "3");
+                "--in-flight", "4", "--containers", "20000", "--agents", "10", "--clients", "3", "--fake-agents", "10",
+                "--watchers", "3");
 
         assertThat(reports).extracting(r -> r.get("scenario").asText()).containsExactlyElementsOf(Bench.ALL);
         for (JsonNode report : reports) {
@@ -43,6 +44,9 @@ class BenchSmokeIT {
         }
         assertThat(figure(reports, "registry", "containers")).isEqualTo(20000);
         assertThat(figure(reports, "registry", "heapAfterMb")).isPositive();
+        assertThat(figure(reports, "registry", "eventsPerWatcher")).isPositive();
+        assertThat(figure(reports, "registry", "nodeHealthRowWritesPerSecond")).isPositive();
+        assertThat(figure(reports, "registry", "killToAllRunningMs")).isPositive();
         assertThat(figure(reports, "failover", "gapMs")).isPositive();
         assertThat(figure(reports, "migration", "runningElsewhereMs")).isPositive();
         assertThat(figure(reports, "store-writes", "nodeHealthRowWritesPerSecond")).isPositive();
