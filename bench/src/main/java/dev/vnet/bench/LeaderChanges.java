@@ -116,7 +116,7 @@ final class LeaderChanges {
     }
 
     /** The replica whose readiness is UP, once one is. */
-    static VnetProcess awaitLeader(VnetProcess first, VnetProcess second) throws InterruptedException {
+    private static VnetProcess awaitLeader(VnetProcess first, VnetProcess second) throws InterruptedException {
         long deadline = System.nanoTime() + READY.toNanos();
         while (System.nanoTime() < deadline) {
             if (first.healthStatus("ready") == 200) {
