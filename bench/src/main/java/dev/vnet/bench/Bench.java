@@ -21,7 +21,9 @@ import picocli.CommandLine.Parameters;
                 "Scenarios: routed, direct, unary (request/response through the network's stream, straight to the "
                 + "agent, and through the plain unary RPC), create (gets of new containers, each released untimed "
                 + "afterwards), get-existing, events (broadcast fan-out to --clients connected clients), registry "
-                + "(--containers registered containers, coordinator heap), failover (kill -9 the agent of a stateless "
+                + "(one coordinator of two replicas with --containers containers on --fake-agents fake agents: heap "
+                + "per container, event fan-out to --watchers watchers, heartbeat store writes, get rate, and the "
+                + "standby's takeover and restore from the store), failover (kill -9 the agent of a stateless "
                 + "container under load: the takeover gap), agent-replica (kill -9 the active process of an agent "
                 + "id whose standby process takes over, under load), migration (SIGSTOP the agent of an ha "
                 + "container), frozen-leader (SIGSTOP the leading coordinator of two under SDK load: time until "
@@ -120,9 +122,23 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--clients", defaultValue = "10", description = "Connected clients for events (default ${DEFAULT-VALUE}).")
     int clients;
 
-    @Option(names = "--containers", defaultValue = "100000",
-            description = "Containers registered by the registry and console scenarios (default ${DEFAULT-VALUE}).")
-    int containers;
+    @Option(names = "--containers", split = ",", defaultValue = "100000",
+            description = "Containers registered by the registry scenario, one measurement each, e.g. "
+                    + "10000,100000,1000000; the console scenario takes the first (default ${DEFAULT-VALUE}).")
+    List<Integer> containers;
+
+    @Option(names = "--fake-agents", defaultValue = "1000",
+            description = "Fake agents the registry scenario spreads its containers on (default ${DEFAULT-VALUE}).")
+    int fakeAgents;
+
+    @Option(names = "--watchers", defaultValue = "100",
+            description = "WatchEvents streams the registry scenario opens on the leader (default ${DEFAULT-VALUE}).")
+    int watchers;
+
+    @Option(names = "--coordinator-heap", defaultValue = "4g",
+            description = "The registry scenario's coordinators' -Xmx (default ${DEFAULT-VALUE}); a million "
+                    + "containers need more.")
+    String coordinatorHeap;
 
     @Option(names = "--agents", defaultValue = "100", description = "Agents for store-writes (default ${DEFAULT-VALUE}).")
     int agents;

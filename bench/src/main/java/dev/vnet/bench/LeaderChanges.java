@@ -131,7 +131,7 @@ final class LeaderChanges {
     }
 
     /** The machine's load average over the last minute, as the report's context. */
-    private static double loadAverage() {
+    static double loadAverage() {
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         return os.getSystemLoadAverage();
     }

@@ -63,7 +63,14 @@ final class Scenarios implements AutoCloseable {
             case "grpc-echo" -> grpcEcho();
             case "contention" -> contention();
             case "events" -> List.of(repeat(() -> events()));
-            case "registry" -> List.of(repeat(() -> registry()));
+            case "registry" -> {
+                requireSpawn("registry");
+                List<List<Measurement>> curve = new ArrayList<>();
+                for (int containers : options.containers) {
+                    curve.add(repeat(() -> ScaleModel.measure(options, containers)));
+                }
+                yield curve;
+            }
             case "failover" -> List.of(repeat(() -> failover()));
             case "migration" -> List.of(repeat(() -> migration()));
             case "agent-replica" -> List.of(repeat(() -> agentReplica()));
@@ -204,36 +211,6 @@ final class Scenarios implements AutoCloseable {
             } finally {
                 connections.forEach(Connection::close);
                 subscribers.forEach(VnetClient::close);
-            }
-        }
-    }
-
-    // ---- registry: many containers, the coordinator's heap ----
-
-    private Measurement registry() throws Exception {
-        requireSpawn("registry");
-        try (Cluster cluster = Cluster.spawn(Map.of())) {
-            VnetProcess network = cluster.process("network");
-            long before = Heap.usedAfterGc(network.pid());
-            long started = System.nanoTime();
-            try (FakeAgents agents = FakeAgents.register(cluster.endpoint(), options.containers, 10_000)) {
-                double seconds = (System.nanoTime() - started) / 1e9;
-                try (VnetClient client = client(cluster)) {
-                    long listed = client.kinds().stream().mapToLong(k -> k.getContainers()).sum();
-                    if (listed != options.containers) {
-                        throw new IllegalStateException("the coordinator lists " + listed + " containers, not "
-                                + options.containers);
-                    }
-                }
-                Heap.awaitStoreCaughtUp(network, Duration.ofMinutes(2));
-                long after = Heap.usedAfterGc(network.pid());
-                Map<String, Double> figures = new LinkedHashMap<>();
-                figures.put("containers", (double) options.containers);
-                figures.put("registerSeconds", seconds);
-                figures.put("heapBeforeMb", before / 1048576.0);
-                figures.put("heapAfterMb", after / 1048576.0);
-                figures.put("bytesPerContainer", (after - before) / (double) options.containers);
-                return Measurement.figures("registry", Map.of("containers", options.containers), figures, cluster.use());
             }
         }
     }

@@ -5,6 +5,7 @@ import dev.vnet.runtime.AgentRuntime;
 import dev.vnet.runtime.Container;
 import dev.vnet.runtime.ContainerContext;
 import dev.vnet.runtime.ContainerKind;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  * PostgreSQL's own statistics say how many transactions and node_health row writes that makes.
  */
 final class StoreWrites {
+
+    /** PostgreSQL publishes its statistics with a delay of about a second. */
+    static final Duration STATISTICS_DELAY = Duration.ofMillis(1500);
 
     private StoreWrites() {}
 
@@ -38,24 +42,22 @@ final class StoreWrites {
                 long[] before = counters(database);
                 cluster.startMeasuring();
                 long started = System.nanoTime();
-                Thread.sleep(options.duration.toMillis());
-                // PostgreSQL publishes its statistics with a delay of about a second.
-                Thread.sleep(1500);
+                Thread.sleep(options.duration.toMillis() + STATISTICS_DELAY.toMillis());
                 long[] after = counters(database);
-                double seconds = (System.nanoTime() - started) / 1e9 - 1.5;
+                double seconds = (System.nanoTime() - started) / 1e9 - STATISTICS_DELAY.toMillis() / 1e3;
                 Map<String, Double> figures = new LinkedHashMap<>();
                 figures.put("transactionsPerSecond", (after[0] - before[0]) / seconds);
                 figures.put("nodeHealthRowWritesPerSecond", (after[1] - before[1]) / seconds);
                 figures.put("heartbeatsPerSecond", (double) options.agents);
                 return Measurement.figures("store-writes", Map.of("agents", options.agents), figures, cluster.use());
             } finally {
-                agents.forEach(agent -> agent.close(java.time.Duration.ofMillis(100)));
+                agents.forEach(agent -> agent.close(Duration.ofMillis(100)));
             }
         }
     }
 
     /** Committed transactions in the database, and rows written to node_health. */
-    private static long[] counters(TestDatabase database) {
+    static long[] counters(TestDatabase database) {
         long transactions = Long.parseLong(database.query(
                 "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()").get(0));
         List<String> rows = database.query(

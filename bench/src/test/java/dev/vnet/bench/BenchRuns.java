@@ -29,7 +29,8 @@ final class BenchRuns {
 
     /** Short measurements, small populations: what makes each scenario work, not what makes it precise. */
     private static final List<String> BRIEF = List.of("--spawn", "--json", "--warmup", "1s", "--duration", "2s",
-            "--in-flight", "4", "--containers", "20000", "--agents", "10", "--clients", "3");
+            "--in-flight", "4", "--containers", "20000", "--agents", "10", "--clients", "3", "--fake-agents", "10",
+            "--watchers", "3");
 
     private BenchRuns() {}
 
