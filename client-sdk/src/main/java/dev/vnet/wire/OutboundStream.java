@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
@@ -311,7 +312,12 @@ public final class OutboundStream<T extends MessageLite> {
             }
             writeScheduled = true;
         }
-        loop.execute(this::scheduledWrite);
+        try {
+            loop.execute(this::scheduledWrite);
+        } catch (RejectedExecutionException shuttingDown) {
+            // The loop takes no more tasks (it is shutting down): nothing may be left waiting for it.
+            scheduledWrite();
+        }
     }
 
     private void scheduledWrite() {
