@@ -20,6 +20,7 @@ import dev.vnet.security.Principal;
 import dev.vnet.wire.ConnectFrames;
 import dev.vnet.wire.Deadlines;
 import dev.vnet.wire.Errors;
+import dev.vnet.wire.FrameBatches;
 import dev.vnet.wire.MessageBounds;
 import dev.vnet.wire.Names;
 import dev.vnet.wire.OutboundStream;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -99,17 +101,37 @@ final class DirectService extends AgentGrpc.AgentImplBase {
     public StreamObserver<DirectCall> calls(StreamObserver<DirectResult> responses) {
         OutboundStream<DirectResult> out =
                 new OutboundStream<>((CallStreamObserver<DirectResult>) responses, budget);
+        DirectResults results = new DirectResults(out);
         Principal caller = AuthInterceptor.caller();
         return new StreamObserver<>() {
             @Override
             public void onNext(DirectCall call) {
+                if (call.getBatchCount() == 0) {
+                    handle(call);
+                    return;
+                }
+                for (DirectCall inner : call.getBatchList()) {
+                    if (inner.getBatchCount() == 0) {
+                        handle(inner);
+                    } else if (!inner.getOneWay()) {
+                        results.send(failure(inner.getCallId(), Errors.error(Status.Code.INVALID_ARGUMENT,
+                                "a batch of calls may not hold another batch")));
+                    }
+                }
+            }
+
+            /** One call, alone or out of a batch. */
+            private void handle(DirectCall call) {
+                if (call.getAcceptsBatches() && !out.batches()) {
+                    out.batchWith(FrameBatches::ofDirectResults);
+                }
                 ContainerRequest request = call.getRequest();
                 String problem = problemWith(request);
                 Error refused = problem != null ? Errors.error(Status.Code.INVALID_ARGUMENT, problem)
                         : refusal(caller, request.getUuid(), request.getSessionId(), request.getSessionTicket());
                 if (refused != null) {
                     if (!call.getOneWay()) {
-                        out.send(failure(call.getCallId(), refused));
+                        results.send(failure(call.getCallId(), refused));
                     }
                     return;
                 }
@@ -117,13 +139,13 @@ final class DirectService extends AgentGrpc.AgentImplBase {
                 ReplyTo answer = call.getOneWay() ? ReplyTo.NONE : new ReplyTo() {
                     @Override
                     public void ok(Payload payload, long epoch) {
-                        out.send(DirectResult.newBuilder().setCallId(call.getCallId())
+                        results.send(DirectResult.newBuilder().setCallId(call.getCallId())
                                 .setReply(reply(payload, epoch)).build());
                     }
 
                     @Override
                     public void fail(Error error) {
-                        out.send(failure(call.getCallId(), error));
+                        results.send(failure(call.getCallId(), error));
                     }
                 };
                 Call direct = toCall(request, call.getOneWay());
@@ -254,6 +276,21 @@ final class DirectService extends AgentGrpc.AgentImplBase {
 
     private static DirectResult failure(long callId, Error error) {
         return DirectResult.newBuilder().setCallId(callId).setError(error).build();
+    }
+
+    /** The results of one {@code Calls} stream; the first one says that this agent takes batches of calls. */
+    private static final class DirectResults {
+        private final OutboundStream<DirectResult> out;
+        private final AtomicBoolean announced = new AtomicBoolean();
+
+        DirectResults(OutboundStream<DirectResult> out) {
+            this.out = out;
+        }
+
+        void send(DirectResult result) {
+            boolean first = !announced.get() && announced.compareAndSet(false, true);
+            out.send(first ? result.toBuilder().setAcceptsBatches(true).build() : result);
+        }
     }
 
     /**

@@ -24,6 +24,7 @@ import dev.vnet.proto.v1.TerminateContainer;
 import dev.vnet.wire.Endpoint;
 import dev.vnet.wire.Grpc;
 import dev.vnet.wire.NetworkEndpoints;
+import dev.vnet.wire.FrameBatches;
 import dev.vnet.wire.OutboundStream;
 import dev.vnet.wire.QueueBudget;
 import io.grpc.ConnectivityState;
@@ -213,6 +214,7 @@ final class NetworkLink implements AutoCloseable {
                 .setCapacity(identity.capacity())
                 .addAllContainers(host.running())
                 .addAllStateless(host.offers())
+                .setAcceptsBatches(true)
                 .setVersion(identity.version())
                 .build();
     }
@@ -326,6 +328,15 @@ final class NetworkLink implements AutoCloseable {
         @Override
         public void onNext(NetworkFrame frame) {
             contact.heard();
+            if (frame.hasBatch()) {
+                frame.getBatch().getFramesList().forEach(this::handle);
+            } else {
+                handle(frame);
+            }
+        }
+
+        /** One frame, alone or out of a batch. */
+        private void handle(NetworkFrame frame) {
             switch (frame.getFrameCase()) {
                 case REQUEST -> request(frame.getRequest());
                 case HEARTBEAT_ACK -> { }
@@ -335,7 +346,8 @@ final class NetworkLink implements AutoCloseable {
                 case TERMINATE -> terminate(frame.getTerminate());
                 case CONNECT -> connect(frame.getConnect());
                 case DISCONNECT -> disconnect(frame.getDisconnect());
-                case FRAME_NOT_SET -> LOG.log(Level.WARNING, "empty frame from the network ignored");
+                case FRAME_NOT_SET, BATCH -> LOG.log(Level.WARNING,
+                        "empty frame or batch inside a batch from the network ignored");
             }
         }
 
@@ -359,6 +371,9 @@ final class NetworkLink implements AutoCloseable {
                 return;
             }
             leaderEpoch = ack.getLeaderEpoch();
+            if (ack.getAcceptsBatches()) {
+                out.batchWith(FrameBatches::ofAgentFrames);
+            }
             if (!ack.getInstanceSecret().isEmpty()) {
                 instanceSecret = ack.getInstanceSecret();
             }

@@ -18,6 +18,7 @@ import dev.vnet.proto.v1.ContainerType;
 import dev.vnet.proto.v1.DirectCall;
 import dev.vnet.proto.v1.DirectResult;
 import dev.vnet.proto.v1.NetworkFrame;
+import dev.vnet.proto.v1.NetworkFrameBatch;
 import dev.vnet.proto.v1.Payload;
 import dev.vnet.proto.v1.Ping;
 import dev.vnet.proto.v1.RegisterAck;
@@ -37,12 +38,14 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.DefaultEventLoop;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +53,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,6 +76,8 @@ class DirectServiceTest {
     private static final long CLIENT_ALIVE_TIMEOUT_MS = 3000;
 
     private final FakeNetwork network = new FakeNetwork();
+    /** Stands for the Netty event loop that reads frames in production: what one round reads is answered together. */
+    private final DefaultEventLoop loop = new DefaultEventLoop();
     private final String directName = InProcessServerBuilder.generateName();
     private final String networkName = InProcessServerBuilder.generateName();
     private Server networkServer;
@@ -86,7 +92,8 @@ class DirectServiceTest {
                 .start();
         StaticTokens tokens = new StaticTokens().add("alice", ALICE_TOKEN, EnumSet.allOf(Permission.class))
                 .add("mallory", MALLORY_TOKEN, EnumSet.allOf(Permission.class));
-        runtime = AgentRuntime.builder().agentId(AGENT).kind(new Echo()).maxPayloadBytes(MAX_PAYLOAD_BYTES)
+        runtime = AgentRuntime.builder().agentId(AGENT).kind(new Echo()).kind(new InlineEcho())
+                .maxPayloadBytes(MAX_PAYLOAD_BYTES)
                 .authentication(AuthInterceptor.requiring(tokens))
                 .directTransport(InProcessServerBuilder.forName(directName), "in-process " + directName)
                 .networkChannels(endpoint -> InProcessChannelBuilder.forName(networkName).directExecutor().build())
@@ -99,6 +106,7 @@ class DirectServiceTest {
 
     @AfterEach
     void stop() {
+        loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
         alice.shutdownNow();
         mallory.shutdownNow();
         runtime.close(Duration.ZERO);
@@ -152,6 +160,79 @@ class DirectServiceTest {
         assertThat(answered.getCallId()).isEqualTo(2);
         assertThat(answered.getReply().getPayload().getData().toStringUtf8()).isEqualTo("s-1");
         assertThat(results.end().isOk()).isTrue();
+    }
+
+    // ---- batches ----
+
+    private static final int BURST = 10;
+
+    /** Runs {@code read} on the loop, as the transport runs what it read, and waits for the round to end. */
+    private void onLoop(Runnable read) throws Exception {
+        loop.submit(read).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        loop.submit(() -> { }).get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private static List<DirectCall> directBurst(String uuid) {
+        return IntStream.range(0, BURST).mapToObj(i -> DirectCall.newBuilder().setCallId(10 + i)
+                .setRequest(request(uuid, "echo", "m" + i)).build()).toList();
+    }
+
+    @Test
+    void aBurstOfDirectCallsIsAnsweredInOneBatchToACallerThatSaidItTakesBatches() throws Exception {
+        String inline = network.start("echo-inline", "c-2");
+        Received<DirectResult> results = new Received<>();
+        StreamObserver<DirectCall> calls = AgentGrpc.newStub(alice).calls(results);
+        calls.onNext(DirectCall.newBuilder().setCallId(1).setRequest(request(inline, "echo", "first"))
+                .setAcceptsBatches(true).build());
+        assertThat(results.next().getAcceptsBatches()).as("the first result says the agent takes batches").isTrue();
+
+        onLoop(() -> calls.onNext(DirectCall.newBuilder().addAllBatch(directBurst(inline)).build()));
+
+        List<DirectResult> batch = results.next().getBatch().getResultsList();
+        assertThat(batch).extracting(DirectResult::getCallId)
+                .containsExactlyElementsOf(IntStream.range(0, BURST).mapToObj(i -> 10L + i).toList());
+        assertThat(batch).extracting(r -> r.getReply().getPayload().getData().toStringUtf8())
+                .containsExactlyElementsOf(IntStream.range(0, BURST).mapToObj(i -> "m" + i).toList());
+        calls.onCompleted();
+    }
+
+    @Test
+    void aCallerThatNeverSaidItTakesBatchesGetsSingleResultsEvenForTheBatchItSent() throws Exception {
+        String inline = network.start("echo-inline", "c-2");
+        Received<DirectResult> results = new Received<>();
+        StreamObserver<DirectCall> calls = AgentGrpc.newStub(alice).calls(results);
+
+        onLoop(() -> calls.onNext(DirectCall.newBuilder().addAllBatch(directBurst(inline)).build()));
+
+        List<DirectResult> answered = IntStream.range(0, BURST).mapToObj(i -> results.next()).toList();
+        assertThat(answered).allMatch(DirectResult::hasReply).extracting(DirectResult::getCallId)
+                .containsExactlyElementsOf(IntStream.range(0, BURST).mapToObj(i -> 10L + i).toList());
+        calls.onCompleted();
+    }
+
+    private NetworkFrame routedBurst(String uuid, int firstRouteId) {
+        return NetworkFrame.newBuilder().setBatch(NetworkFrameBatch.newBuilder().addAllFrames(
+                IntStream.range(0, BURST).mapToObj(i -> NetworkFrame.newBuilder().setRequest(RouteRequest.newBuilder()
+                        .setRouteId(firstRouteId + i).setUuid(uuid).setOperation("echo").setPayload(payload("r" + i))
+                        .setTimeoutMs(WAIT_SECONDS * 1000).setEpoch(1)).build()).toList())).build();
+    }
+
+    @Test
+    void routedRequestsReadTogetherAreAnsweredInOneBatchOnceTheNetworkSaidItTakesBatches() throws Exception {
+        assertThat(network.registration.getRegister().getAcceptsBatches()).isTrue();
+        String inline = network.start("echo-inline", "c-2");
+
+        onLoop(() -> network.send(routedBurst(inline, 100)));
+        List<AgentFrame> singles = IntStream.range(0, BURST).mapToObj(i -> network.next(f -> f.hasReply()
+                || f.hasBatch())).toList();
+        assertThat(singles).as("to a network that did not say it takes batches").allMatch(AgentFrame::hasReply);
+
+        network.send(NetworkFrame.newBuilder().setRegistered(network.ack().setAcceptsBatches(true)).build());
+        onLoop(() -> network.send(routedBurst(inline, 200)));
+
+        List<AgentFrame> batch = network.next(AgentFrame::hasBatch).getBatch().getFramesList();
+        assertThat(batch).extracting(f -> f.getReply().getRouteId())
+                .containsExactlyElementsOf(IntStream.range(0, BURST).mapToObj(i -> 200L + i).toList());
     }
 
     @Test
@@ -225,7 +306,7 @@ class DirectServiceTest {
     @Test
     void registrationCarriesWhatTheAgentRunsAndARoutedRequestIsAnsweredOnTheStream() {
         assertThat(network.registration.getRegister().getAgentId()).isEqualTo(AGENT);
-        assertThat(network.registration.getRegister().getKindsList()).containsExactly("echo");
+        assertThat(network.registration.getRegister().getKindsList()).containsExactlyInAnyOrder("echo", "echo-inline");
 
         network.send(NetworkFrame.newBuilder().setRequest(RouteRequest.newBuilder().setRouteId(7).setUuid(uuid)
                 .setOperation("echo").setPayload(payload("routed")).setTimeoutMs(WAIT_SECONDS * 1000).setEpoch(1))
@@ -313,6 +394,25 @@ class DirectServiceTest {
         }
     }
 
+    /** The echo kind run on the thread that delivers each call, as the built-in echo runs. */
+    private static final class InlineEcho implements ContainerKind {
+
+        @Override
+        public String name() {
+            return "echo-inline";
+        }
+
+        @Override
+        public Threading threading() {
+            return Threading.INLINE;
+        }
+
+        @Override
+        public Container create(ContainerContext context) {
+            return new Echo().create(context);
+        }
+    }
+
     /**
      * The network, as far as one agent sees it: it acknowledges the registration as a coordinator does (active,
      * with the key to check session tickets), and the test sends commands and reads the agent's frames.
@@ -331,11 +431,7 @@ class DirectServiceTest {
                 public void onNext(AgentFrame frame) {
                     if (frame.hasRegister()) {
                         registration = frame;
-                        send(NetworkFrame.newBuilder().setRegistered(RegisterAck.newBuilder()
-                                .setState(AgentState.AGENT_STATE_ACTIVE).setLeaderEpoch(1)
-                                .setHeartbeatIntervalMs(1000).setAliveTimeoutMs(3000)
-                                .setSessionTicketKey(ByteString.copyFrom(SessionTickets.agentKey(NETWORK_KEY, AGENT))))
-                                .build());
+                        send(NetworkFrame.newBuilder().setRegistered(ack()).build());
                     } else {
                         frames.add(frame);
                     }
@@ -350,6 +446,13 @@ class DirectServiceTest {
                     responses.onCompleted();
                 }
             };
+        }
+
+        /** The acknowledgement of a network written before batches: it does not say it takes them. */
+        RegisterAck.Builder ack() {
+            return RegisterAck.newBuilder().setState(AgentState.AGENT_STATE_ACTIVE).setLeaderEpoch(1)
+                    .setHeartbeatIntervalMs(1000).setAliveTimeoutMs(3000)
+                    .setSessionTicketKey(ByteString.copyFrom(SessionTickets.agentKey(NETWORK_KEY, AGENT)));
         }
 
         /** Writes to the agent; the transport thread (the acknowledgement) and the test both write. */

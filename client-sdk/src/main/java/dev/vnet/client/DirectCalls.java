@@ -6,6 +6,7 @@ import dev.vnet.proto.v1.ContainerRequest;
 import dev.vnet.proto.v1.DirectCall;
 import dev.vnet.proto.v1.DirectResult;
 import dev.vnet.wire.Endpoint;
+import dev.vnet.wire.FrameBatches;
 import dev.vnet.wire.OutboundStream;
 import dev.vnet.wire.QueueBudget;
 import dev.vnet.wire.PendingCalls;
@@ -15,6 +16,7 @@ import io.grpc.stub.ClientResponseObserver;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,7 +42,8 @@ final class DirectCalls implements AutoCloseable {
             long deadlineNanos) {
         DirectStream stream = streams.compute(endpoint, (e, s) -> s == null || s.ended ? open(e) : s);
         long id = callIds.incrementAndGet();
-        DirectCall call = DirectCall.newBuilder().setCallId(id).setRequest(request).setOneWay(oneWay).build();
+        DirectCall call = DirectCall.newBuilder().setCallId(id).setRequest(request).setOneWay(oneWay)
+                .setAcceptsBatches(stream.announcesBatches()).build();
         if (oneWay) {
             return stream.out.send(call) ? SENT : CompletableFuture.failedFuture(
                     new VnetException(Status.Code.RESOURCE_EXHAUSTED, "too many calls waiting for agent " + endpoint));
@@ -84,6 +87,7 @@ final class DirectCalls implements AutoCloseable {
         final PendingCalls<CompletableFuture<ContainerReply>> pending = new PendingCalls<>();
         volatile OutboundStream<DirectCall> out;
         volatile boolean ended;
+        private final AtomicBoolean announced = new AtomicBoolean();
 
         DirectStream(Endpoint endpoint) {
             this.endpoint = endpoint;
@@ -94,8 +98,25 @@ final class DirectCalls implements AutoCloseable {
             out = new OutboundStream<>(call, QUEUE_BUDGET);
         }
 
+        /** True for the stream's first call, which tells the agent that batches of results are understood. */
+        boolean announcesBatches() {
+            return !announced.getAndSet(true);
+        }
+
         @Override
         public void onNext(DirectResult result) {
+            if (result.hasBatch()) {
+                result.getBatch().getResultsList().forEach(this::answer);
+            } else {
+                answer(result);
+            }
+        }
+
+        /** Completes the call a result answers (a batch inside a batch answers none and is ignored). */
+        private void answer(DirectResult result) {
+            if (result.getAcceptsBatches() && !out.batches()) {
+                out.batchWith(FrameBatches::ofDirectCalls);
+            }
             CompletableFuture<ContainerReply> call = pending.take(result.getCallId());
             if (call == null) {
                 return;

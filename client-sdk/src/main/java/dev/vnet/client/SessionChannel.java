@@ -10,6 +10,7 @@ import dev.vnet.proto.v1.ServerFrame;
 import dev.vnet.proto.v1.SessionHello;
 import dev.vnet.proto.v1.SessionWelcome;
 import dev.vnet.wire.Endpoint;
+import dev.vnet.wire.FrameBatches;
 import dev.vnet.wire.OutboundStream;
 import dev.vnet.wire.QueueBudget;
 import dev.vnet.wire.PendingCalls;
@@ -155,7 +156,8 @@ final class SessionChannel implements AutoCloseable {
         Attempt attempt = new Attempt(endpoint);
         current = attempt;
         NetworkGrpc.newStub(channels.channelForReconnect(endpoint)).session(attempt);
-        attempt.out.send(ClientFrame.newBuilder().setHello(SessionHello.newBuilder().setClientName(clientName)).build());
+        attempt.out.send(ClientFrame.newBuilder().setHello(SessionHello.newBuilder().setClientName(clientName)
+                .setAcceptsBatches(true)).build());
         scheduler.schedule(() -> {
             if (attempt.welcome == null) {
                 attempt.end(Status.DEADLINE_EXCEEDED.withDescription("no answer from the network at " + endpoint
@@ -170,6 +172,9 @@ final class SessionChannel implements AutoCloseable {
                 return;
             }
             attempt.welcome = welcome;
+            if (welcome.getAcceptsBatches()) {
+                attempt.out.batchWith(FrameBatches::ofClientFrames);
+            }
             channels.endpoints().established(attempt.endpoint);
             for (GetRequest request : held.values()) {
                 reacquire(attempt, request, 0);
@@ -337,6 +342,15 @@ final class SessionChannel implements AutoCloseable {
             if (heartbeat != null) {
                 heartbeat.heard();
             }
+            if (frame.hasBatch()) {
+                frame.getBatch().getFramesList().forEach(this::handle);
+            } else {
+                handle(frame);
+            }
+        }
+
+        /** One frame, alone or out of a batch (a batch inside a batch answers no call and is ignored). */
+        private void handle(ServerFrame frame) {
             switch (frame.getFrameCase()) {
                 case WELCOME -> welcomed(this, frame.getWelcome());
                 case PONG -> { }

@@ -23,6 +23,7 @@ import dev.vnet.proto.v1.Payload;
 import dev.vnet.proto.v1.Ping;
 import dev.vnet.proto.v1.Pong;
 import dev.vnet.proto.v1.ServerFrame;
+import dev.vnet.proto.v1.ServerFrameBatch;
 import dev.vnet.proto.v1.SessionWelcome;
 import dev.vnet.proto.v1.WatchEventsRequest;
 import dev.vnet.wire.Endpoint;
@@ -37,6 +38,7 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -281,9 +283,20 @@ final class ScriptedServer implements AutoCloseable {
         }
 
         SessionCall welcome(String sessionId, long pingIntervalMs, long aliveTimeoutMs) {
+            return welcome(sessionId, pingIntervalMs, aliveTimeoutMs, false);
+        }
+
+        /** Welcomes the session; {@code acceptsBatches} as a network that understands batches says it. */
+        SessionCall welcome(String sessionId, long pingIntervalMs, long aliveTimeoutMs, boolean acceptsBatches) {
             send(ServerFrame.newBuilder().setWelcome(SessionWelcome.newBuilder().setSessionId(sessionId)
-                    .setPingIntervalMs(pingIntervalMs).setAliveTimeoutMs(aliveTimeoutMs)));
+                    .setPingIntervalMs(pingIntervalMs).setAliveTimeoutMs(aliveTimeoutMs)
+                    .setAcceptsBatches(acceptsBatches)));
             return this;
+        }
+
+        /** Answers several calls in one batch frame. */
+        void answerInOneBatch(List<ServerFrame> answers) {
+            send(ServerFrame.newBuilder().setBatch(ServerFrameBatch.newBuilder().addAllFrames(answers)));
         }
 
         /** Answers the get {@code call} with {@code container} and the session ticket for its agent. */
@@ -478,6 +491,11 @@ final class ScriptedServer implements AutoCloseable {
 
         synchronized void end(Status status) {
             out.onError(status.asRuntimeException());
+        }
+
+        /** Writes {@code result} as it is: a batch, or a result that says this agent takes batches. */
+        synchronized void send(DirectResult result) {
+            out.onNext(result);
         }
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import dev.vnet.proto.v1.Payload;
 import io.grpc.Status;
-import io.grpc.stub.CallStreamObserver;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,55 +13,7 @@ class OutboundStreamTest {
 
     private static final int KIB = 1024;
 
-    /** A transport whose readiness the test turns on and off, and that records what was written. */
-    private static final class FakeTransport extends CallStreamObserver<Payload> {
-        final List<Payload> written = new ArrayList<>();
-        Throwable error;
-        boolean completed;
-        boolean ready;
-        Runnable onReady;
-
-        void becomeReady() {
-            ready = true;
-            onReady.run();
-        }
-
-        @Override
-        public boolean isReady() {
-            return ready;
-        }
-
-        @Override
-        public void setOnReadyHandler(Runnable handler) {
-            onReady = handler;
-        }
-
-        @Override
-        public void disableAutoInboundFlowControl() { }
-
-        @Override
-        public void request(int count) { }
-
-        @Override
-        public void setMessageCompression(boolean enable) { }
-
-        @Override
-        public void onNext(Payload value) {
-            written.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            error = t;
-        }
-
-        @Override
-        public void onCompleted() {
-            completed = true;
-        }
-    }
-
-    private static Payload kib(int size, String tag) {
+    static Payload kib(int size, String tag) {
         return Payload.newBuilder().setContentType(tag).setData(ByteString.copyFrom(new byte[size * KIB])).build();
     }
 

@@ -27,6 +27,7 @@ import dev.vnet.security.JwtAuthenticator;
 import dev.vnet.security.Principal;
 import dev.vnet.wire.Deadlines;
 import dev.vnet.wire.Errors;
+import dev.vnet.wire.FrameBatches;
 import dev.vnet.wire.OutboundStream;
 import dev.vnet.wire.PendingCalls;
 import io.grpc.Metadata;
@@ -84,6 +85,17 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
             refuse(Status.INVALID_ARGUMENT.withDescription("the first frame on AgentChannel must be 'register'"));
             return;
         }
+        if (frame.hasBatch()) {
+            for (AgentFrame inner : frame.getBatch().getFramesList()) {
+                handle(inner, now);
+            }
+        } else {
+            handle(frame, now);
+        }
+    }
+
+    /** One frame, alone or out of a batch; {@code now} is when the frame that carried it came. */
+    private void handle(AgentFrame frame, long now) {
         switch (frame.getFrameCase()) {
             case REPLY -> reply(frame.getReply());
             case BROADCAST -> broadcast(frame.getBroadcast());
@@ -102,7 +114,8 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
             case STOPPED -> loop.run(registry -> registry.containerStopped(this, frame.getStopped()));
             case CONNECTED -> loop.run(registry -> registry.clientConnected(this, frame.getConnected()));
             case REGISTER -> register(frame.getRegister());
-            case FRAME_NOT_SET -> LOG.log(Level.DEBUG, () -> "empty frame from agent " + agentId + " ignored");
+            case FRAME_NOT_SET, BATCH -> LOG.log(Level.DEBUG, () -> "empty frame or batch inside a batch from agent "
+                    + agentId + " ignored");
         }
     }
 
@@ -128,6 +141,9 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
         }
         agentId = registration.getAgentId();
         instanceId = registration.getInstanceId();
+        if (registration.getAcceptsBatches()) {
+            out.batchWith(FrameBatches::ofNetworkFrames);
+        }
         registering = true;
         streams.add(this);
         loop.call(registry -> {
@@ -228,7 +244,10 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
 
     @Override
     public void registered(RegisterAck ack) {
-        command(NetworkFrame.newBuilder().setRegistered(tickets.withAgentKey(ack, agentId)).build());
+        // Every ack says that this network takes batches: an agent that registered before it could know may send
+        // them after any later ack too.
+        command(NetworkFrame.newBuilder().setRegistered(tickets.withAgentKey(ack, agentId).toBuilder()
+                .setAcceptsBatches(true)).build());
     }
 
     @Override

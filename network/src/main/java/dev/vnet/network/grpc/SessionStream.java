@@ -17,6 +17,7 @@ import dev.vnet.proto.v1.ServerFrame;
 import dev.vnet.proto.v1.SessionWelcome;
 import dev.vnet.security.Principal;
 import dev.vnet.wire.Errors;
+import dev.vnet.wire.FrameBatches;
 import dev.vnet.wire.OutboundStream;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -76,6 +77,15 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
 
     @Override
     public void onNext(ClientFrame frame) {
+        if (frame.hasBatch()) {
+            frame.getBatch().getFramesList().forEach(this::handle);
+        } else {
+            handle(frame);
+        }
+    }
+
+    /** One frame, alone or out of a batch (a batch inside a batch is a call with nothing to do). */
+    private void handle(ClientFrame frame) {
         switch (frame.getFrameCase()) {
             case PING -> ping(frame);
             case HELLO -> hello(frame);
@@ -142,6 +152,9 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
             return;
         }
         helloSeen = true;
+        if (frame.getHello().getAcceptsBatches()) {
+            out.batchWith(FrameBatches::ofServerFrames);
+        }
         String name = frame.getHello().getClientName();
         String problem = validation.clientName(name);
         if (problem != null) {
@@ -173,7 +186,8 @@ final class SessionStream implements SessionLink, StreamObserver<ClientFrame>, O
                             .setServerTimeMs(System.currentTimeMillis())
                             .setPingIntervalMs(settings.heartbeatIntervalMs())
                             .setAliveTimeoutMs(settings.aliveTimeoutMs())
-                            .setLeaderEpoch(opened.leaderEpoch())).build());
+                            .setLeaderEpoch(opened.leaderEpoch())
+                            .setAcceptsBatches(true)).build());
                     handleEarlyCalls();
                 });
     }

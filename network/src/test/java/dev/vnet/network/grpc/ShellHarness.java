@@ -129,10 +129,15 @@ final class ShellHarness implements AutoCloseable {
 
     /** A client's {@code Session} stream, opened: its 'hello' was welcomed. */
     Session session(String clientName) {
+        return session(clientName, false);
+    }
+
+    /** A client's session stream, opened; {@code acceptsBatches} as a client that understands batches says it. */
+    Session session(String clientName, boolean acceptsBatches) {
         Received<ServerFrame> frames = new Received<>();
         StreamObserver<ClientFrame> requests = NetworkGrpc.newStub(channel).session(frames);
-        requests.onNext(ClientFrame.newBuilder().setHello(SessionHello.newBuilder().setClientName(clientName))
-                .build());
+        requests.onNext(ClientFrame.newBuilder().setHello(SessionHello.newBuilder().setClientName(clientName)
+                .setAcceptsBatches(acceptsBatches)).build());
         ServerFrame welcome = frames.next();
         assertThat(welcome.hasWelcome()).as("the first frame of a session: %s", welcome).isTrue();
         return new Session(requests, frames, welcome.getWelcome());
@@ -140,10 +145,16 @@ final class ShellHarness implements AutoCloseable {
 
     /** An agent's {@code AgentChannel.Connect} stream, registered: its registration was acknowledged. */
     Agent agent(String agentId, String... kinds) {
+        return agent(agentId, false, kinds);
+    }
+
+    /** An agent's stream, registered; {@code acceptsBatches} as an agent that understands batches says it. */
+    Agent agent(String agentId, boolean acceptsBatches, String... kinds) {
         Received<NetworkFrame> frames = new Received<>();
         StreamObserver<AgentFrame> out = agentChannel().connect(frames);
         out.onNext(AgentFrame.newBuilder().setRegister(AgentRegister.newBuilder().setAgentId(agentId)
-                .setInstanceId(agentId + "-1").setEndpoint("127.0.0.1:1").addAllKinds(List.of(kinds))).build());
+                .setInstanceId(agentId + "-1").setEndpoint("127.0.0.1:1").addAllKinds(List.of(kinds))
+                .setAcceptsBatches(acceptsBatches)).build());
         NetworkFrame ack = frames.next();
         assertThat(ack.hasRegistered()).as("the first frame to an agent: %s", ack).isTrue();
         return new Agent(out, frames, ack);
