@@ -89,12 +89,14 @@ final class RegistryTerm implements LeadershipListener {
     }
 
     private void serve(LeaderState from, long epoch) throws Exception {
-        if (from.phase() == Phase.SERVING) {
-            loop.call(registry -> {
+        loop.call(registry -> {
+            if (from.phase() == Phase.SERVING) {
                 registry.newTerm(epoch);
-                return null;
-            }).get(timeoutMs, TimeUnit.MILLISECONDS);
-        }
+            } else {
+                registry.serving();
+            }
+            return null;
+        }).get(timeoutMs, TimeUnit.MILLISECONDS);
         LeaderInfo leader = LeaderInfo.newBuilder().setEpoch(epoch).setHolder(identity.id())
                 .setEndpoint(identity.endpoint()).setConsoleUrl(identity.consoleUrl())
                 .setSinceMs(System.currentTimeMillis()).build();

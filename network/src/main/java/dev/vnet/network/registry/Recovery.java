@@ -43,10 +43,12 @@ final class Recovery {
 
     /** See {@link Registry#restore}. */
     void restore(StoredState stored) {
-        long now = state.now();
         state.leadWith(stored.leaderEpoch());
-        state.recoveryEndsMs = now + state.settings.recoveryWindowMs();
-        awaitedUntilMs = state.recoveryEndsMs;
+        // The window opens when this coordinator serves (startWindow): until then no agent can come back, and a
+        // term that is slow to start (a loaded machine, a slow first query) must not give its agents up and write
+        // their containers off in the store that the next leader restores from.
+        state.recoveryEndsMs = Long.MAX_VALUE;
+        awaitedUntilMs = Long.MAX_VALUE;
         for (StoredAgent agent : stored.agents()) {
             if (!stored.goneAgentIds().contains(agent.agentId())) {
                 state.awaitedAgents.put(agent.agentId(), agent);
@@ -70,7 +72,15 @@ final class Recovery {
         LOG.log(Level.INFO, () -> "registry restored with leader epoch " + state.leaderEpoch + ": "
                 + state.awaitedAgents.size() + " agents awaited (of " + stored.agents().size() + " known) and "
                 + stored.containers().size() + " containers recovering for " + state.settings.recoveryWindowMs()
-                + " ms");
+                + " ms once it serves");
+    }
+
+    /** See {@link Registry#serving}. */
+    void startWindow() {
+        if (awaitedUntilMs == Long.MAX_VALUE) {
+            state.recoveryEndsMs = state.now() + state.settings.recoveryWindowMs();
+            awaitedUntilMs = state.recoveryEndsMs;
+        }
     }
 
     /**
@@ -180,7 +190,7 @@ final class Recovery {
             state.store.health(new StoredHealth(gone.agentId(), NodeStatus.NODE_STATUS_UNHEALTHY, gone.lastSeenMs(),
                     gone.capacity(), Load.getDefaultInstance()));
             LOG.log(Level.WARNING, () -> "agent " + gone.agentId() + " did not come back within "
-                    + state.settings.recoveryWindowMs() + " ms of the coordinator's start: marked unhealthy");
+                    + state.settings.recoveryWindowMs() + " ms of the coordinator serving: marked unhealthy");
         }
         for (ContainerRecord container : List.copyOf(state.recovering)) {
             if (state.agents.get(container.agentId) == null && !blipGraces.running(container.agentId)) {

@@ -76,10 +76,18 @@ public final class Registry {
      * Starts from what the store held: this coordinator's leader epoch, the agents it knew alive (awaited for the
      * recovery window; those that do not come back are marked unhealthy; those that had left already are not
      * awaited) and the containers (RECOVERING until their agent re-registers them; lost with it otherwise). Called
-     * once, before any client or agent is served.
+     * once, before any client or agent is served; the recovery window starts with {@link #serving}.
      */
     public void restore(StoredState stored) {
         recovery.restore(stored);
+    }
+
+    /**
+     * The restored registry is served from now on: agents can come back, so the recovery window starts now. Gets
+     * that would create wait for it to end, and the agents that have not come back by then are given up.
+     */
+    public void serving() {
+        recovery.startWindow();
     }
 
     public long leaderEpoch() {

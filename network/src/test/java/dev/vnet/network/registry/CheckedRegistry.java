@@ -61,6 +61,10 @@ final class CheckedRegistry {
         checked(() -> registry.restore(stored));
     }
 
+    void serving() {
+        checked(registry::serving);
+    }
+
     void tick() {
         checked(registry::tick);
     }

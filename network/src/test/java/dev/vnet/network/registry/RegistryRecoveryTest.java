@@ -104,9 +104,29 @@ class RegistryRecoveryTest {
     }
 
     @Test
+    void theRecoveryWindowStartsWhenTheRestoredRegistryIsServedNotWhenItIsRestored() {
+        // A term slow to start (a loaded machine, a slow first query) must not write its agents' containers off.
+        registry.restore(new StoredState(LEADER_EPOCH, List.of(storedA1, storedA2), List.of(stored("c1", "a1", 9))));
+        clock.advance(10 * WINDOW_MS);
+        registry.tick();
+        assertThat(registry.containerCount()).as("nobody could come back yet: c1 still recovers").isOne();
+        assertThat(store.lastHealthOf("a1")).as("a1 is not written off before anyone could reach us").isNull();
+
+        registry.serving();
+        clock.advance(WINDOW_MS - 1);
+        registry.tick();
+        assertThat(registry.containerCount()).as("the window runs from serving").isOne();
+        clock.advance(1);
+        registry.tick();
+        assertThat(registry.containerCount()).as("a1 did not come back within the window: c1 is lost").isZero();
+        assertThat(store.lastHealthOf("a1").status()).isEqualTo(NodeStatus.NODE_STATUS_UNHEALTHY);
+    }
+
+    @Test
     void onlyAgentsAliveAtTheCrashAreAwaited() {
         registry.restore(new StoredState(LEADER_EPOCH, List.of(storedA1, storedA2), List.of(stored("c2", "a2", 11)),
                 java.util.Set.of("a2")));
+        registry.serving();
 
         CompletableFuture<Route> route = registry.awaitRoute("nowhere", clock.millis() + 10_000);
         assertThat(route).as("a1 may still bring it").isNotDone();
@@ -125,6 +145,7 @@ class RegistryRecoveryTest {
     void whenEveryKnownAgentHadLeftNothingIsAwaited() {
         registry.restore(new StoredState(LEADER_EPOCH, List.of(storedA1, storedA2), List.of(),
                 java.util.Set.of("a1", "a2")));
+        registry.serving();
 
         assertThat(registry.awaitRoute("nowhere", clock.millis() + 10_000)).isCompletedExceptionally();
     }
@@ -253,6 +274,7 @@ class RegistryRecoveryTest {
 
     private void restore(StoredContainer... containers) {
         registry.restore(new StoredState(LEADER_EPOCH, List.of(storedA1, storedA2), List.of(containers)));
+        registry.serving();
     }
 
     private FakeAgentLink register(String agentId, RunningContainer... running) {
