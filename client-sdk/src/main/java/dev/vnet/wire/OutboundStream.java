@@ -246,6 +246,11 @@ public final class OutboundStream<T extends MessageLite> {
         synchronized (this) {
             closed = true;
             clear();
+            if (failure != null && writing) {
+                // fail() found the writer's role taken (e.g. the registry thread writing an acknowledgement): the
+                // holder sends the failure, which tells the peer why, and ends the stream once its write returns.
+                return;
+            }
             actions = endLocked();
         }
         actions.forEach(Runnable::run);

@@ -21,6 +21,8 @@ final class FakeTransport extends CallStreamObserver<Payload> {
     volatile boolean overlapped;
     private final AtomicInteger inWrite = new AtomicInteger();
     Runnable onReady;
+    /** Runs inside every write while set: a test holds a writer there. */
+    volatile Runnable duringWrite;
 
     void becomeReady() {
         ready = true;
@@ -52,6 +54,10 @@ final class FakeTransport extends CallStreamObserver<Payload> {
             overlapped = true;
         }
         written.add(value);
+        Runnable hook = duringWrite;
+        if (hook != null) {
+            hook.run();
+        }
         if (readyFor >= 0 && --readyFor == 0) {
             ready = false;
         }

@@ -220,6 +220,37 @@ class OutboundStreamBatchingTest {
     }
 
     @Test
+    void aFailureAskedForWhileAnotherThreadWritesReachesThePeerThoughTheStreamIsAbandonedAtOnce() throws Exception {
+        // AgentStream refuses a frame with fail() and then abandons its writer, while the registry thread may be
+        // writing an acknowledgement on the same stream: the role's holder must still send the failure.
+        transport.ready = true;
+        OutboundStream<Payload> out = stream(true);
+        CountDownLatch inWrite = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        transport.duringWrite = () -> {
+            inWrite.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        Thread holder = new Thread(() -> out.send(tiny("ack")));
+        holder.start();
+        assertThat(inWrite.await(10, TimeUnit.SECONDS)).isTrue();
+
+        out.fail(Status.INVALID_ARGUMENT.withDescription("refused"));
+        out.abandon();
+        transport.duringWrite = null;
+        release.countDown();
+        holder.join(10_000);
+
+        assertThat(writes()).containsExactly("ack");
+        assertThat(Status.fromThrowable(transport.error).getDescription()).isEqualTo("refused");
+        assertThat(out.isOpen()).isFalse();
+    }
+
+    @Test
     void aCancelledStreamWritesNothingMore() {
         OutboundStream<Payload> out = stream(true);
         out.send(tiny("m0"));
