@@ -51,7 +51,10 @@ class StreamBatchesTest {
     private SessionCall openSession(boolean networkTakesBatches) {
         SessionCall session = network.nextSession();
         assertThat(session.hello().getHello().getAcceptsBatches()).as("the SDK says it takes batches").isTrue();
-        return session.welcome("s-1", 1000, 3000, networkTakesBatches);
+        SessionCall welcomed = session.welcome("s-1", 1000, 3000, networkTakesBatches);
+        // The SDK reads the welcome on its own thread: calls made before it has are parked and leave one by one.
+        client.awaitConnected(TIMEOUT);
+        return welcomed;
     }
 
     /** {@code BURST} calls made in one round of the loop, as callbacks of answers read together make them. */
