@@ -302,6 +302,11 @@ final class SessionChannel implements AutoCloseable {
         public void beforeStart(ClientCallStreamObserver<ClientFrame> call) {
             this.call = call;
             out = new OutboundStream<>(call, QUEUE_BUDGET);
+            if (ended) {
+                // Ended (the client closed) while its stream was being started: end found no stream to cancel.
+                out.abandon();
+                call.cancel("the session ended before its stream started", null);
+            }
         }
 
         void send(ClientFrame frame, CompletableFuture<ServerFrame> result, long deadlineNanos) {
@@ -402,11 +407,13 @@ final class SessionChannel implements AutoCloseable {
             if (heartbeat != null) {
                 heartbeat.stop();
             }
-            if (cancelStream) {
-                out.abandon();
-                call.cancel(status.getDescription(), null);
-            } else {
-                out.abandon();
+            OutboundStream<ClientFrame> stream = out;
+            if (stream != null) {
+                // Otherwise the stream has not started yet, and beforeStart cancels it when it sees the end.
+                stream.abandon();
+                if (cancelStream) {
+                    call.cancel(status.getDescription(), null);
+                }
             }
             VnetException lost = lostConnection(status);
             pending.drain(result -> result.completeExceptionally(lost));
