@@ -321,8 +321,11 @@ final class NetworkLink implements AutoCloseable {
 
         /** Gives up on this stream (cancelling it) and moves on as if it had failed with {@code status}. */
         void abandon(Status status) {
-            out.fail(Status.CANCELLED.withDescription(status.getDescription()));
+            // The reason first: cancelling makes gRPC report CANCELLED to onError, on another thread, and whichever
+            // reaches ended() first decides where to go next. Only the true reason (DEADLINE_EXCEEDED: it fell
+            // silent) keeps a standby's stale hint from sending this agent straight back to a frozen leader.
             ended(this, status.asRuntimeException());
+            out.fail(Status.CANCELLED.withDescription(status.getDescription()));
         }
 
         @Override
