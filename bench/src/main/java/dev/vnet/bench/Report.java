@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
 
@@ -70,11 +72,13 @@ final class Report {
                             median(measured, m -> cpuMicrosPerCall(m, process))) : "",
                     median(measured, m -> m.processes().get(process).peakRssBytes() / 1048576.0)));
         }
-        String firstError = runs.stream().map(Measurement::firstError).filter(e -> e != null).findFirst().orElse(null);
-        if (firstError != null) {
-            out.append("\n    first error: ").append(firstError);
-        }
+        firstError(runs).ifPresent(error -> out.append("\n    first error: ").append(error));
         return out.toString();
+    }
+
+    /** The first failure any run saw, if one did: what to look into when errors are counted. */
+    private static Optional<String> firstError(List<Measurement> runs) {
+        return runs.stream().map(Measurement::firstError).filter(Objects::nonNull).findFirst();
     }
 
     static String toJson(List<Measurement> runs) {
@@ -91,6 +95,7 @@ final class Report {
             }
             latency.put("max", median(runs, m -> m.latencies().getMaxValue() / 1000.0));
             node.put("errors", runs.stream().mapToLong(Measurement::errors).sum());
+            firstError(runs).ifPresent(error -> node.put("firstError", error));
         }
         ObjectNode extra = node.putObject("figures");
         for (String key : extraKeys(runs)) {
