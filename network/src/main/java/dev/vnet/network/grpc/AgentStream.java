@@ -275,7 +275,7 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
      * messages): an agent too far behind to take one is cut off, and will re-register.
      */
     private void command(NetworkFrame frame) {
-        if (!out.sendControl(frame) && !ended) {
+        if (!out.sendControl(frame) && !closing()) {
             close("it fell too far behind reading commands");
         }
     }
@@ -292,7 +292,7 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
             if (pending.take(routeId) == null) {
                 return Forwarded.SENT; // someone already completed it (the stream ended meanwhile)
             }
-            return ended ? Forwarded.GONE : Forwarded.BEHIND;
+            return refused();
         }
         if (ended && pending.take(routeId) != null) {
             return Forwarded.GONE;
@@ -305,8 +305,20 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
         if (ended) {
             return Forwarded.GONE;
         }
-        return out.send(NetworkFrame.newBuilder().setSend(message).build()) ? Forwarded.SENT
-                : ended ? Forwarded.GONE : Forwarded.BEHIND;
+        return out.send(NetworkFrame.newBuilder().setSend(message).build()) ? Forwarded.SENT : refused();
+    }
+
+    /**
+     * Why the stream took no message: the agent is behind only while the stream is open. A closed one is going
+     * away, though {@link #ended} may not be set yet (the registry thread fails the stream, then marks it ended):
+     * the call then waits for the agent's next route instead of failing as if the agent were slow.
+     */
+    private Forwarded refused() {
+        return closing() ? Forwarded.GONE : Forwarded.BEHIND;
+    }
+
+    private boolean closing() {
+        return ended || !out.isOpen();
     }
 
     @Override
