@@ -109,6 +109,10 @@ final class StoreCodec {
         return time == null ? 0 : time.toEpochMilli();
     }
 
+    static long millis(OffsetDateTime time) {
+        return time == null ? 0 : time.toInstant().toEpochMilli();
+    }
+
     private static Number number(Map<String, Object> json, String key) {
         Object value = json == null ? null : json.get(key);
         return value instanceof Number n ? n : 0;

@@ -1,21 +1,17 @@
 package dev.vnet.network.store;
 
-import dev.vnet.network.registry.StoredAgent;
-import dev.vnet.network.registry.StoredContainer;
 import dev.vnet.network.registry.StoredState;
 import dev.vnet.proto.v1.Capacity;
 import dev.vnet.proto.v1.LeaderInfo;
 import dev.vnet.proto.v1.MigrationInfo;
 import dev.vnet.proto.v1.NodeInfo;
 import dev.vnet.proto.v1.NodeStatus;
-import dev.vnet.proto.v1.Payload;
-import com.google.protobuf.ByteString;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -24,28 +20,39 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * Reads the store with Hibernate Reactive and Panache: what a coordinator starts from, and what operators ask
- * for. Every method blocks its caller until the answer (bounded by the store timeout), so callers are start-up
+ * Reads the store: what a coordinator starts from (plain SQL, {@link RestoreRead}), and what operators ask for
+ * (Hibernate Reactive with Panache). Every method blocks its caller until the answer (bounded by the store timeout), so callers are start-up
  * and admin threads, never the transport or registry threads.
  */
 @ApplicationScoped
 public class StoreReader {
 
-    private final Duration timeout;
+    /** Enough rows to meet every column's decoder a few times; few enough to cost nothing on a large store. */
+    private static final long WARM_UP_ROWS = 100;
 
-    public StoreReader(StoreConfig config) {
+    private final Duration timeout;
+    private final Pool pool;
+
+    public StoreReader(StoreConfig config, Pool pool) {
         this.timeout = config.timeout();
+        this.pool = pool;
     }
 
-    /** Everything a coordinator leading with {@code leaderEpoch} needs to rebuild its registry. */
+    /**
+     * Everything a coordinator leading with {@code leaderEpoch} needs to rebuild its registry: read in plain SQL
+     * ({@link RestoreRead}), within the store timeout.
+     */
     public StoredState load(long leaderEpoch) {
-        List<AgentEntity> agents = read(() -> AgentEntity.<AgentEntity>listAll());
-        List<ContainerEntity> containers = read(() -> ContainerEntity.<ContainerEntity>listAll());
-        List<NodeHealthEntity> health = read(() -> NodeHealthEntity.<NodeHealthEntity>listAll());
-        return new StoredState(leaderEpoch, agents.stream().map(StoreReader::agent).toList(),
-                containers.stream().map(StoreReader::container).toList(), health.stream()
-                        .filter(row -> StoreCodec.status(row.status) == NodeStatus.NODE_STATUS_UNHEALTHY)
-                        .map(row -> row.agentId).collect(Collectors.toSet()));
+        return await(() -> RestoreRead.read(pool, leaderEpoch, null));
+    }
+
+    /**
+     * Runs the restore's read on at most {@value #WARM_UP_ROWS} rows of each table and throws what it read away, so
+     * that a standby has loaded what decodes and maps the rows, and prepared the statements' plans in PostgreSQL,
+     * before a takeover needs them. Within the store timeout.
+     */
+    public void warmUpRestore() {
+        await(() -> RestoreRead.read(pool, 0, WARM_UP_ROWS));
     }
 
     /** Node health joined with what is known of each agent, healthy first, then by agent id. */
@@ -93,26 +100,15 @@ public class StoreReader {
 
     /** Runs a Panache query in a session; written as a lambda (not a method reference) so Panache can enhance it. */
     private <T> T read(Supplier<Uni<T>> query) {
+        return await(() -> Panache.withSession(query));
+    }
+
+    private <T> T await(Supplier<Uni<T>> query) {
         try {
-            return VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(query)
-                    .ifNoItem().after(timeout).fail());
+            return VertxContextSupport.subscribeAndAwait(() -> query.get().ifNoItem().after(timeout).fail());
         } catch (Throwable e) {
             throw new StoreUnavailableException(e);
         }
-    }
-
-    private static StoredAgent agent(AgentEntity row) {
-        return new StoredAgent(row.id, row.instanceId, row.endpoint, row.cluster, list(row.labels), list(row.kinds),
-                StoreCodec.capacity(row.capacity), StoreCodec.millis(row.firstSeen), StoreCodec.millis(row.lastSeen));
-    }
-
-    private static StoredContainer container(ContainerEntity row) {
-        Payload spec = Payload.newBuilder().setData(ByteString.copyFrom(row.spec == null ? new byte[0] : row.spec))
-                .setContentType(row.specContentType == null ? "" : row.specContentType).build();
-        return new StoredContainer(row.uuid, row.kind, StoreCodec.type(row.type), list(row.labels), spec,
-                StoreCodec.resources(row.resources), row.agentId == null ? "" : row.agentId, row.epoch,
-                StoreCodec.migration(row.migrationStatus), row.preferredCluster == null ? "" : row.preferredCluster,
-                StoreCodec.millis(row.lastMigrationAt), StoreCodec.millis(row.createdAt));
     }
 
     private static NodeInfo node(NodeHealthEntity health, AgentEntity agent) {
@@ -129,9 +125,5 @@ public class StoreReader {
             node.setCapacity(Capacity.getDefaultInstance());
         }
         return node.build();
-    }
-
-    private static List<String> list(String[] values) {
-        return values == null ? List.of() : Arrays.asList(values);
     }
 }

@@ -136,6 +136,45 @@ class StoreTest {
     }
 
     @Test
+    void everyKindOfContainerRowRoundTripsThroughTheRestoreRead() {
+        // Not UTF-8, and with a zero byte: the spec is opaque bytes.
+        Payload binary = Payload.newBuilder().setData(ByteString.copyFrom(new byte[] {0, (byte) 0xff, 7, 0}))
+                .setContentType("application/octet-stream").build();
+        StoredContainer moving = new StoredContainer("store-c2", "echo", ContainerType.CONTAINER_TYPE_STATELESS,
+                List.of("tenant=b", "zone=1", "ssd"), binary, Resources.newBuilder().setCpu(2).setMemoryBytes(1L << 40)
+                        .build(), "agent-y", Long.MAX_VALUE, MigrationStatus.MIGRATION_STATUS_MIGRATING, "",
+                1_700_000_200_001L, 1_700_000_000_001L);
+        // No agent (agent_id NULL), never moved (last_migration_at NULL), nothing but defaults.
+        StoredContainer bare = new StoredContainer("store-c3", "kv", ContainerType.CONTAINER_TYPE_STANDARD, List.of(),
+                Payload.getDefaultInstance(), Resources.getDefaultInstance(), "", 0,
+                MigrationStatus.MIGRATION_STATUS_FAILED, "us-1", 0, 1_700_000_000_002L);
+        coordinator.writer().container(moving);
+        coordinator.writer().container(bare);
+
+        await().atMost(WRITTEN).untilAsserted(() -> assertThat(reader.load(0).containers()).contains(moving, bare));
+        assertThat(column("SELECT coalesce(agent_id, 'null') || ',' || coalesce(last_migration_at::text, 'null') "
+                + "FROM containers WHERE uuid = $1", Tuple.of("store-c3")))
+                .as("what the restore read had to take for empty").containsExactly("null,null");
+    }
+
+    @Test
+    void rowsHoldingOnlyTheSchemaDefaultsAreRestoredAsEmptyValues() {
+        column("INSERT INTO agents (id, instance_id, endpoint, first_seen, last_seen, written_epoch) "
+                + "VALUES ('sql-agent', 'i-9', 'h:9', to_timestamp(1700000000.5), to_timestamp(1700000001), 0) "
+                + "RETURNING id", Tuple.tuple());
+        column("INSERT INTO containers (uuid, kind, type, epoch, created_at, updated_at, written_epoch) "
+                + "VALUES ('sql-c', 'echo', 'standard', 5, to_timestamp(1700000000.25), now(), 0) RETURNING uuid",
+                Tuple.tuple());
+
+        assertThat(reader.load(0).agents()).contains(new StoredAgent("sql-agent", "i-9", "h:9", "", List.of(),
+                List.of(), Capacity.getDefaultInstance(), 1_700_000_000_500L, 1_700_000_001_000L));
+        assertThat(reader.load(0).containers()).contains(new StoredContainer("sql-c", "echo",
+                ContainerType.CONTAINER_TYPE_STANDARD, List.of(), Payload.getDefaultInstance(),
+                Resources.getDefaultInstance(), "", 5, MigrationStatus.MIGRATION_STATUS_IDLE, "", 0,
+                1_700_000_000_250L));
+    }
+
+    @Test
     void migrationsAreAppendedToTheHistoryAndReadNewestFirst() {
         MigrationInfo failed = MigrationInfo.newBuilder().setContainerUuid("store-m1").setFromAgent("a1")
                 .setTrigger("automatic").setStatus(MigrationStatus.MIGRATION_STATUS_FAILED)
