@@ -30,7 +30,7 @@ import java.util.function.Function;
  * transaction and a round trip per fetch, and the records are all kept anyway: the registry is built from them.
  *
  * <p>Every query takes a row limit ({@code LIMIT $1}; null reads every row), so that a standby can run the very
- * same statements on a few rows at start-up and have their decoding and mapping ready before it is needed.
+ * same statements on its first rows at start-up and have their decoding and mapping ready before it is needed.
  */
 final class RestoreRead {
 
@@ -39,10 +39,10 @@ final class RestoreRead {
             FROM agents LIMIT $1
             """;
     private static final String CONTAINERS = """
-            SELECT uuid, kind, type, labels, spec, spec_content_type, resources, agent_id, epoch, migration_status,
+            SELECT uuid, kind, type, labels, spec, spec_content_type, %s, agent_id, epoch, migration_status,
                    preferred_cluster, last_migration_at, created_at
             FROM containers LIMIT $1
-            """;
+            """.formatted(StoreCodec.RESOURCES_FIELDS);
     private static final String GONE_AGENTS = "SELECT agent_id FROM node_health WHERE status = $1 LIMIT $2";
 
     private RestoreRead() {}
@@ -87,7 +87,7 @@ final class RestoreRead {
         String agentId = row.getString("agent_id");
         return new StoredContainer(row.getString("uuid"), row.getString("kind"),
                 StoreCodec.type(row.getString("type")), strings(row, "labels"), spec,
-                StoreCodec.resources(json(row, "resources")), agentId == null ? "" : agentId, row.getLong("epoch"),
+                StoreCodec.resources(row), agentId == null ? "" : agentId, row.getLong("epoch"),
                 StoreCodec.migration(row.getString("migration_status")), row.getString("preferred_cluster"),
                 StoreCodec.millis(row.getOffsetDateTime("last_migration_at")),
                 StoreCodec.millis(row.getOffsetDateTime("created_at")));

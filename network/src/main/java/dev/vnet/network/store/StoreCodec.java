@@ -7,6 +7,7 @@ import dev.vnet.proto.v1.MigrationStatus;
 import dev.vnet.proto.v1.NodeStatus;
 import dev.vnet.proto.v1.Resources;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Row;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -17,6 +18,17 @@ import java.util.Map;
  * allow, capacities and loads as small JSON objects, times as timestamptz.
  */
 final class StoreCodec {
+
+    private static final String CPU = "cpu";
+    private static final String MEMORY_BYTES = "memory_bytes";
+
+    /**
+     * A select list that takes the fields of a container's {@code resources} out of their JSON in PostgreSQL, as
+     * {@link #resources(Row)} reads them: a read of every container then parses no JSON in the coordinator (with
+     * Jackson, a third of the restore read's CPU).
+     */
+    static final String RESOURCES_FIELDS = "coalesce((resources->>'" + CPU + "')::float8, 0) AS resources_cpu, "
+            + "coalesce((resources->>'" + MEMORY_BYTES + "')::int8, 0) AS resources_memory_bytes";
 
     private StoreCodec() {}
 
@@ -71,34 +83,35 @@ final class StoreCodec {
     }
 
     static JsonObject json(Capacity capacity) {
-        return new JsonObject().put("cpu", capacity.getCpu()).put("memory_bytes", capacity.getMemoryBytes())
+        return new JsonObject().put(CPU, capacity.getCpu()).put(MEMORY_BYTES, capacity.getMemoryBytes())
                 .put("max_containers", capacity.getMaxContainers());
     }
 
     static JsonObject json(Load load) {
-        return new JsonObject().put("cpu", load.getCpu()).put("memory_bytes", load.getMemoryBytes())
+        return new JsonObject().put(CPU, load.getCpu()).put(MEMORY_BYTES, load.getMemoryBytes())
                 .put("containers", load.getContainers());
     }
 
     static JsonObject json(Resources resources) {
-        return new JsonObject().put("cpu", resources.getCpu()).put("memory_bytes", resources.getMemoryBytes());
+        return new JsonObject().put(CPU, resources.getCpu()).put(MEMORY_BYTES, resources.getMemoryBytes());
     }
 
     static Capacity capacity(Map<String, Object> json) {
-        return Capacity.newBuilder().setCpu(number(json, "cpu").doubleValue())
-                .setMemoryBytes(number(json, "memory_bytes").longValue())
+        return Capacity.newBuilder().setCpu(number(json, CPU).doubleValue())
+                .setMemoryBytes(number(json, MEMORY_BYTES).longValue())
                 .setMaxContainers(number(json, "max_containers").intValue()).build();
     }
 
     static Load load(Map<String, Object> json) {
-        return Load.newBuilder().setCpu(number(json, "cpu").doubleValue())
-                .setMemoryBytes(number(json, "memory_bytes").longValue())
+        return Load.newBuilder().setCpu(number(json, CPU).doubleValue())
+                .setMemoryBytes(number(json, MEMORY_BYTES).longValue())
                 .setContainers(number(json, "containers").intValue()).build();
     }
 
-    static Resources resources(Map<String, Object> json) {
-        return Resources.newBuilder().setCpu(number(json, "cpu").doubleValue())
-                .setMemoryBytes(number(json, "memory_bytes").longValue()).build();
+    /** The resources of a row read with {@link #RESOURCES_FIELDS}. */
+    static Resources resources(Row row) {
+        return Resources.newBuilder().setCpu(row.getDouble("resources_cpu"))
+                .setMemoryBytes(row.getLong("resources_memory_bytes")).build();
     }
 
     static OffsetDateTime time(long epochMillis) {

@@ -33,7 +33,10 @@ public interface StoreConfig {
     @WithDefault("500ms")
     Duration retryJitter();
 
-    /** Bound of one flush or of one read that restores the registry; a slower database counts as unreachable. */
+    /**
+     * Bound of one flush, of the read that restores the registry and of a replica's warm-up of that read at
+     * start-up; a slower database counts as unreachable (a warm-up that fails only logs).
+     */
     @WithDefault("10s")
     Duration timeout();
 
