@@ -111,7 +111,7 @@ public final class ContainerRecord {
                 .setAgentId(agentId)
                 .setPreferredCluster(preferredCluster)
                 .setCreatedAtMs(createdAtMs)
-                .setStandbys(Math.max(0, offers().size() - (offers().contains(agentId) ? 1 : 0)));
+                .setStandbys(standbys());
         if (agent != null) {
             info.setEndpoint(agent.endpoint);
         }
@@ -195,6 +195,11 @@ public final class ContainerRecord {
     /** The agents offering this (stateless) container, in the order their offers were accepted: a read-only view. */
     Set<String> offers() {
         return offers == null ? Set.of() : Collections.unmodifiableSet(offers);
+    }
+
+    /** Agents offering this container other than the one that runs it. */
+    private int standbys() {
+        return offers == null ? 0 : offers.size() - (offers.contains(agentId) ? 1 : 0);
     }
 
     /** Adds the offer of {@code offeringAgentId}, last; an agent that offered it already keeps its place. */
