@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The network a scenario measures: one it started itself (--spawn: a coordinator and agents as separate processes
- * on 127.0.0.1, with the JVM's default settings, as in production) or one that already runs (--network).
+ * on 127.0.0.1, with the JVM's default settings but the coordinator's heap bound, as in production) or one that
+ * already runs (--network).
  */
 final class Cluster implements AutoCloseable {
 
@@ -22,6 +23,13 @@ final class Cluster implements AutoCloseable {
      */
     private static final Map<String, String> COORDINATOR = Map.of("vnet.network.limits.max-containers-per-principal",
             "0");
+
+    /**
+     * The spawned coordinator's heap, bounded as {@code bin/vnet network} bounds it (docs/OPERATIONS.md, sizing): with
+     * the JVM's default (a quarter of the machine's memory) G1 let {@code create} grow it to 1.1-1.5 GB of RSS, far
+     * past the data it held.
+     */
+    private static final List<String> COORDINATOR_JVM = List.of("-Xmx1g", "-XX:+ExitOnOutOfMemoryError");
 
     private final String endpoint;
     private final VnetProcesses processes;
@@ -45,7 +53,7 @@ final class Cluster implements AutoCloseable {
 
     /** {@link #spawn(Map)} on the ports and the database {@code where} says (in the agents' order). */
     static Cluster spawn(Map<String, Map<String, String>> agents, SpawnSettings where) {
-        VnetProcesses processes = new VnetProcesses(List.of(), where.openDatabase());
+        VnetProcesses processes = new VnetProcesses(List.of(), COORDINATOR_JVM, where.openDatabase());
         try {
             VnetProcess network = processes.network("network", COORDINATOR, where.networkPort(), FreePorts.next())
                     .awaitReady(READY);

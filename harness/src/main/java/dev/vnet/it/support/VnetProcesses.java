@@ -34,6 +34,8 @@ public final class VnetProcesses implements AutoCloseable {
     private final Thread cleanup = new Thread(this::stopAll, "vnet-it-cleanup");
     private final TestDatabase database;
     private final List<String> jvmOptions;
+    /** Added to {@link #jvmOptions} for coordinators only. */
+    private final List<String> coordinatorJvmOptions;
     /** Test processes start from class-data archives; a benchmark's start as in production, without. */
     private final boolean archived;
 
@@ -58,7 +60,13 @@ public final class VnetProcesses implements AutoCloseable {
 
     /** Processes with these JVM options whose coordinators use {@code database} (closed with them). */
     public VnetProcesses(List<String> jvmOptions, TestDatabase database) {
+        this(jvmOptions, List.of(), database);
+    }
+
+    /** Processes with these JVM options, coordinators with {@code coordinatorJvmOptions} too, on {@code database}. */
+    public VnetProcesses(List<String> jvmOptions, List<String> coordinatorJvmOptions, TestDatabase database) {
         this.jvmOptions = List.copyOf(jvmOptions);
+        this.coordinatorJvmOptions = List.copyOf(coordinatorJvmOptions);
         this.archived = jvmOptions.equals(QUICK_JVMS);
         this.database = database;
         Runtime.getRuntime().addShutdownHook(cleanup);
@@ -100,7 +108,8 @@ public final class VnetProcesses implements AutoCloseable {
         props.put("vnet.network.host", "127.0.0.1");
         props.put("quarkus.http.port", Integer.toString(http));
         props.put("quarkus.http.host", "127.0.0.1");
-        return launch(name, ROOT.resolve("network/target/quarkus-app/quarkus-run.jar"), props, grpc, http);
+        return launch(name, ROOT.resolve("network/target/quarkus-app/quarkus-run.jar"), coordinatorJvmOptions, props,
+                grpc, http);
     }
 
     /** An agent with the given id, registering with {@code network} (host:port[,...]), not yet ready. */
@@ -121,16 +130,18 @@ public final class VnetProcesses implements AutoCloseable {
         props.put("vnet.agent.host", "127.0.0.1");
         props.put("quarkus.http.port", Integer.toString(http));
         props.put("quarkus.http.host", "127.0.0.1");
-        return launch(id, ROOT.resolve("agent/target/quarkus-app/quarkus-run.jar"), props, grpc, http);
+        return launch(id, ROOT.resolve("agent/target/quarkus-app/quarkus-run.jar"), List.of(), props, grpc, http);
     }
 
-    private VnetProcess launch(String name, Path jar, Map<String, String> props, int grpc, int http) {
+    private VnetProcess launch(String name, Path jar, List<String> ownJvmOptions, Map<String, String> props, int grpc,
+            int http) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build with 'mvn install' before the integration tests");
         }
         List<String> command = new ArrayList<>();
         command.add(JAVA);
         command.addAll(jvmOptions);
+        command.addAll(ownJvmOptions);
         if (archived) {
             command.addAll(StartupArchives.options(jar, JAVA));
         }

@@ -173,7 +173,7 @@ final class AgentStream implements AgentLink, StreamObserver<AgentFrame>, OpenSt
     private void broadcast(Broadcast broadcast) {
         Route route = routes.get(broadcast.getUuid());
         if (route != null && route.agent() == this) {
-            ConnectionSink subscriber = route.subscribers().get(broadcast.getClientId());
+            ConnectionSink subscriber = route.subscriber(broadcast.getClientId());
             if (subscriber != null) {
                 subscriber.broadcast(broadcast.getPayload());
             }

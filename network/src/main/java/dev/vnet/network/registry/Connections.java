@@ -8,7 +8,6 @@ import dev.vnet.proto.v1.ClientConnected;
 import dev.vnet.proto.v1.ClientDisconnect;
 import dev.vnet.proto.v1.ContainerInfo;
 import dev.vnet.proto.v1.ContainerState;
-import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -33,12 +32,12 @@ final class Connections {
             throw new RegistryException(Failure.UNAVAILABLE, "container " + uuid + " is not running now ("
                     + container.state + "); try again");
         }
-        if (container.route.subscribers().putIfAbsent(clientId, sink) != null) {
+        if (!container.route.subscribe(clientId, sink)) {
             throw new RegistryException(Failure.ALREADY_EXISTS, "client " + clientId + " is already connected to "
                     + uuid + "; close that connection first");
         }
         CompletableFuture<ContainerInfo> result = new CompletableFuture<>();
-        container.pendingConnects.put(clientId, result);
+        container.addPendingConnect(clientId, result);
         container.agent.link.connectClient(ClientConnect.newBuilder().setUuid(uuid).setClientId(clientId)
                 .setEpoch(container.epoch).build());
         return result;
@@ -51,13 +50,13 @@ final class Connections {
         if (agent == null || container == null || container.agent != agent) {
             return;
         }
-        CompletableFuture<ContainerInfo> pending = container.pendingConnects.remove(connected.getClientId());
+        CompletableFuture<ContainerInfo> pending = container.removePendingConnect(connected.getClientId());
         if (pending == null) {
             return;
         }
         if (connected.hasError()) {
             if (container.route != null) {
-                container.route.subscribers().remove(connected.getClientId());
+                container.route.unsubscribe(connected.getClientId());
             }
             pending.completeExceptionally(new RegistryException(Failure.ofGrpcCode(connected.getError().getCode()),
                     connected.getError().getMessage()));
@@ -69,10 +68,10 @@ final class Connections {
     /** Disconnects a client, if {@code sink} is still its connection. */
     void disconnect(String uuid, String clientId, ConnectionSink sink) {
         ContainerRecord container = state.containers.get(uuid);
-        if (container == null || container.route == null || !container.route.subscribers().remove(clientId, sink)) {
+        if (container == null || container.route == null || !container.route.unsubscribe(clientId, sink)) {
             return;
         }
-        CompletableFuture<ContainerInfo> pending = container.pendingConnects.remove(clientId);
+        CompletableFuture<ContainerInfo> pending = container.removePendingConnect(clientId);
         if (pending != null) {
             pending.completeExceptionally(new RegistryException(Failure.UNAVAILABLE, "disconnected before ready"));
         }
@@ -82,10 +81,6 @@ final class Connections {
 
     /** The route ended: every client connected through it is told why. */
     static void close(Route route, String reason) {
-        for (Iterator<ConnectionSink> it = route.subscribers().values().iterator(); it.hasNext(); ) {
-            ConnectionSink sink = it.next();
-            it.remove();
-            sink.closed(reason);
-        }
+        route.unsubscribeAll().forEach(sink -> sink.closed(reason));
     }
 }

@@ -20,13 +20,13 @@ final class ContainerCounts {
     void add(ContainerRecord container) {
         groups.merge(groupOf(container), 1, Integer::sum);
         states[container.state.ordinal()]++;
-        references += container.sessions.size();
+        references += container.sessionCount();
     }
 
     void remove(ContainerRecord container) {
         groups.computeIfPresent(groupOf(container), (group, count) -> count == 1 ? null : count - 1);
         states[container.state.ordinal()]--;
-        references -= container.sessions.size();
+        references -= container.sessionCount();
     }
 
     void referenceAdded() {

@@ -37,7 +37,7 @@ final class IdleTimeouts {
         while (!queue.isEmpty() && queue.peek().expiresAtMs() <= now) {
             Entry entry = queue.poll();
             ContainerRecord container = entry.container();
-            if (entry.token() == container.idleToken && container.sessions.isEmpty()
+            if (entry.token() == container.idleToken && container.unreferenced()
                     && state.containers.holds(container) && container.migration == null
                     && container.state == ContainerState.CONTAINER_STATE_RUNNING) {
                 stop.accept(container);

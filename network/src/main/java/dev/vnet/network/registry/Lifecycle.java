@@ -168,7 +168,7 @@ final class Lifecycle implements MoveOutcomes {
                     .setCreated(created).build());
         }
         CompletableFuture<GetResponse> result = new CompletableFuture<>();
-        container.pendingGets.add(new ContainerRecord.PendingGet(result, created));
+        container.addPendingGet(new ContainerRecord.PendingGet(result, created));
         return result;
     }
 
@@ -220,12 +220,11 @@ final class Lifecycle implements MoveOutcomes {
         container.moveTo(ContainerState.CONTAINER_STATE_RUNNING);
         publishRoute(container);
         ContainerInfo info = container.toInfo();
-        List<ContainerRecord.PendingGet> gets = List.copyOf(container.pendingGets);
-        container.pendingGets.clear();
+        List<ContainerRecord.PendingGet> gets = container.takePendingGets();
         Runnable answerGets = () -> gets.forEach(pending -> pending.result().complete(
                 GetResponse.newBuilder().setContainer(info).setCreated(pending.created()).build()));
         RouteWaits.answer(container);
-        if (container.sessions.isEmpty()) {
+        if (container.unreferenced()) {
             idle.start(container);
         }
         if (container.type == ContainerType.CONTAINER_TYPE_HA && !gets.isEmpty()) {
@@ -307,17 +306,14 @@ final class Lifecycle implements MoveOutcomes {
     }
 
     private void failStart(ContainerRecord container, RegistryException failure) {
-        if (container.type == ContainerType.CONTAINER_TYPE_STATELESS && container.offers.size() > 1) {
+        if (container.type == ContainerType.CONTAINER_TYPE_STATELESS && container.offers().size() > 1) {
             // That copy could not be activated: the next offer is, and this agent's offer goes last.
-            container.offers.remove(container.agentId);
-            container.offers.add(container.agentId);
+            container.removeOffer(container.agentId);
+            container.addOffer(container.agentId);
             lost(container, failure.getMessage());
             return;
         }
-        for (ContainerRecord.PendingGet pending : container.pendingGets) {
-            pending.result().completeExceptionally(failure);
-        }
-        container.pendingGets.clear();
+        container.takePendingGets().forEach(pending -> pending.result().completeExceptionally(failure));
         remove(container, failure.getMessage());
     }
 
@@ -334,7 +330,7 @@ final class Lifecycle implements MoveOutcomes {
         container.idleToken++;
         state.store.containerRemoved(container.uuid);
         moves.forget(container, "the container was removed: " + reason);
-        for (String offering : container.offers) {
+        for (String offering : container.offers()) {
             AgentRecord agent = state.agents.get(offering);
             if (agent != null) {
                 agent.offered.remove(container.uuid);
@@ -347,9 +343,9 @@ final class Lifecycle implements MoveOutcomes {
             state.routes.remove(container.route);
             Connections.close(container.route, reason);
         }
-        container.pendingGets.forEach(pending -> pending.result().completeExceptionally(gone));
+        container.takePendingGets().forEach(pending -> pending.result().completeExceptionally(gone));
         RouteWaits.fail(container, gone);
-        container.pendingConnects.values().forEach(pending -> pending.completeExceptionally(gone));
+        container.takePendingConnects().forEach(pending -> pending.completeExceptionally(gone));
         Event event = state.event(EventKind.EVENT_KIND_CONTAINER_REMOVED, reason).setContainer(container.toInfo())
                 .build();
         if (wasAnnounced) {

@@ -118,7 +118,7 @@ final class Membership {
             if (container == null) {
                 container = new ContainerRecord(offer.getUuid(), offer.getKind(), ContainerType.CONTAINER_TYPE_STATELESS,
                         offer.getLabelsList(), NO_SPEC, Resources.getDefaultInstance(), "", state.now());
-                container.offers.add(agent.agentId);
+                container.addOffer(agent.agentId);
                 agent.offered.add(offer.getUuid());
                 state.knownKinds.add(offer.getKind());
                 lifecycle.start(container, agent);
@@ -128,7 +128,7 @@ final class Membership {
                 LOG.log(Level.WARNING, () -> "agent " + agent.agentId + " offers stateless " + offer.getKind() + " "
                         + offer.getUuid() + ", but that uuid is a " + existing + ": offer ignored");
             } else {
-                container.offers.add(agent.agentId);
+                container.addOffer(agent.agentId);
                 agent.offered.add(offer.getUuid());
                 lifecycle.moves().offered(container);
             }
@@ -195,7 +195,7 @@ final class Membership {
         for (String uuid : List.copyOf(agent.offered)) {
             ContainerRecord offered = state.containers.get(uuid);
             if (offered != null) {
-                offered.offers.remove(agent.agentId);
+                offered.removeOffer(agent.agentId);
             }
         }
         agent.offered.clear();

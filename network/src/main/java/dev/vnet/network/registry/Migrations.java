@@ -204,7 +204,7 @@ final class Migrations implements Moves {
             return fits ? requested : null;
         }
         if (container.type == ContainerType.CONTAINER_TYPE_STATELESS) {
-            for (String offering : container.offers) {
+            for (String offering : container.offers()) {
                 AgentRecord agent = state.agents.get(offering);
                 if (agent != null && agent.state == AgentState.AGENT_STATE_ACTIVE
                         && !excluded(migration).contains(offering)) {

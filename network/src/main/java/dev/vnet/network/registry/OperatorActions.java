@@ -126,7 +126,7 @@ final class OperatorActions {
         }
         if (container.type == ContainerType.CONTAINER_TYPE_STATELESS) {
             throw new RegistryException(Failure.FAILED_PRECONDITION, "container " + uuid + " is stateless: it lives "
-                    + "as long as agents offer it; stop offering it on " + container.offers);
+                    + "as long as agents offer it; stop offering it on " + container.offers());
         }
         if (container.agent != null) {
             lifecycle.terminate(container, "deleted by an operator");

@@ -41,7 +41,7 @@ final class RouteWaits {
             return CompletableFuture.completedFuture(container.route);
         }
         CompletableFuture<Route> result = new CompletableFuture<>();
-        container.pendingRoutes.add(new ContainerRecord.PendingRoute(result, deadlineMs));
+        container.addPendingRoute(new ContainerRecord.PendingRoute(result, deadlineMs));
         awaiting.add(container);
         return result;
     }
@@ -50,22 +50,19 @@ final class RouteWaits {
     void known(ContainerRecord container) {
         List<ContainerRecord.PendingRoute> waiting = unknown.claim(container.uuid);
         if (!waiting.isEmpty()) {
-            container.pendingRoutes.addAll(waiting);
+            waiting.forEach(container::addPendingRoute);
             awaiting.add(container);
         }
     }
 
     /** {@code container} runs: its waiting calls go to its route. */
     static void answer(ContainerRecord container) {
-        for (ContainerRecord.PendingRoute pending : container.pendingRoutes) {
-            pending.result().complete(container.route);
-        }
-        container.pendingRoutes.clear();
+        container.takePendingRoutes(pending -> true).forEach(pending -> pending.result().complete(container.route));
     }
 
     /** {@code container} is gone: its waiting calls fail with {@code gone}. */
     static void fail(ContainerRecord container, RegistryException gone) {
-        container.pendingRoutes.forEach(pending -> pending.result().completeExceptionally(gone));
+        container.takePendingRoutes(pending -> true).forEach(pending -> pending.result().completeExceptionally(gone));
     }
 
     /** Every awaited agent is back or given up: calls for uuids still unknown fail NOT_FOUND. */
@@ -78,20 +75,16 @@ final class RouteWaits {
         for (Iterator<ContainerRecord> it = awaiting.iterator(); it.hasNext(); ) {
             ContainerRecord container = it.next();
             expire(container, now);
-            if (container.pendingRoutes.isEmpty()) {
+            if (!container.hasPendingRoutes()) {
                 it.remove();
             }
         }
     }
 
     private static void expire(ContainerRecord container, long now) {
-        for (Iterator<ContainerRecord.PendingRoute> it = container.pendingRoutes.iterator(); it.hasNext(); ) {
-            ContainerRecord.PendingRoute pending = it.next();
-            if (now >= pending.deadlineMs()) {
-                it.remove();
-                pending.result().completeExceptionally(new RegistryException(Failure.DEADLINE_EXCEEDED,
-                        "container " + container.uuid + " was not running before the call's deadline"));
-            }
+        for (ContainerRecord.PendingRoute late : container.takePendingRoutes(pending -> now >= pending.deadlineMs())) {
+            late.result().completeExceptionally(new RegistryException(Failure.DEADLINE_EXCEEDED,
+                    "container " + container.uuid + " was not running before the call's deadline"));
         }
     }
 }

@@ -54,7 +54,7 @@ final class Sessions {
         state.sessionOwners.ended(sessionId);
         for (String uuid : session.containers) {
             ContainerRecord container = state.containers.get(uuid);
-            if (container != null && container.removeSession(sessionId) && container.sessions.isEmpty()) {
+            if (container != null && container.removeSession(sessionId) && container.unreferenced()) {
                 idle.start(container);
             }
         }
@@ -116,8 +116,8 @@ final class Sessions {
         if (container == null) {
             throw new RegistryException(Failure.NOT_FOUND, "container " + uuid + " does not exist (any more)");
         }
-        long stopsAtMs = container.removeSession(sessionId) && container.sessions.isEmpty() ? idle.start(container) : 0;
-        ReleaseResponse.Builder left = ReleaseResponse.newBuilder().setReferences(container.sessions.size());
+        long stopsAtMs = container.removeSession(sessionId) && container.unreferenced() ? idle.start(container) : 0;
+        ReleaseResponse.Builder left = ReleaseResponse.newBuilder().setReferences(container.sessionCount());
         if (stopsAtMs > 0) {
             left.setIdleTimeoutMs(state.settings.idleTimeoutMs(container.kind)).setStopsAtMs(stopsAtMs);
         }
@@ -126,7 +126,7 @@ final class Sessions {
 
     /** Tells the sessions that hold {@code container}, on their streams, what happened to it. */
     void notifyHolders(ContainerRecord container, Event event) {
-        for (String sessionId : container.sessions) {
+        for (String sessionId : container.sessions()) {
             SessionRecord session = state.sessions.get(sessionId);
             if (session != null && session.link != null) {
                 session.link.notify(event);
@@ -136,7 +136,7 @@ final class Sessions {
 
     /** {@code container} is gone: the sessions that held it hold it no more. */
     void forget(ContainerRecord container) {
-        for (String sessionId : container.sessions) {
+        for (String sessionId : container.sessions()) {
             SessionRecord session = state.sessions.get(sessionId);
             if (session != null) {
                 session.containers.remove(container.uuid);
