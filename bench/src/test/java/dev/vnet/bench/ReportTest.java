@@ -46,4 +46,19 @@ class ReportTest {
         assertThat(Report.line(runs)).contains("agent-a cpu 4.0s").contains("agent-b cpu 4.0s")
                 .contains("network cpu 1.0s");
     }
+
+    @Test
+    void aReportWithErrorsNamesTheFirstAndOneWithoutNamesNone() throws Exception {
+        Measurement clean = failoverRun("agent-a", 1.0, 10);
+        Measurement failed = new Measurement("failover", clean.params(), clean.throughput(), clean.latencies(), 3,
+                "RESOURCE_EXHAUSTED: session s-1 holds 10000 containers", clean.processes(), clean.extra());
+
+        JsonNode withErrors = JSON.readTree(Report.toJson(List.of(clean, failed)));
+        JsonNode without = JSON.readTree(Report.toJson(List.of(clean)));
+
+        assertThat(withErrors.get("errors").asLong()).isEqualTo(3);
+        assertThat(withErrors.get("firstError").asText()).isEqualTo(failed.firstError());
+        assertThat(without.has("firstError")).isFalse();
+        assertThat(Report.line(List.of(clean, failed))).contains("first error: " + failed.firstError());
+    }
 }
