@@ -21,8 +21,8 @@ import java.util.stream.Collectors;
 
 /**
  * Reads the store: what a coordinator starts from (plain SQL, {@link RestoreRead}), and what operators ask for
- * (Hibernate Reactive with Panache). Every method blocks its caller until the answer (bounded by the store timeout), so callers are start-up
- * and admin threads, never the transport or registry threads.
+ * (Hibernate Reactive with Panache). Every method blocks its caller until the answer (bounded by the store
+ * timeout), so callers are start-up and admin threads, never the transport or registry threads.
  */
 @ApplicationScoped
 public class StoreReader {
