@@ -160,7 +160,7 @@ public class Coordinator {
         leadership.listen(gate);
         leadership.listen(server);
         leadership.listen(new RegistryTerm(loop, this::newRegistry, storeReader, tickets, routes, events, server,
-                replica, storeConfig.timeout()));
+                replica, storeConfig.timeout(), storeConfig.restoreTimeout()));
         leadership.listen(writer);
         election = new LeaderElection("jdbc:" + databaseUrl, databaseUser, databasePassword.orElse(""),
                 replica.id(), replica.endpoint(), replica.consoleUrl(), config.leader().retryInterval(), lease,

@@ -40,10 +40,15 @@ final class RegistryTerm implements LeadershipListener {
     private final NetworkServer server;
     private final ReplicaIdentity identity;
     private final long timeoutMs;
+    private final long restoreTimeoutMs;
 
-    /** @param timeout how long the registry thread may take to restore, or to take a fresh registry */
+    /**
+     * @param timeout how long the registry thread may take to begin or end a term
+     * @param restoreTimeout how long it may take to build the registry from what the store holds
+     */
     RegistryTerm(RegistryLoop loop, Supplier<Registry> freshRegistry, StoreReader store, SessionTicketIssuer tickets,
-            RouteTable routes, EventHub events, NetworkServer server, ReplicaIdentity identity, Duration timeout) {
+            RouteTable routes, EventHub events, NetworkServer server, ReplicaIdentity identity, Duration timeout,
+            Duration restoreTimeout) {
         this.tickets = tickets;
         this.loop = loop;
         this.freshRegistry = freshRegistry;
@@ -53,6 +58,7 @@ final class RegistryTerm implements LeadershipListener {
         this.server = server;
         this.identity = identity;
         this.timeoutMs = timeout.toMillis();
+        this.restoreTimeoutMs = restoreTimeout.toMillis();
     }
 
     @Override
@@ -80,7 +86,7 @@ final class RegistryTerm implements LeadershipListener {
         loop.call(registry -> {
             registry.restore(state);
             return null;
-        }).get(timeoutMs, TimeUnit.MILLISECONDS);
+        }).get(restoreTimeoutMs, TimeUnit.MILLISECONDS);
         long done = System.nanoTime();
         // The two durations say whether a larger registry waits on the database or on the registry thread.
         LOG.log(Level.INFO, String.format("restored %d agents and %d containers from the store in %d ms (read %d ms, "

@@ -34,11 +34,29 @@ public interface StoreConfig {
     Duration retryJitter();
 
     /**
-     * Bound of one flush, of the read that restores the registry and of a replica's warm-up of that read at
-     * start-up; a slower database counts as unreachable (a warm-up that fails only logs).
+     * Bound of one flush and of a replica's warm-up of the restore's read at start-up; a slower database counts as
+     * unreachable (a warm-up that fails only logs).
      */
     @WithDefault("10s")
     Duration timeout();
+
+    /**
+     * Most container and move rows one flush writes; what is left is written by the next flush, at once. Every flush
+     * holds a share lock on the leader row until it commits, and the leader's lease renewal waits for that lock: an
+     * unbounded flush (a thousand agents registering a million containers) held it for seconds and cost the leader
+     * its lease. Agents' rows and heartbeats, one per agent, are always written whole.
+     */
+    @WithDefault("2000")
+    int maxRowsPerFlush();
+
+    /**
+     * Bound of each of the two steps of a takeover's restore: reading every agent and container from the store, and
+     * building the registry from them. It grows with the registry (about 40 us per container read on a two-core
+     * machine sharing its CPU with PostgreSQL), so it is not the flush's bound: a take-up that outlasts it fails, and
+     * the replica lets go of the lock and tries again, which at that size would never succeed.
+     */
+    @WithDefault("60s")
+    Duration restoreTimeout();
 
     /**
      * Bound of one operator's read from the store (nodes, move history, the leader row), waiting for an admin

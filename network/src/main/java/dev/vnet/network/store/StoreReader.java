@@ -34,19 +34,21 @@ public class StoreReader {
     private static final long WARM_UP_ROWS = 10_000;
 
     private final Duration timeout;
+    private final Duration restoreTimeout;
     private final Pool pool;
 
     public StoreReader(StoreConfig config, Pool pool) {
         this.timeout = config.timeout();
+        this.restoreTimeout = config.restoreTimeout();
         this.pool = pool;
     }
 
     /**
      * Everything a coordinator leading with {@code leaderEpoch} needs to rebuild its registry: read in plain SQL
-     * ({@link RestoreRead}), within the store timeout.
+     * ({@link RestoreRead}), within the restore timeout.
      */
     public StoredState load(long leaderEpoch) {
-        return await(() -> RestoreRead.read(pool, leaderEpoch, null));
+        return await(() -> RestoreRead.read(pool, leaderEpoch, null), restoreTimeout);
     }
 
     /**
@@ -54,7 +56,7 @@ public class StoreReader {
      * that a standby has loaded and compiled what decodes and maps the rows before a takeover needs them. Within the store timeout.
      */
     public void warmUpRestore() {
-        await(() -> RestoreRead.read(pool, 0, WARM_UP_ROWS));
+        await(() -> RestoreRead.read(pool, 0, WARM_UP_ROWS), timeout);
     }
 
     /** Node health joined with what is known of each agent, healthy first, then by agent id. */
@@ -102,12 +104,12 @@ public class StoreReader {
 
     /** Runs a Panache query in a session; written as a lambda (not a method reference) so Panache can enhance it. */
     private <T> T read(Supplier<Uni<T>> query) {
-        return await(() -> Panache.withSession(query));
+        return await(() -> Panache.withSession(query), timeout);
     }
 
-    private <T> T await(Supplier<Uni<T>> query) {
+    private static <T> T await(Supplier<Uni<T>> query, Duration bound) {
         try {
-            return VertxContextSupport.subscribeAndAwait(() -> query.get().ifNoItem().after(timeout).fail());
+            return VertxContextSupport.subscribeAndAwait(() -> query.get().ifNoItem().after(bound).fail());
         } catch (Throwable e) {
             throw new StoreUnavailableException(e);
         }

@@ -20,14 +20,17 @@ import java.lang.System.Logger.Level;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeoutException;
@@ -40,7 +43,8 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
  * Writes what the registry asks to the store, behind its back: changes are coalesced by key (the newest state of
  * an agent's health or of a container replaces older ones not yet written) and flushed together, in one
  * transaction, every flush interval. A hundred agents heartbeating every second cost one round trip per flush,
- * not a hundred.
+ * not a hundred. A flush writes at most {@code vnet.store.max-rows-per-flush} container and move rows, and a backlog
+ * larger than that is written by flushes one after the other, so that no transaction holds the leader row for long.
  *
  * <p>Every flush is fenced: it reads the leader epoch under a share lock first and writes nothing when the epoch
  * is no longer this coordinator's. When the database is away, pending changes stay in memory (coalesced, so
@@ -92,6 +96,7 @@ public final class StoreWriter implements StoreSink, AutoCloseable, LeadershipLi
 
     private final Pool pool;
     private final StoreConfig config;
+    private final int maxRowsPerFlush;
     private final Mandate mandate;
     /** Told the newer leader epoch a flush found: how the leadership learns that another replica took over. */
     private final Consumer<Long> fence;
@@ -128,6 +133,11 @@ public final class StoreWriter implements StoreSink, AutoCloseable, LeadershipLi
     public StoreWriter(Pool pool, StoreConfig config, Mandate mandate, Consumer<Long> fence) {
         this.pool = pool;
         this.config = config;
+        if (config.maxRowsPerFlush() < 1) {
+            throw new IllegalArgumentException("vnet.store.max-rows-per-flush must be at least 1, not "
+                    + config.maxRowsPerFlush());
+        }
+        this.maxRowsPerFlush = config.maxRowsPerFlush();
         this.mandate = mandate;
         this.fence = fence;
         StoreConfig.Breaker settings = config.breaker();
@@ -263,29 +273,41 @@ public final class StoreWriter implements StoreSink, AutoCloseable, LeadershipLi
         return flushes.get();
     }
 
+    /** Flushes, and goes on at once while a backlog is left: the flush interval paces changes, not a backlog. */
     private void flushQuietly() {
         try {
-            flush();
+            if (flush()) {
+                thread.execute(this::flushQuietly);
+            }
+        } catch (RejectedExecutionException closing) {
+            // close() writes what is left
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "store flush failed unexpectedly", e);
         }
     }
 
     /**
-     * Writes everything pending in one fenced transaction; on failure, or when the breaker refuses the attempt, puts
-     * it back for the next. While the breaker is not closed a flush is tried even with nothing pending: the fence's
-     * read alone then tells whether PostgreSQL is back, so that the breaker closes after a store outage in which
-     * nothing was left to write.
+     * Writes what is pending in one fenced transaction: every agent and heartbeat, and at most
+     * {@code vnet.store.max-rows-per-flush} containers and moves (containers someone waits to see written first); on
+     * failure, or when the breaker refuses the attempt, puts it back for the next. While the breaker is not closed a
+     * flush is tried even with nothing pending: the fence's read alone then tells whether PostgreSQL is back, so that
+     * the breaker closes after a store outage in which nothing was left to write.
+     *
+     * @return whether it wrote and left rows for another flush
      */
-    void flush() {
+    boolean flush() {
         if (deposed || mandate.inDoubt() || pending() == 0 && breakerState == CircuitBreakerState.CLOSED) {
-            return;
+            return false;
         }
-        List<StoredAgent> agentBatch = take(agents).stream().map(Map.Entry::getValue).toList();
-        List<StoredHealth> healthBatch = take(health).stream().map(Map.Entry::getValue).toList();
-        List<Map.Entry<String, Optional<StoredContainer>>> containerBatch = take(containers);
+        List<StoredAgent> agentBatch = take(agents, Integer.MAX_VALUE, Set.of()).stream().map(Map.Entry::getValue)
+                .toList();
+        List<StoredHealth> healthBatch = take(health, Integer.MAX_VALUE, Set.of()).stream().map(Map.Entry::getValue)
+                .toList();
+        List<Map.Entry<String, Optional<StoredContainer>>> containerBatch = take(containers, maxRowsPerFlush,
+                durableWaiters.keySet());
         List<MigrationInfo> migrationBatch = new ArrayList<>();
-        for (MigrationInfo next; (next = migrations.poll()) != null; ) {
+        for (MigrationInfo next; containerBatch.size() + migrationBatch.size() < maxRowsPerFlush
+                && (next = migrations.poll()) != null; ) {
             migrationBatch.add(next);
         }
         int rows = agentBatch.size() + healthBatch.size() + containerBatch.size() + migrationBatch.size();
@@ -298,7 +320,7 @@ public final class StoreWriter implements StoreSink, AutoCloseable, LeadershipLi
                         "the store's leader epoch is %d, not this coordinator's %d: another coordinator has taken "
                         + "over; this one writes nothing more", current, epoch));
                 onDeposed.accept(current);
-                return;
+                return false;
             }
             if (rows > 0) {
                 rowsWritten.addAndGet(rows);
@@ -316,6 +338,7 @@ public final class StoreWriter implements StoreSink, AutoCloseable, LeadershipLi
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - failingSinceNanos), rows));
                 failingSinceNanos = 0;
             }
+            return containerBatch.size() + migrationBatch.size() >= maxRowsPerFlush;
         } catch (Exception failure) {
             if (!(failure instanceof CircuitBreakerOpenException)) {
                 lastFailure = rootCause(failure);
@@ -334,6 +357,7 @@ public final class StoreWriter implements StoreSink, AutoCloseable, LeadershipLi
                         + "until the store's circuit breaker opens", lastFailure, pending(),
                         config.flushInterval().toMillis()));
             }
+            return false;
         }
     }
 
@@ -437,15 +461,28 @@ public final class StoreWriter implements StoreSink, AutoCloseable, LeadershipLi
         return connection.preparedQuery(sql).executeBatch(rows).replaceWithVoid();
     }
 
-    /** Takes what is pending now; a change made meanwhile stays for the next flush. */
-    private static <V> List<Map.Entry<String, V>> take(Map<String, V> pending) {
-        List<Map.Entry<String, V>> batch = new ArrayList<>();
-        for (Map.Entry<String, V> e : pending.entrySet()) {
-            if (pending.remove(e.getKey(), e.getValue())) {
-                batch.add(Map.entry(e.getKey(), e.getValue()));
+    /**
+     * Takes up to {@code limit} of what is pending now, the keys in {@code first} before the others; the rest, and a
+     * change made meanwhile, stay for the next flush.
+     */
+    private static <V> List<Map.Entry<String, V>> take(Map<String, V> pending, int limit, Set<String> first) {
+        List<Map.Entry<String, V>> batch = new ArrayList<>(Math.min(limit, pending.size()));
+        for (String key : first) {
+            if (batch.size() < limit) {
+                takeOne(pending, key, batch);
             }
         }
+        for (Iterator<String> keys = pending.keySet().iterator(); keys.hasNext() && batch.size() < limit; ) {
+            takeOne(pending, keys.next(), batch);
+        }
         return batch;
+    }
+
+    private static <V> void takeOne(Map<String, V> pending, String key, List<Map.Entry<String, V>> batch) {
+        V value = pending.get(key);
+        if (value != null && pending.remove(key, value)) {
+            batch.add(Map.entry(key, value));
+        }
     }
 
     static String rootCause(Throwable failure) {
@@ -457,7 +494,10 @@ public final class StoreWriter implements StoreSink, AutoCloseable, LeadershipLi
         return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
-    /** Stops flushing after one last attempt to write what is pending. */
+    /**
+     * Stops flushing after a last attempt to write what is pending: flush after flush while they succeed, for at most
+     * the store timeout, so that a backlog cannot hold a shutdown for ever.
+     */
     @Override
     public void close() {
         thread.shutdown();
@@ -467,7 +507,14 @@ public final class StoreWriter implements StoreSink, AutoCloseable, LeadershipLi
             Thread.currentThread().interrupt();
         }
         if (epoch != 0) {
-            flushQuietly();
+            long deadline = System.nanoTime() + config.timeout().toNanos();
+            try {
+                while (flush() && System.nanoTime() < deadline) {
+                    // the next part of the backlog
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "the last store flush failed unexpectedly", e);
+            }
         }
     }
 }

@@ -217,6 +217,32 @@ class StoreTest {
     }
 
     @Test
+    void aBacklogLargerThanOneFlushIsWrittenWholeInTransactionsOfBoundedSize() {
+        // A burst of registrations: unbounded, it went out in one transaction holding the leader row for seconds.
+        int rows = 2 * config.maxRowsPerFlush() + 7;
+        StoreWriter bulk = new StoreWriter(pool, config);
+        try {
+            for (int i = 0; i < rows; i++) {
+                bulk.container(new StoredContainer("bulk-" + i, "echo", ContainerType.CONTAINER_TYPE_STANDARD,
+                        List.of(), Payload.getDefaultInstance(), Resources.getDefaultInstance(), "agent-bulk", 1,
+                        MigrationStatus.MIGRATION_STATUS_UNSPECIFIED, "", 0, 1_700_000_000_000L));
+            }
+            bulk.start(coordinator.leaderEpoch(), newer -> { });
+
+            await().atMost(WRITTEN).untilAsserted(() -> assertThat(
+                    column("SELECT count(*) FROM containers WHERE uuid LIKE 'bulk-%'", Tuple.tuple()))
+                    .containsExactly(Integer.toString(rows)));
+            assertThat(bulk.rowsWritten()).isEqualTo(rows);
+            assertThat(bulk.flushes()).as("transactions of at most vnet.store.max-rows-per-flush rows")
+                    .isGreaterThanOrEqualTo(3);
+            assertThat(bulk.pending()).isZero();
+        } finally {
+            bulk.close();
+            column("DELETE FROM containers WHERE uuid LIKE 'bulk-%' RETURNING uuid", Tuple.tuple());
+        }
+    }
+
+    @Test
     void anAdminReadThatTheStoreKeepsWaitingFailsDeadlineExceededNamingItsSetting() throws Exception {
         long bound = config.adminReadTimeout().toMillis();
         // Another session holds node_health exclusively: the read of the nodes waits in PostgreSQL for real.
