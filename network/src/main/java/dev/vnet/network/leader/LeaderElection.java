@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +68,8 @@ public final class LeaderElection implements AutoCloseable {
     private final LeaderListener listener;
     private final LeaderLease leaderLease;
     private final ScheduledExecutorService thread = DaemonThreads.scheduler("vnet-leader");
+    /** Where the listener takes up leadership, while the election's thread keeps renewing the lease. */
+    private final ExecutorService takeUps = Executors.newSingleThreadExecutor(DaemonThreads.factory("vnet-take-up"));
 
     private Connection connection;
     /** The session listens on {@link #RELEASED}. */
@@ -217,7 +222,7 @@ public final class LeaderElection implements AutoCloseable {
         LOG.log(Level.INFO, String.format(
                 "elected leader with epoch %d (%s at %s; %d standby replicas)%s", taken, holder, endpoint,
                 standbysAtLastRenewal, continuing ? "; it had kept serving" : ""));
-        if (listener.elected(taken, continuing)) {
+        if (takeUp(session, taken, continuing)) {
             serving = true;
         } else {
             LOG.log(Level.WARNING, String.format(
@@ -226,6 +231,50 @@ public final class LeaderElection implements AutoCloseable {
             serving = false;
             leaderLease.released();
             dropSession();
+        }
+    }
+
+    /**
+     * Lets the listener take up leadership on a thread of its own, and renews the lease meanwhile, every retry
+     * interval. The take-up restores the registry, which grows with it (7 s for a million containers here): if it
+     * outlasted the lease unrenewed, the lease would run out by this replica's own clock, the registry (which acts on
+     * nothing while the lease is in doubt) would wait for the election, the election for the take-up, and both until
+     * the restore timed out; and a standby would take over meanwhile.
+     */
+    private boolean takeUp(Connection session, long taken, boolean continuing) {
+        Future<Boolean> takingUp = takeUps.submit(() -> listener.elected(taken, continuing));
+        while (true) {
+            try {
+                return takingUp.get(retry.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException stillTakingUp) {
+                renewDuringTakeUp(session, taken);
+            } catch (ExecutionException failed) {
+                LOG.log(Level.ERROR, String.format("taking up leadership with epoch %d failed", taken),
+                        failed.getCause());
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /**
+     * One renewal while the take-up runs. A renewal that finds the epoch gone, or that fails, leaves the lease to
+     * run out: the take-up's store writes are fenced by its epoch, and the next step of the election finds out.
+     */
+    private void renewDuringTakeUp(Connection session, long taken) {
+        long sentAt = leaderLease.now();
+        try {
+            if (renew(session)) {
+                leaderLease.renewed(sentAt);
+            } else {
+                LOG.log(Level.WARNING, String.format(
+                        "epoch %d is no longer current while this replica takes it up", taken));
+            }
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, String.format(
+                    "could not renew the leader lease while taking up epoch %d: %s", taken, e.getMessage()));
         }
     }
 
@@ -496,6 +545,7 @@ public final class LeaderElection implements AutoCloseable {
             LOG.log(Level.DEBUG, () -> String.format("could not announce the release of the leader lock: %s", e));
         }
         thread.shutdownNow();
+        takeUps.shutdownNow();
         dropSession();
     }
 

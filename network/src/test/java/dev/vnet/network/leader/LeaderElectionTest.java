@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,6 +84,24 @@ class LeaderElectionTest {
         await().atMost(Duration.ofSeconds(4)).until(() -> b.epoch() == 2);
         assertThat(Duration.ofNanos(System.nanoTime() - leftAt)).as("well within one retry interval")
                 .isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aTakeUpThatOutlastsTheLeaseKeepsItRenewed() throws InterruptedException {
+        Recorder a = new Recorder();
+        // A restore of a large registry: seconds, longer than the lease.
+        a.takingUp = new CountDownLatch(1);
+        start("a", RETRY, LEASE, a);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !a.elections.isEmpty());
+        Recorder b = candidate("b");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.leader != null);
+        await().during(LEASE.multipliedBy(3)).atMost(LEASE.multipliedBy(4))
+                .until(() -> b.elections.isEmpty() && a.deposals.isEmpty());
+        a.takingUp.countDown();
+
+        await().during(LEASE).atMost(LEASE.multipliedBy(2)).until(() -> b.elections.isEmpty());
+        assertThat(a.elections).containsExactly("1:false");
     }
 
     @Test
@@ -156,7 +176,10 @@ class LeaderElectionTest {
     }
 
     private Recorder candidate(String name, Duration retry, Duration lease) {
-        Recorder recorder = new Recorder();
+        return start(name, retry, lease, new Recorder());
+    }
+
+    private Recorder start(String name, Duration retry, Duration lease, Recorder recorder) {
         LeaderElection election = new LeaderElection(jdbcUrl, "postgres", "", name, name + ":1", "", retry, lease,
                 recorder);
         started.add(election);
@@ -184,10 +207,21 @@ class LeaderElectionTest {
         final List<String> elections = new CopyOnWriteArrayList<>();
         final List<String> deposals = new CopyOnWriteArrayList<>();
         volatile LeaderInfo leader;
+        /** While set, taking up leadership lasts until it is counted down (at most a minute). */
+        volatile CountDownLatch takingUp;
 
         @Override
         public boolean elected(long epoch, boolean continuing) {
             elections.add(epoch + ":" + continuing);
+            CountDownLatch until = takingUp;
+            if (until != null) {
+                try {
+                    return until.await(1, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
             return true;
         }
 
