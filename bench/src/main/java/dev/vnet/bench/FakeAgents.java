@@ -61,11 +61,13 @@ final class FakeAgents implements AutoCloseable {
             }
             fake.agents.add(fake.new Agent(registration.build()));
         }
+        // As real agents: each heartbeats from its acceptance on, not once all are in (a thousand agents of a
+        // thousand containers take half a minute to register, far past the alive timeout of the first).
+        long period = (long) (1000 / HEARTBEATS_PER_SECOND);
+        fake.timers.scheduleAtFixedRate(fake::heartbeat, period, period, TimeUnit.MILLISECONDS);
         fake.agents.forEach(agent -> agent.open(0));
         CompletableFuture.allOf(fake.agents.stream().map(agent -> agent.accepted).toArray(CompletableFuture[]::new))
                 .get(10, TimeUnit.MINUTES);
-        long period = (long) (1000 / HEARTBEATS_PER_SECOND);
-        fake.timers.scheduleAtFixedRate(fake::heartbeat, period, period, TimeUnit.MILLISECONDS);
         return fake;
     }
 
@@ -82,7 +84,7 @@ final class FakeAgents implements AutoCloseable {
     private void heartbeat() {
         AgentFrame beat = AgentFrame.newBuilder().setHeartbeat(AgentHeartbeat.newBuilder()
                 .setLoad(Load.getDefaultInstance()).setSentAtMs(System.currentTimeMillis())).build();
-        agents.forEach(agent -> agent.send(beat));
+        agents.stream().filter(agent -> agent.accepted.isDone()).forEach(agent -> agent.send(beat));
     }
 
     @Override
