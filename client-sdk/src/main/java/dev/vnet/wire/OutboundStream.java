@@ -30,9 +30,7 @@ import java.util.function.Function;
  * that waits when it gets to run; one message is sent as it is, several go in one batch frame (at most
  * {@link #MAX_BATCH_FRAMES} messages and {@link #MAX_BATCH_BYTES} bytes; the rest in the next). A sender on a Netty
  * event loop hands the role to the end of that loop's current round of work instead of writing at once: the frames
- * that one read of the socket carried then leave together, on the same thread. A sender on no event loop, writing to
- * a stream that an event loop made (a server stream), hands the role to that loop whether or not the peer batches:
- * the registry thread then only queues, and never serialises, frames or wakes the transport per message.
+ * that one read of the socket carried then leave together, on the same thread.
  *
  * <p>Three kinds of messages: data ({@link #send}: counted in bytes), control frames ({@link #sendControl}: in
  * order with data, counted only as messages, so that a reader's backlog of data never refuses a command), and
@@ -77,17 +75,10 @@ public final class OutboundStream<T extends MessageLite> {
     private boolean writeScheduled;
     /** Wraps several messages in the peer's batch frame; null until the peer said it understands batches. */
     private volatile Function<List<T>, T> batch;
-    /**
-     * The event loop that made this stream (a server stream: its call's), or null. A sender on no event loop (the
-     * registry thread fanning an event out to a hundred watchers) hands the write to it instead of serialising and
-     * framing the message itself: the sender only queues, and what it queued meanwhile leaves in one go.
-     */
-    private final Executor home;
 
     public OutboundStream(CallStreamObserver<T> observer, QueueBudget budget) {
         this.observer = observer;
         this.budget = budget;
-        this.home = EventLoops.current();
         observer.setOnReadyHandler(this::write);
         if (observer instanceof ServerCallStreamObserver<T> server) {
             // Without a cancel handler gRPC throws from onNext after the client cancelled; we just stop writing.
@@ -313,8 +304,7 @@ public final class OutboundStream<T extends MessageLite> {
      * what that round sends on this stream leaves together.
      */
     private void writeSoon() {
-        Executor current = EventLoops.current();
-        Executor loop = current == null ? home : batch == null ? null : current;
+        Executor loop = batch == null ? null : EventLoops.current();
         if (loop == null) {
             write();
             return;

@@ -303,31 +303,4 @@ class OutboundStreamBatchingTest {
         assertThat(transport.overlapped).isFalse();
         assertThat(out.queued()).isZero();
     }
-    @Test
-    void aSenderOnNoEventLoopHandsTheWriteToTheLoopThatMadeTheStream() throws Exception {
-        transport.ready = true;
-        // As a server stream is made: in its call's handler, on the transport's event loop. No batches here.
-        OutboundStream<Payload> out = loop.submit(() -> stream(false)).get(10, TimeUnit.SECONDS);
-        List<Thread> writers = Collections.synchronizedList(new ArrayList<>());
-        transport.duringWrite = () -> writers.add(Thread.currentThread());
-        CountDownLatch busy = new CountDownLatch(1);
-        loop.execute(() -> {
-            try {
-                busy.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-
-        // The registry thread fanning events out: it queues, it does not write.
-        out.send(tiny("e1"));
-        out.send(tiny("e2"));
-        out.send(tiny("e3"));
-        assertThat(writes()).as("written on the sender's thread").isEmpty();
-
-        busy.countDown();
-        onLoop(() -> { });
-        assertThat(writes()).containsExactly("e1", "e2", "e3");
-        assertThat(writers).hasSize(3).allMatch(loop::inEventLoop);
-    }
 }
