@@ -78,10 +78,13 @@ final class ScaleModel {
     /**
      * A replica's settings. The one benchmark client gets containers picked from the whole population and keeps
      * its references, so past 10,000 distinct containers (a few seconds at speed) the per-session guard against a
-     * runaway client would refuse its gets: the limit is lifted, the lookups measure the registry.
+     * runaway client would refuse its gets: the limit is lifted, the lookups measure the registry. The fake agents'
+     * containers are unreferenced, so they would stop after the idle timeout (60 s), which a million containers'
+     * registration and measurements outlast: the takeover would restore fewer than were registered.
      */
     private static Map<String, String> replica(String id) {
-        return Map.of("vnet.network.replica-id", id, "vnet.network.limits.max-containers-per-session", "0");
+        return Map.of("vnet.network.replica-id", id, "vnet.network.limits.max-containers-per-session", "0",
+                "vnet.network.idle-timeout", "1h");
     }
 
     private static FakeAgents register(String endpoints, int containers, Bench options, Map<String, Double> figures)
