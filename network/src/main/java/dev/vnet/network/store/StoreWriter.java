@@ -299,9 +299,13 @@ public final class StoreWriter implements StoreSink, AutoCloseable, LeadershipLi
         if (deposed || mandate.inDoubt() || pending() == 0 && breakerState == CircuitBreakerState.CLOSED) {
             return false;
         }
-        List<StoredAgent> agentBatch = take(agents, Integer.MAX_VALUE, Set.of()).stream().map(Map.Entry::getValue)
-                .toList();
+        // Heartbeats before agents: the registry puts a new agent's row before its first heartbeat, so every
+        // heartbeat taken has its agent's row in this flush or an earlier one. Taken the other way round, an agent
+        // registering between the two takes left its heartbeat without its row, and the foreign key failed the
+        // whole flush (seen while a thousand agents registered at once).
         List<StoredHealth> healthBatch = take(health, Integer.MAX_VALUE, Set.of()).stream().map(Map.Entry::getValue)
+                .toList();
+        List<StoredAgent> agentBatch = take(agents, Integer.MAX_VALUE, Set.of()).stream().map(Map.Entry::getValue)
                 .toList();
         List<Map.Entry<String, Optional<StoredContainer>>> containerBatch = take(containers, maxRowsPerFlush,
                 durableWaiters.keySet());
