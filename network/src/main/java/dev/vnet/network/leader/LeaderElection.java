@@ -236,7 +236,7 @@ public final class LeaderElection implements AutoCloseable {
 
     /**
      * Lets the listener take up leadership on a thread of its own, and renews the lease meanwhile, every retry
-     * interval. The take-up restores the registry, which grows with it (7 s for a million containers here): if it
+     * interval. The take-up restores the registry, which grows with it (7-15 s for a million containers here): if it
      * outlasted the lease unrenewed, the lease would run out by this replica's own clock, the registry (which acts on
      * nothing while the lease is in doubt) would wait for the election, the election for the take-up, and both until
      * the restore timed out; and a standby would take over meanwhile.

@@ -51,9 +51,9 @@ public interface StoreConfig {
 
     /**
      * Bound of each of the two steps of a takeover's restore: reading every agent and container from the store, and
-     * building the registry from them. It grows with the registry (about 40 us per container read on a two-core
-     * machine sharing its CPU with PostgreSQL), so it is not the flush's bound: a take-up that outlasts it fails, and
-     * the replica lets go of the lock and tries again, which at that size would never succeed.
+     * building the registry from them. It grows with the registry (a million containers: 10 s on an idle two-core
+     * machine sharing its CPU with PostgreSQL, 27 s beside other work), so it is not the flush's bound: a take-up that
+     * outlasts it fails, and the replica lets go of the lock and tries again, which at that size would never succeed.
      */
     @WithDefault("60s")
     Duration restoreTimeout();
