@@ -37,6 +37,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -162,9 +163,12 @@ public class Coordinator {
         leadership.listen(new RegistryTerm(loop, this::newRegistry, storeReader, tickets, routes, events, server,
                 replica, storeConfig.timeout(), storeConfig.restoreTimeout()));
         leadership.listen(writer);
+        // The bounds of the take-up's steps added up (the session ticket key's read, the restore's read and build,
+        // the registry's new term), with one store timeout to spare: past it, the take-up hangs.
+        Duration takeUpBound = storeConfig.restoreTimeout().multipliedBy(2).plus(storeConfig.timeout().multipliedBy(3));
         election = new LeaderElection("jdbc:" + databaseUrl, databaseUser, databasePassword.orElse(""),
                 replica.id(), replica.endpoint(), replica.consoleUrl(), config.leader().retryInterval(), lease,
-                config.leader().lease(), leadership);
+                config.leader().lease(), takeUpBound, leadership);
         startup = new ElectionStartup(flyway, storeReader, databaseUrl, storeConfig, leadership, election,
                 replica.endpoint());
         shutdown = new ShutdownSequence(startup, leadership, election, server, admin, metrics, replica.id());

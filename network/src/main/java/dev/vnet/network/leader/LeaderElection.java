@@ -65,6 +65,7 @@ public final class LeaderElection implements AutoCloseable {
     private final String consoleUrl;
     private final Duration retry;
     private final Duration lease;
+    private final Duration takeUpBound;
     private final LeaderListener listener;
     private final LeaderLease leaderLease;
     private final ScheduledExecutorService thread = DaemonThreads.scheduler("vnet-leader");
@@ -83,15 +84,22 @@ public final class LeaderElection implements AutoCloseable {
     private volatile int standbysAtLastRenewal;
     private String lastProblem;
 
-    /** @param consoleUrl where operators reach this replica's console, recorded with the leadership */
+    /**
+     * @param consoleUrl  where operators reach this replica's console, recorded with the leadership
+     * @param takeUpBound how long the listener may take to take up leadership (the restore) while the lease is
+     *                    renewed for it; past it the replica lets go of the lock, so that a take-up that hangs
+     *                    cannot hold the lock for ever
+     */
     public LeaderElection(String jdbcUrl, String user, String password, String holder, String endpoint,
-            String consoleUrl, Duration retry, Duration lease, LeaderListener listener) {
-        this(jdbcUrl, user, password, holder, endpoint, consoleUrl, retry, new LeaderLease(lease), lease, listener);
+            String consoleUrl, Duration retry, Duration lease, Duration takeUpBound, LeaderListener listener) {
+        this(jdbcUrl, user, password, holder, endpoint, consoleUrl, retry, new LeaderLease(lease), lease, takeUpBound,
+                listener);
     }
 
     /** @param leaderLease the lease this election keeps, judged by this replica's clock; made for {@code lease} */
     public LeaderElection(String jdbcUrl, String user, String password, String holder, String endpoint,
-            String consoleUrl, Duration retry, LeaderLease leaderLease, Duration lease, LeaderListener listener) {
+            String consoleUrl, Duration retry, LeaderLease leaderLease, Duration lease, Duration takeUpBound,
+            LeaderListener listener) {
         this.consoleUrl = consoleUrl;
         this.jdbcUrl = jdbcUrl;
         this.user = user;
@@ -100,6 +108,7 @@ public final class LeaderElection implements AutoCloseable {
         this.endpoint = endpoint;
         this.retry = retry;
         this.lease = lease;
+        this.takeUpBound = takeUpBound;
         this.listener = listener;
         this.leaderLease = leaderLease;
     }
@@ -239,15 +248,20 @@ public final class LeaderElection implements AutoCloseable {
      * interval. The take-up restores the registry, which grows with it (7-15 s for a million containers here): if it
      * outlasted the lease unrenewed, the lease would run out by this replica's own clock, the registry (which acts on
      * nothing while the lease is in doubt) would wait for the election, the election for the take-up, and both until
-     * the restore timed out; and a standby would take over meanwhile.
+     * the restore timed out; and a standby would take over meanwhile. The take-up is given up (interrupted, and the
+     * listener told it is deposed) when it outlasts its bound, or when the lease can no longer be renewed for it.
      */
     private boolean takeUp(Connection session, long taken, boolean continuing) {
         Future<Boolean> takingUp = takeUps.submit(() -> listener.elected(taken, continuing));
-        while (true) {
+        long deadline = System.nanoTime() + takeUpBound.toNanos();
+        String givenUp = null;
+        while (givenUp == null) {
             try {
                 return takingUp.get(retry.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException stillTakingUp) {
-                renewDuringTakeUp(session, taken);
+                givenUp = System.nanoTime() - deadline > 0
+                        ? "taking up epoch " + taken + " outlasted its bound of " + takeUpBound.toMillis() + " ms"
+                        : renewDuringTakeUp(session, taken);
             } catch (ExecutionException failed) {
                 LOG.log(Level.ERROR, String.format("taking up leadership with epoch %d failed", taken),
                         failed.getCause());
@@ -257,24 +271,30 @@ public final class LeaderElection implements AutoCloseable {
                 return false;
             }
         }
+        takingUp.cancel(true);
+        LOG.log(Level.WARNING, String.format("gave up taking up leadership: %s", givenUp));
+        // The listener's transitions are serialised, and the take-up may still hold them: it hears of the deposal
+        // once the take-up has let go, on the take-up's thread.
+        String reason = givenUp;
+        takeUps.execute(() -> listener.deposed(reason));
+        return false;
     }
 
     /**
-     * One renewal while the take-up runs. A renewal that finds the epoch gone, or that fails, leaves the lease to
-     * run out: the take-up's store writes are fenced by its epoch, and the next step of the election finds out.
+     * One renewal while the take-up runs.
+     *
+     * @return why the take-up must be given up (the epoch moved on, or the lock's session broke), or null
      */
-    private void renewDuringTakeUp(Connection session, long taken) {
+    private String renewDuringTakeUp(Connection session, long taken) {
         long sentAt = leaderLease.now();
         try {
-            if (renew(session)) {
-                leaderLease.renewed(sentAt);
-            } else {
-                LOG.log(Level.WARNING, String.format(
-                        "epoch %d is no longer current while this replica takes it up", taken));
+            if (!renew(session)) {
+                return "epoch " + taken + " is no longer current: another coordinator took over";
             }
+            leaderLease.renewed(sentAt);
+            return null;
         } catch (SQLException e) {
-            LOG.log(Level.WARNING, String.format(
-                    "could not renew the leader lease while taking up epoch %d: %s", taken, e.getMessage()));
+            return "the lock's session broke while taking up epoch " + taken + " (" + e.getMessage() + ")";
         }
     }
 

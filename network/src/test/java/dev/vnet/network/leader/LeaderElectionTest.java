@@ -26,6 +26,8 @@ class LeaderElectionTest {
 
     private static final Duration RETRY = Duration.ofMillis(100);
     private static final Duration LEASE = Duration.ofMillis(1500);
+    /** Far past every take-up of these tests but the one that hangs. */
+    private static final Duration TAKE_UP_BOUND = Duration.ofSeconds(30);
 
     private final FreshDatabase database = new FreshDatabase();
     private final List<LeaderElection> started = new CopyOnWriteArrayList<>();
@@ -91,7 +93,7 @@ class LeaderElectionTest {
         Recorder a = new Recorder();
         // A restore of a large registry: seconds, longer than the lease.
         a.takingUp = new CountDownLatch(1);
-        start("a", RETRY, LEASE, a);
+        start("a", RETRY, LEASE, TAKE_UP_BOUND, a);
         await().atMost(Duration.ofSeconds(5)).until(() -> !a.elections.isEmpty());
         Recorder b = candidate("b");
 
@@ -102,6 +104,25 @@ class LeaderElectionTest {
 
         await().during(LEASE).atMost(LEASE.multipliedBy(2)).until(() -> b.elections.isEmpty());
         assertThat(a.elections).containsExactly("1:false");
+    }
+
+    @Test
+    void aTakeUpThatHangsPastItsBoundLetsGoOfTheLock() {
+        Recorder a = new Recorder();
+        // Never counted down: the take-up hangs until it is interrupted.
+        a.takingUp = new CountDownLatch(1);
+        Duration bound = LEASE.multipliedBy(3);
+        start("a", RETRY, LEASE, bound, a);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !a.elections.isEmpty());
+        long electedAt = System.nanoTime();
+        Recorder b = candidate("b");
+
+        await().atMost(bound.multipliedBy(4)).until(() -> b.epoch() == 2);
+        // Measured from when the test saw the election, up to a poll later than it happened: a margin of a lease.
+        assertThat(Duration.ofNanos(System.nanoTime() - electedAt)).as("held, renewed, until about the bound")
+                .isGreaterThan(bound.minus(LEASE));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !a.deposals.isEmpty());
+        assertThat(a.deposals).singleElement().asString().contains("outlasted its bound of " + bound.toMillis());
     }
 
     @Test
@@ -176,12 +197,12 @@ class LeaderElectionTest {
     }
 
     private Recorder candidate(String name, Duration retry, Duration lease) {
-        return start(name, retry, lease, new Recorder());
+        return start(name, retry, lease, TAKE_UP_BOUND, new Recorder());
     }
 
-    private Recorder start(String name, Duration retry, Duration lease, Recorder recorder) {
+    private Recorder start(String name, Duration retry, Duration lease, Duration takeUpBound, Recorder recorder) {
         LeaderElection election = new LeaderElection(jdbcUrl, "postgres", "", name, name + ":1", "", retry, lease,
-                recorder);
+                takeUpBound, recorder);
         started.add(election);
         election.start();
         return recorder;
