@@ -65,10 +65,16 @@ final class FakeAgents implements AutoCloseable {
         // thousand containers take half a minute to register, far past the alive timeout of the first).
         long period = (long) (1000 / HEARTBEATS_PER_SECOND);
         fake.timers.scheduleAtFixedRate(fake::heartbeat, period, period, TimeUnit.MILLISECONDS);
-        fake.agents.forEach(agent -> agent.open(0));
-        CompletableFuture.allOf(fake.agents.stream().map(agent -> agent.accepted).toArray(CompletableFuture[]::new))
-                .get(10, TimeUnit.MINUTES);
-        return fake;
+        try {
+            fake.agents.forEach(agent -> agent.open(0));
+            CompletableFuture.allOf(fake.agents.stream().map(agent -> agent.accepted)
+                    .toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+            return fake;
+        } catch (Exception | Error notRegistered) {
+            // The heartbeats already run: nothing may be left behind beating and holding channels.
+            fake.close();
+            throw notRegistered;
+        }
     }
 
     /** The uuid of the {@code index}th registered container. */
@@ -84,7 +90,8 @@ final class FakeAgents implements AutoCloseable {
     private void heartbeat() {
         AgentFrame beat = AgentFrame.newBuilder().setHeartbeat(AgentHeartbeat.newBuilder()
                 .setLoad(Load.getDefaultInstance()).setSentAtMs(System.currentTimeMillis())).build();
-        agents.stream().filter(agent -> agent.accepted.isDone()).forEach(agent -> agent.send(beat));
+        agents.stream().filter(agent -> agent.accepted.isDone() && !agent.accepted.isCompletedExceptionally())
+                .forEach(agent -> agent.send(beat));
     }
 
     @Override
